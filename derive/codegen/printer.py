@@ -1,0 +1,39 @@
+"""SymPy -> numba-compatible Python source: straight-line code of ``math`` calls with shared subexpressions."""
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+
+class NumbaPrinter(PythonCodePrinter):
+    """Python printer whose output numba compiles to plain float arithmetic."""
+
+    def __init__(self):
+        super().__init__({"fully_qualified_modules": True, "standard": "python3"})
+
+    def _print_Rational(self, expr):
+        return f"({expr.p}.0/{expr.q}.0)" if expr.q != 1 else f"{expr.p}.0"
+
+    def _print_Integer(self, expr):
+        return f"{int(expr)}.0"
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.as_base_exp()
+        if exponent.is_Integer and 2 <= abs(exponent) <= 4:
+            product = "*".join([self.parenthesize(base, 100)] * abs(int(exponent)))
+            return f"({product})" if exponent > 0 else f"(1.0/({product}))"
+        if exponent == sp.S.Half:
+            return f"math.sqrt({self._print(base)})"
+        if exponent == -sp.S.Half:
+            return f"(1.0/math.sqrt({self._print(base)}))"
+        if exponent == -1:
+            return f"(1.0/{self.parenthesize(base, 100)})"
+        return super()._print_Pow(expr, rational=rational)
+
+
+def straight_line(expr, indent="    "):
+    """Lines computing ``expr`` through CSE temporaries _t0, _t1, ... and the final expression's source."""
+    printer = NumbaPrinter()
+    temporaries, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("_t"), order="canonical")
+    lines = [f"{indent}{name} = {printer.doprint(value)}" for name, value in temporaries]
+    if printer.module_imports.keys() - {"math"}:
+        raise ValueError(f"expression needs modules numba cannot use: {dict(printer.module_imports)}")
+    return lines, printer.doprint(reduced)

@@ -1,0 +1,56 @@
+"""What a family hands to the code generator: its public functions, their parameters and expressions."""
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+REAL, POSITIVE, UNIT = "real", "positive", "unit"  # the constraints of generated/_validate.py
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    symbol: sp.Symbol
+    constraint: str
+    default: float | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """A divergence with a closed form: ``expr`` in the parameters' symbols and the ``preamble`` symbols.
+
+    ``preamble`` lists (symbol, expression) pairs computed first, in order: e.g. delta = loc1 - loc2, so the
+    expression never subtracts two large location terms. ``zero_at_alpha_ends`` marks a skew divergence that vanishes
+    at alpha = 0 and 1: the kernel returns 0 there exactly. Divergences are clipped at 0 against rounding.
+    """
+
+    name: str
+    params: tuple
+    expr: sp.Expr
+    doc: str
+    preamble: tuple = ()
+    zero_at_alpha_ends: bool = False
+
+
+@dataclass(frozen=True)
+class ArithmeticQuadrature:
+    """The arithmetic JSD by numba quadrature of the two log-densities (see generated/_quadrature.py).
+
+    ``log_densities`` are the two log-density expressions in x and the parameters' symbols; ``landmarks`` are
+    (centre1, width1, centre2, width2) expressions where the two laws put their mass.
+    """
+
+    name: str
+    params: tuple
+    x: sp.Symbol
+    log_densities: tuple
+    landmarks: tuple
+    doc: str
+
+
+@dataclass(frozen=True)
+class FamilyModule:
+    name: str  # module name in the package, e.g. "normal"
+    source: str  # derivation module that produced it, e.g. "derive/families/normal.py"
+    doc: str
+    kernels: tuple = field(default_factory=tuple)

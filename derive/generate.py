@@ -1,0 +1,16 @@
+"""The whole generated tree as {relative path: text}, from the family derivations."""
+from .codegen import render
+from .families import FAMILIES
+
+PACKAGE = "mjsd"
+RUNTIME = ("_validate.py", "_quadrature.py")
+
+
+def generated_files():
+    families = [family.module() for family in FAMILIES]
+    files = {f"{PACKAGE}/__init__.py": render.package_init(families)}
+    for name in RUNTIME:
+        files[f"{PACKAGE}/{name}"] = render.runtime_file(name)
+    for family in families:
+        files[f"{PACKAGE}/{family.name}.py"] = render.family_module(family)
+    return files
