@@ -1,6 +1,203 @@
-"""Cauchy laws C(loc, scale) (scale = half-width): the placeholder until the harmonic derivation lands."""
-from ..codegen.spec import FamilyModule
+"""Cauchy laws C(loc, scale), scale the half-width: KL, the harmonic JSD and the classic JSD in closed form.
+
+Derivation (notebook 05), in four steps:
+
+1. ``log_quadratic_lemma``: E[log((x - c)^2 + a^2)] under C(l, s) equals log((l - c)^2 + (s + a)^2), derived by
+   differentiating in a (a rational integral, done by residues) and integrating back.
+2. ``kl``: every Cauchy log-density is a log of a quadratic, so KL follows from the lemma.
+3. ``harmonic_mixture``: 1/p is a quadratic in x, so the harmonic mixture is again Cauchy (l_alpha, s_alpha) with an
+   explicit normaliser, and JS^H_alpha is a weighted sum of two KLs; KL is symmetric, so the dual is the same.
+4. ``jsd_arithmetic``: for C(0, 1) and C(0, lam) the arithmetic mixture is a ratio of quadratics, so the lemma gives
+   the skew JSD in closed form at every alpha; a real Moebius map carries any pair to that one with
+   lam + 1/lam = 2 (1 + chi), chi the chi-square-type invariant, and f-divergences do not change under it.
+"""
+from functools import cache
+
+import sympy as sp
+
+from ..codegen.spec import POSITIVE, REAL, UNIT, ClosedForm, FamilyModule, Param
+from ..symbols import alpha, loc1, loc2, scale1, scale2, x
+from ..tidy import delta, in_gap
+
+loc = sp.Symbol("loc", real=True)
+scale = sp.Symbol("scale", positive=True)
+chi = sp.Symbol("chi", nonnegative=True)  # ((loc1 - loc2)^2 + (scale1 - scale2)^2) / (2 scale1 scale2)
+lam = sp.Symbol("lam", positive=True)  # the scale ratio of the equivalent pair C(0, 1), C(0, lam), lam >= 1
+FIRST, SECOND = (loc1, scale1), (loc2, scale2)
+
+
+def density(l, s):
+    return s / (sp.pi * ((x - l) ** 2 + s**2))
+
+
+# -- step 1: the lemma ------------------------------------------------------------------------------------------------
+def lemma_derivative(l, s, c, a):
+    """d/da E[log((x - c)^2 + a^2)] = integral of p * 2a / ((x - c)^2 + a^2): residues at the upper half-plane poles."""
+    integrand = density(l, s) * 2 * a / ((x - c) ** 2 + a**2)
+    poles = (l + sp.I * s, c + sp.I * a)
+    return sp.simplify(2 * sp.pi * sp.I * sum(sp.residue(integrand, x, pole) for pole in poles))
+
+
+@cache
+def log_quadratic_lemma():
+    """Lambda (l, s, c, a) -> E_{C(l, s)}[log((x - c)^2 + a^2)], a > 0.
+
+    The antiderivative in a of ``lemma_derivative`` fixes the expectation up to a constant in a; as a -> oo the
+    expectation minus 2 log a tends to 0 (dominated convergence), which the antiderivative already does.
+    """
+    l, c = sp.symbols("l c", real=True)
+    s, a = sp.symbols("s a", positive=True)
+    antiderivative = sp.simplify(sp.integrate(lemma_derivative(l, s, c, a), a))
+    constant = sp.limit(antiderivative - 2 * sp.log(a), a, sp.oo)
+    return sp.Lambda((l, s, c, a), sp.simplify(antiderivative - constant))
+
+
+def expected_log(expr, l, s):
+    """E_{C(l, s)}[log expr] for expr a product of powers of constants and quadratics in x with no real root."""
+    lemma = log_quadratic_lemma()
+    total = sp.S.Zero
+    for factor in sp.Mul.make_args(sp.factor(sp.together(expr))):
+        base, exponent = factor.as_base_exp()
+        if x not in base.free_symbols:
+            total += exponent * sp.log(base)
+            continue
+        A, B, C = sp.Poly(base, x).all_coeffs()  # A ((x - c)^2 + a^2): c = -B / 2A, a^2 = C/A - c^2
+        centre = -B / (2 * A)
+        total += exponent * (sp.log(A) + lemma(l, s, centre, sp.sqrt(sp.factor(C / A - centre**2))))
+    return total
+
+
+# -- step 2: KL ------------------------------------------------------------------------------------------------------
+def kl(params_p, params_q):
+    """KL(C(p) : C(q)) = E_p[log p] - E_p[log q], by the lemma."""
+    (lp, sp_), (lq, sq) = params_p, params_q
+    return sp.simplify(expected_log(density(lp, sp_), lp, sp_) - expected_log(density(lq, sq), lp, sp_))
+
+
+# -- step 3: the harmonic mixture -------------------------------------------------------------------------------------
+def harmonic_mixture(params_p, params_q, alpha):
+    """(l_alpha, s_alpha, Z): 1/H_alpha(p, q) = pi A ((x - l_alpha)^2 + s_alpha^2), so H_alpha = Z * C(l_alpha, s_alpha)."""
+    reciprocal = sp.expand((1 - alpha) / density(*params_p) + alpha / density(*params_q))
+    A, B, C = sp.Poly(reciprocal / sp.pi, x).all_coeffs()
+    centre = sp.simplify(-B / (2 * A))
+    half_width = sp.sqrt(sp.factor(sp.simplify(C / A - centre**2)))
+    return centre, half_width, sp.simplify(1 / (A * half_width))
+
+
+# The kernels keep the mixture's parameters as named intermediates rather than expanding them into the KLs.
+offset1, offset2 = sp.symbols("offset1 offset2", real=True)  # loc1 - l_alpha, loc2 - l_alpha
+mix_scale = sp.Symbol("mix_scale", positive=True)  # s_alpha
+
+
+def harmonic_mixture_in_gap():
+    """(loc1 - l_alpha, loc2 - l_alpha, s_alpha^2) as functions of delta = loc1 - loc2, the scales and alpha."""
+    centre, half_width, _ = harmonic_mixture(FIRST, SECOND, alpha)
+    return (sp.factor(in_gap(loc1 - centre)), sp.factor(in_gap(loc2 - centre)), sp.factor(in_gap(half_width**2)))
+
+
+def jsd_harmonic(params_p, params_q, alpha):
+    centre, half_width, _ = harmonic_mixture(params_p, params_q, alpha)
+    mixture = (centre, half_width)
+    return (1 - alpha) * kl(params_p, mixture) + alpha * kl(params_q, mixture)
+
+
+def jsd_harmonic_dual(params_p, params_q, alpha):
+    centre, half_width, _ = harmonic_mixture(params_p, params_q, alpha)
+    mixture = (centre, half_width)
+    return (1 - alpha) * kl(mixture, params_p) + alpha * kl(mixture, params_q)
+
+
+def jsd_harmonic_named(dual=False):
+    """JS^H_alpha (or its dual) in offset1, offset2, mix_scale: the mixture C(0, mix_scale) after shifting by l_alpha."""
+    mixture = (0, mix_scale)
+    first, second = (offset1, scale1), (offset2, scale2)
+    if dual:
+        return (1 - alpha) * kl(mixture, first) + alpha * kl(mixture, second)
+    return (1 - alpha) * kl(first, mixture) + alpha * kl(second, mixture)
+
+
+# -- step 4: the classic (arithmetic) JSD ----------------------------------------------------------------------------
+mix_weight = sp.Symbol("mix_weight", positive=True)  # c
+mix_root = sp.Symbol("mix_root", positive=True)  # a
+
+
+def standard_pair_mixture(alpha):
+    """(c, a^2): (1 - alpha) C(0, 1) + alpha C(0, lam) = c (x^2 + a^2) / (pi (1 + x^2)(x^2 + lam^2))."""
+    numerator, _ = sp.fraction(sp.together((1 - alpha) * density(0, 1) + alpha * density(0, lam)))
+    A, B, C = sp.Poly(sp.expand(numerator), x).all_coeffs()
+    assert B == 0
+    return sp.factor(A), sp.factor(C / A)
+
+
+def jsd_arithmetic_standard_pair(alpha):
+    """JS_alpha(C(0, 1) : C(0, lam)) in lam, c = mix_weight and a = mix_root (see ``standard_pair_mixture``)."""
+    p, q = density(0, 1), density(0, lam)
+    m = mix_weight * (x**2 + mix_root**2) / (sp.pi * (1 + x**2) * (x**2 + lam**2))
+    kl_p = expected_log(p, 0, 1) - expected_log(m, 0, 1)
+    kl_q = expected_log(q, 0, lam) - expected_log(m, 0, lam)
+    return sp.expand_log((1 - alpha) * kl_p + alpha * kl_q, force=True)
+
+
+def chi_invariant(params_p, params_q):
+    (l1, s1), (l2, s2) = params_p, params_q
+    return ((l1 - l2) ** 2 + (s1 - s2) ** 2) / (2 * s1 * s2)
+
+
+def lam_of_chi():
+    """The root lam >= 1 of lam + 1/lam = 2 (1 + chi): chi(C(0, 1), C(0, lam)) = chi."""
+    roots = sp.solve(sp.Eq(chi_invariant((0, 1), (0, lam)), chi), lam)
+    return max(roots, key=lambda r: r.subs(chi, 1))
+
+
+def factor_logs(expr):
+    """Factor every log's argument and split it: log(lam^2 + 2 lam + 1) becomes 2 log(lam + 1)."""
+    return sp.expand_log(expr.replace(sp.log, lambda argument: sp.log(sp.factor(argument))), force=True)
+
+
+@cache
+def closed_forms():
+    """Each kernel's expression, in the symbols its preamble defines (see ``preambles``)."""
+    return {
+        "kl": in_gap(kl(FIRST, SECOND)),
+        "jsd_harmonic": factor_logs(jsd_harmonic_named()),
+        "jsd_harmonic_dual": factor_logs(jsd_harmonic_named(dual=True)),
+        "jsd_arithmetic": factor_logs(jsd_arithmetic_standard_pair(alpha)),
+    }
+
+
+@cache
+def preambles():
+    """The intermediates each kernel computes first, in order, as (symbol, expression) pairs."""
+    d1, d2, s2_alpha = harmonic_mixture_in_gap()
+    c, a2 = standard_pair_mixture(alpha)
+    gap = ((delta, loc1 - loc2),)
+    mixture = gap + ((offset1, d1), (offset2, d2), (mix_scale, sp.sqrt(s2_alpha)))
+    pair = ((chi, chi_invariant(FIRST, SECOND)), (lam, lam_of_chi()), (mix_weight, c), (mix_root, sp.sqrt(a2)))
+    return {"kl": gap, "jsd_harmonic": mixture, "jsd_harmonic_dual": mixture, "jsd_arithmetic": pair}
+
+
+_LOCS = "location (median) of the {} Cauchy law, any finite real"
+_SCALES = "scale (half-width at half-maximum) of the {} Cauchy law, finite and > 0"
+PAIR = (Param("loc1", loc1, REAL, doc=_LOCS.format("first")), Param("scale1", scale1, POSITIVE, doc=_SCALES.format("first")),
+        Param("loc2", loc2, REAL, doc=_LOCS.format("second")), Param("scale2", scale2, POSITIVE, doc=_SCALES.format("second")))
+SKEW = Param("alpha", alpha, UNIT, 0.5, "skew in [0, 1], weighting the second law (alpha = 0 gives the first)")
+
+DOCS = {
+    "kl": "Kullback-Leibler divergence KL(p1 : p2) between two Cauchy laws, in nats; symmetric in p1, p2.",
+    "jsd_harmonic": ("Skew harmonic Jensen-Shannon divergence JS^H_alpha(p1 : p2), in nats (Nielsen 2019).\n\n"
+                     "(1 - alpha) KL(p1 : h) + alpha KL(p2 : h), h the normalised harmonic mixture\n"
+                     "1 / ((1 - alpha)/p1 + alpha/p2) / Z, itself a Cauchy law; 0 at alpha = 0 and 1. Closed form."),
+    "jsd_harmonic_dual": ("Dual skew harmonic Jensen-Shannon divergence (1 - alpha) KL(h : p1) + alpha KL(h : p2), in nats.\n\n"
+                          "Cauchy KL is symmetric, so it equals jsd_harmonic; kept for the API's symmetry. Closed form."),
+    "jsd_arithmetic": ("Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,\n"
+                       "m = (1 - alpha) p1 + alpha p2. Closed form at every alpha (notebook 05): a Moebius map takes the\n"
+                       "pair to C(0, 1), C(0, lam) with lam + 1/lam = 2 (1 + chi)."),
+}
 
 
 def module():
-    return FamilyModule("cauchy", "derive/families/cauchy.py", "Cauchy laws.", ())
+    forms, before = closed_forms(), preambles()
+    kernels = tuple(ClosedForm(name, PAIR if name == "kl" else PAIR + (SKEW,), forms[name], DOCS[name], before[name],
+                               zero_at_alpha_ends=name != "kl") for name in forms)
+    return FamilyModule("cauchy", "derive/families/cauchy.py",
+                        "Cauchy laws C(loc, scale): scale is the half-width at half-maximum.", kernels)
