@@ -138,6 +138,19 @@ def jsd_arithmetic_standard_pair(alpha):
     return sp.expand_log((1 - alpha) * kl_p + alpha * kl_q, force=True)
 
 
+lam_minus_one = sp.Symbol("lam_minus_one", nonnegative=True)  # lam - 1 = chi + sqrt(chi (chi + 2)), no cancellation
+SERIES_BELOW = sp.Rational(1, 1000)  # below this lam - 1 the closed form cancels; its Taylor series does not
+SERIES_ORDER = 7  # terms up to (lam - 1)^6: truncation error < 1e-15 relative below SERIES_BELOW
+
+
+def jsd_arithmetic_near_identical(alpha):
+    """The Taylor series of JS_alpha(C(0, 1) : C(0, 1 + e)) in e = lam - 1, starting at alpha (1 - alpha) e^2 / 4."""
+    c, a2 = standard_pair_mixture(alpha)
+    exact = jsd_arithmetic_standard_pair(alpha).subs({mix_weight: c, mix_root: sp.sqrt(a2)}).subs(lam, 1 + lam_minus_one)
+    series = sp.series(exact, lam_minus_one, 0, SERIES_ORDER).removeO()
+    return sp.collect(sp.expand(series), lam_minus_one, sp.factor)
+
+
 def chi_invariant(params_p, params_q):
     (l1, s1), (l2, s2) = params_p, params_q
     return ((l1 - l2) ** 2 + (s1 - s2) ** 2) / (2 * s1 * s2)
@@ -161,7 +174,8 @@ def closed_forms():
         "kl": in_gap(kl(FIRST, SECOND)),
         "jsd_harmonic": factor_logs(jsd_harmonic_named()),
         "jsd_harmonic_dual": factor_logs(jsd_harmonic_named(dual=True)),
-        "jsd_arithmetic": factor_logs(jsd_arithmetic_standard_pair(alpha)),
+        "jsd_arithmetic": sp.Piecewise((jsd_arithmetic_near_identical(alpha), lam_minus_one < SERIES_BELOW),
+                                       (factor_logs(jsd_arithmetic_standard_pair(alpha)), True)),
     }
 
 
@@ -172,7 +186,8 @@ def preambles():
     c, a2 = standard_pair_mixture(alpha)
     gap = ((delta, loc1 - loc2),)
     mixture = gap + ((offset1, d1), (offset2, d2), (mix_scale, sp.sqrt(s2_alpha)))
-    pair = ((chi, chi_invariant(FIRST, SECOND)), (lam, lam_of_chi()), (mix_weight, c), (mix_root, sp.sqrt(a2)))
+    pair = ((chi, chi_invariant(FIRST, SECOND)), (lam_minus_one, lam_of_chi() - 1), (lam, 1 + lam_minus_one),
+            (mix_weight, c), (mix_root, sp.sqrt(a2)))
     return {"kl": gap, "jsd_harmonic": mixture, "jsd_harmonic_dual": mixture, "jsd_arithmetic": pair}
 
 

@@ -116,12 +116,17 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     chi = ((1.0/2.0))*(((loc1 - loc2)*(loc1 - loc2)) + ((scale1 - scale2)*(scale1 - scale2)))/(scale1*scale2)
-    lam = math.sqrt(chi)*math.sqrt(chi + 2.0) + chi + 1.0
+    lam_minus_one = math.sqrt(chi)*math.sqrt(chi + 2.0) + chi
+    lam = lam_minus_one + 1.0
     mix_weight = alpha*lam - alpha + 1.0
     mix_root = math.sqrt(lam)*math.sqrt(-(alpha*lam - alpha - lam)/(alpha*lam - alpha + 1.0))
-    _t0 = math.log(mix_weight)
-    _t1 = math.log(lam + 1.0)
-    return max(alpha*(-_t0 + 2.0*_t1 + math.log(lam) - 2.0*math.log(lam + mix_root)) + (1.0 - alpha)*(-_t0 + 2.0*_t1 - 2.0*math.log(mix_root + 1.0)), 0.0)
+    _t0 = alpha - 1.0
+    _t1 = _t0*alpha
+    _t2 = (alpha*alpha)
+    _t3 = _t2 - alpha
+    _t4 = math.log(mix_weight)
+    _t5 = math.log(lam + 1.0)
+    return max(((((1.0/16.0))*_t0*alpha*lam_minus_one**5.0*(_t3 + 3.0) + ((1.0/4.0))*_t0*alpha*(lam_minus_one*lam_minus_one*lam_minus_one) - (1.0/192.0)*_t1*lam_minus_one**6.0*(19.0*_t2 + 2.0*(alpha*alpha*alpha*alpha) - 4.0*(alpha*alpha*alpha) - 17.0*alpha + 31.0) - (1.0/32.0)*_t1*(lam_minus_one*lam_minus_one*lam_minus_one*lam_minus_one)*(_t3 + 7.0) - (1.0/4.0)*_t1*(lam_minus_one*lam_minus_one)) if (lam_minus_one < (1.0/1000.0)) else (-_t0*(-_t4 + 2.0*_t5 - 2.0*math.log(mix_root + 1.0)) + alpha*(-_t4 + 2.0*_t5 + math.log(lam) - 2.0*math.log(lam + mix_root)))), 0.0)
 
 
 @numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
