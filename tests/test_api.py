@@ -1,0 +1,79 @@
+"""The public API: broadcasting, return types, and clear errors on bad input."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import mjsd
+from mjsd import cauchy, normal
+
+ALL = [(normal, name) for name in normal.__all__] + [(cauchy, name) for name in cauchy.__all__]
+
+
+def call(module, name, *args, **kwargs):
+    return getattr(module, name)(*args, **kwargs)
+
+
+@pytest.mark.parametrize("module, name", ALL, ids=lambda v: getattr(v, "__name__", v))
+def test_scalars_give_a_float_and_arrays_broadcast(module, name):
+    value = call(module, name, 0.0, 1.0, 1, 2.0)
+    assert type(value) is float and value > 0
+    batch = call(module, name, np.zeros((3, 1)), 1.0, [0.5, 1.0, 2.0, 4.0], np.full(4, 2.0))
+    assert batch.shape == (3, 4) and batch.dtype == np.float64
+    assert batch[1, 2] == call(module, name, 0.0, 1.0, 2.0, 2.0)
+    assert call(module, name, np.empty(0), 1.0, 0.0, 1.0).shape == (0,)
+
+
+@pytest.mark.parametrize("module, name", ALL, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize("position, bad, message", [
+    (1, 0.0, "scale1 must be finite and > 0"),
+    (3, -2.0, "scale2 must be finite and > 0"),
+    (1, np.inf, "scale1 must be finite and > 0"),
+    (3, np.nan, "scale2 must be finite and > 0"),
+    (0, np.nan, "loc1 must be finite"),
+    (2, -np.inf, "loc2 must be finite"),
+])
+def test_bad_parameters_name_themselves(module, name, position, bad, message):
+    args = [0.0, 1.0, 1.0, 2.0]
+    args[position] = bad
+    with pytest.raises(ValueError, match=message):
+        call(module, name, *args)
+
+
+def test_bad_entry_in_an_array_is_located():
+    with pytest.raises(ValueError, match=r"scale2 must be finite and > 0, got -1.0 at index \(1,\)"):
+        normal.kl(0.0, 1.0, 0.0, [1.0, -1.0, 2.0])
+
+
+@pytest.mark.parametrize("module, name", [(m, n) for m, n in ALL if "alpha" in getattr(m, n).__code__.co_varnames])
+@pytest.mark.parametrize("alpha", [-0.1, 1.5, np.nan, np.inf])
+def test_alpha_outside_unit_interval(module, name, alpha):
+    with pytest.raises(ValueError, match=r"alpha must lie in \[0, 1\]"):
+        call(module, name, 0.0, 1.0, 1.0, 2.0, alpha)
+
+
+def test_shapes_that_do_not_broadcast():
+    with pytest.raises(ValueError, match=r"do not broadcast.*loc1 \(3,\).*loc2 \(4,\)"):
+        normal.jsd_geometric(np.zeros(3), 1.0, np.zeros(4), 1.0)
+
+
+@pytest.mark.parametrize("bad", [1j, "1.0", None, [1.0, "a"], True, np.array([object()])])
+def test_wrong_types_are_type_errors(bad):
+    with pytest.raises(TypeError, match="scale1 must be a real number"):
+        cauchy.kl(0.0, bad, 0.0, 1.0)
+
+
+def test_import_needs_neither_sympy_nor_scipy():
+    code = "import sys, mjsd; mjsd.normal.kl(0, 1, 1, 1); print(sorted({'sympy', 'scipy'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_docstrings_say_which_argument_alpha_weights():
+    for module, name in ALL:
+        doc = getattr(module, name).__doc__
+        assert "nats" in doc
+        if "alpha" in getattr(module, name).__code__.co_varnames:
+            assert "weighting the second" in doc
+    assert mjsd.__all__ == ["normal", "cauchy"]
