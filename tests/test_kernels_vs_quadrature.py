@@ -11,6 +11,9 @@ import mjsd
 
 N = 200
 TOLERANCE = 1e-9
+# Locations up to 10^2 with scales down to 10^-3: laws up to ~10^5 widths apart. Beyond that the float64 quadrature
+# references (not the kernels, checked against mpmath) lose digits: see the closing note of the pipeline issue.
+LOC_EXPONENTS = (-3, 2)
 
 CASES = {
     # (module, kernel): (law, reference(p, q, alpha), takes alpha)
@@ -31,7 +34,7 @@ CASES = {
 def test_kernel_matches_quadrature(module, name):
     law, reference, skewed = CASES[module, name]
     seed = sum(map(ord, module + name))
-    loc1, scale1, loc2, scale2, alpha = ref.random_parameters(seed, N)
+    loc1, scale1, loc2, scale2, alpha = ref.random_parameters(seed, N, loc_exponents=LOC_EXPONENTS)
     kernel = getattr(getattr(mjsd, module), name)
     values = kernel(loc1, scale1, loc2, scale2, alpha) if skewed else kernel(loc1, scale1, loc2, scale2)
     assert values.shape == (N,) and values.dtype == np.float64
