@@ -67,11 +67,10 @@ def integrate_real(f, points):
     return total
 
 
-def log_mixture(log_unnormalised, points):
-    """log of the normalised density exp(log_unnormalised) / Z, Z by quadrature after a log-max shift."""
+def log_normaliser(log_unnormalised, points):
+    """log Z = log integral of exp(log_unnormalised), by quadrature after a log-max shift (Z may underflow)."""
     shift = np.max(log_unnormalised(np.asarray(points)))
-    log_z = shift + np.log(integrate_real(lambda x: np.exp(log_unnormalised(x) - shift), points))
-    return lambda x: log_unnormalised(x) - log_z
+    return shift + np.log(integrate_real(lambda x: np.exp(log_unnormalised(x) - shift), points))
 
 
 def kl_logs(log_p, log_q, points):
@@ -93,17 +92,14 @@ def _jsd(p, q, log_m, alpha, points, dual):
     return (1 - alpha) * kl_logs(p.logpdf, log_m, points) + alpha * kl_logs(q.logpdf, log_m, points)
 
 
-def _mode_points(log_m, p, q, centre_only=False):
-    """Breakpoints plus the mixture's own centre (grid arg-max refined by a bounded search), found numerically."""
+def _centre(log_m, p, q):
+    """The mixture's centre: its grid arg-max, refined by a bounded search."""
     points = breakpoints(p, q)
     grid = np.concatenate([np.linspace(a, b, 200) for a, b in zip(points[:-1], points[1:])])
     i = int(np.argmax(log_m(grid)))
     lower, upper = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
-    centre = optimize.minimize_scalar(lambda x: -log_m(x), bounds=(lower, upper), method="bounded",
-                                      options={"xatol": 1e-12 * max(1.0, abs(grid[i]))}).x
-    if centre_only:
-        return centre
-    return breakpoints(p, q, extra=[(centre, min(p.scale, q.scale))])
+    return optimize.minimize_scalar(lambda x: -log_m(x), bounds=(lower, upper), method="bounded",
+                                    options={"xatol": 1e-12 * max(1.0, abs(grid[i]))}).x
 
 
 def extended_kl_density(log_p, log_m):
@@ -123,11 +119,16 @@ def jsd_arithmetic(p, q, alpha=0.5):
 
 
 def _centred(mean, p, q):
-    """p, q shifted so the mixture's centre is at 0, with the mixture's log-density and breakpoints."""
-    centre = _mode_points(mean(p, q), p, q, centre_only=True)
+    """p, q shifted so the mixture mean(p, q) (an unnormalised log-density) peaks at 0; with its log-normaliser and
+    breakpoints that include a ladder around that peak."""
+    centre = _centre(mean(p, q), p, q)
     p, q = p.shifted(centre), q.shifted(centre)
-    points = _mode_points(mean(p, q), p, q)
-    return p, q, log_mixture(mean(p, q), points), points
+    points = breakpoints(p, q, extra=[(0.0, min(p.scale, q.scale))])
+    return p, q, log_normaliser(mean(p, q), points), points
+
+
+def _geometric(alpha):
+    return lambda p, q: lambda x: (1 - alpha) * p.logpdf(x) + alpha * q.logpdf(x)
 
 
 def jsd_geometric(p, q, alpha=0.5, dual=False):
@@ -135,26 +136,23 @@ def jsd_geometric(p, q, alpha=0.5, dual=False):
     definition of g = p^(1 - alpha) q^alpha / Z alone, g * (-log Z): integrating it as written would subtract
     log-densities of size (distance / width)^2 and lose digits for far-apart narrow laws, so it is integrated as such,
     with Z by quadrature."""
-    mean = lambda p, q: lambda x: (1 - alpha) * p.logpdf(x) + alpha * q.logpdf(x)  # noqa: E731
-    p, q, log_g, points = _centred(mean, p, q)
+    mean = _geometric(alpha)
+    p, q, log_z, points = _centred(mean, p, q)
+    log_g = lambda x: mean(p, q)(x) - log_z  # noqa: E731
     if dual:
-        log_z = mean(p, q)(0.0) - log_g(0.0)
         return -log_z * integrate_real(lambda x: np.exp(log_g(x)), points)
-    return _jsd(p, q, log_g, alpha, points, dual)
+    return _jsd(p, q, log_g, alpha, points, dual=False)
 
 
 def jsd_harmonic(p, q, alpha=0.5, dual=False):
     mean = lambda p, q: lambda x: -np.logaddexp(np.log1p(-alpha) - p.logpdf(x), np.log(alpha) - q.logpdf(x))  # noqa: E731
-    p, q, log_h, points = _centred(mean, p, q)
-    return _jsd(p, q, log_h, alpha, points, dual)
+    p, q, log_z, points = _centred(mean, p, q)
+    return _jsd(p, q, lambda x: mean(p, q)(x) - log_z, alpha, points, dual)
 
 
 def bhattacharyya(p, q, alpha=0.5):
     """-log integral p^(1 - alpha) q^alpha, in log space."""
-    log_unnormalised = lambda x: (1 - alpha) * p.logpdf(x) + alpha * q.logpdf(x)  # noqa: E731
-    points = _mode_points(log_unnormalised, p, q)
-    shift = np.max(log_unnormalised(np.asarray(points)))
-    return -(shift + np.log(integrate_real(lambda x: np.exp(log_unnormalised(x) - shift), points)))
+    return -_centred(_geometric(alpha), p, q)[2]
 
 
 def random_parameters(seed, n, scale_exponents=(-3, 3), loc_exponents=(-3, 3)):
