@@ -18,12 +18,6 @@ def test_geometric_jsd_is_jeffreys_minus_bhattacharyya():
     np.testing.assert_allclose(lhs, rhs, rtol=1e-9, atol=1e-12)
 
 
-def test_dual_geometric_jsd_is_bhattacharyya():
-    loc1, scale1, loc2, scale2, alpha = PAIRS
-    np.testing.assert_allclose(normal.jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha),
-                               normal.bhattacharyya(loc1, scale1, loc2, scale2, alpha), rtol=1e-12)
-
-
 @pytest.mark.parametrize("kernel", [normal.jsd_geometric, normal.jsd_geometric_dual, normal.bhattacharyya,
                                     normal.jsd_arithmetic, cauchy.jsd_harmonic, cauchy.jsd_harmonic_dual,
                                     cauchy.jsd_arithmetic])
@@ -67,11 +61,13 @@ def test_cauchy_jsd_half_is_a_function_of_kl():
                                math.log(2) - np.log1p(np.exp(-kl / 2)), rtol=1e-9)
 
 
-def test_cauchy_kl_symmetric_and_harmonic_duals_equal():
-    loc1, scale1, loc2, scale2, alpha = PAIRS
+# The dual geometric JSD equals the Bhattacharyya distance, and the dual harmonic JSD the primal one, by derivation:
+# the generator compiles each pair once, so the quadrature tests check each name against its own definition instead.
+
+
+def test_cauchy_kl_symmetric():
+    loc1, scale1, loc2, scale2, _ = PAIRS
     np.testing.assert_allclose(cauchy.kl(loc1, scale1, loc2, scale2), cauchy.kl(loc2, scale2, loc1, scale1), rtol=1e-12)
-    np.testing.assert_allclose(cauchy.jsd_harmonic(loc1, scale1, loc2, scale2, alpha),
-                               cauchy.jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha), rtol=1e-12)
 
 
 def test_cauchy_harmonic_jsd_scale_family_value():

@@ -40,10 +40,19 @@ def family_module(family):
     if any(isinstance(k, ArithmeticQuadrature) for k in family.kernels):
         parts.append("from ._quadrature import arithmetic_jsd")
     parts.append(f"\n__all__ = {[k.name for k in family.kernels]!r}\n")
+    compiled = {}  # closed form -> the first kernel computing it; later twins reuse its compiled code
     for kernel in family.kernels:
-        body = _closed_form(kernel) if isinstance(kernel, ClosedForm) else _quadrature(kernel)
-        parts.append(body + _ufunc(kernel) + _public(kernel))
+        key = (kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends) if isinstance(kernel, ClosedForm) else kernel
+        twin = compiled.setdefault(key, kernel.name)
+        body = _alias(kernel.name, twin) if twin != kernel.name else (
+            (_closed_form(kernel) if isinstance(kernel, ClosedForm) else _quadrature(kernel)) + _ufunc(kernel))
+        parts.append(body + _public(kernel))
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _alias(name, twin):
+    return (f"\n\n# {name} reduces to the same closed form as {twin} (shown in the notebook): one compiled kernel.\n"
+            f"_{name} = _{twin}\n_{name}_ufunc = _{twin}_ufunc\n")
 
 
 def _signature(kernel):
