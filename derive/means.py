@@ -19,7 +19,7 @@ def harmonic(a, b, alpha):
 
 def power(a, b, alpha, gamma):
     """Power (Hölder) mean of exponent gamma != 0: gamma = 1 arithmetic, gamma = -1 harmonic, gamma -> 0 geometric."""
-    return ((1 - alpha) * a**gamma + alpha * b**gamma) ** (1 / gamma)
+    return ((1 - alpha) * a**gamma + alpha * b**gamma) ** (sp.S.One / gamma)  # exact 1/gamma for an int gamma
 
 
 def quasi_arithmetic(a, b, alpha, f, f_inverse):

@@ -15,7 +15,7 @@ from functools import cache
 
 import sympy as sp
 
-from ..codegen.spec import POSITIVE, REAL, UNIT, ClosedForm, FamilyModule, Param
+from ..codegen.spec import ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
 from ..tidy import delta, in_gap
 
@@ -75,6 +75,7 @@ def kl(params_p, params_q):
 
 
 # -- step 3: the harmonic mixture -------------------------------------------------------------------------------------
+@cache
 def harmonic_mixture(params_p, params_q, alpha):
     """(l_alpha, s_alpha, Z): 1/H_alpha(p, q) = pi A ((x - l_alpha)^2 + s_alpha^2), so H_alpha = Z * C(l_alpha, s_alpha)."""
     reciprocal = sp.expand((1 - alpha) / density(*params_p) + alpha / density(*params_q))
@@ -191,11 +192,7 @@ def preambles():
     return {"kl": gap, "jsd_harmonic": mixture, "jsd_harmonic_dual": mixture, "jsd_arithmetic": pair}
 
 
-_LOCS = "location (median) of the {} Cauchy law, any finite real"
-_SCALES = "scale (half-width at half-maximum) of the {} Cauchy law, finite and > 0"
-PAIR = (Param("loc1", loc1, REAL, doc=_LOCS.format("first")), Param("scale1", scale1, POSITIVE, doc=_SCALES.format("first")),
-        Param("loc2", loc2, REAL, doc=_LOCS.format("second")), Param("scale2", scale2, POSITIVE, doc=_SCALES.format("second")))
-SKEW = Param("alpha", alpha, UNIT, 0.5, "skew in [0, 1], weighting the second law (alpha = 0 gives the first)")
+PAIR, SKEW = location_scale_params("Cauchy law", "location (median)", "scale (half-width at half-maximum)")
 
 DOCS = {
     "kl": "Kullback-Leibler divergence KL(p1 : p2) between two Cauchy laws, in nats; symmetric in p1, p2.",

@@ -8,9 +8,9 @@ from functools import cache
 import sympy as sp
 
 from .. import expfam
-from ..codegen.spec import POSITIVE, REAL, UNIT, ArithmeticQuadrature, ClosedForm, FamilyModule, Param
+from ..codegen.spec import ArithmeticQuadrature, ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
-from ..tidy import delta, in_gap, tidy
+from ..tidy import delta, in_gap
 
 loc = sp.Symbol("loc", real=True)
 scale = sp.Symbol("scale", positive=True)
@@ -46,11 +46,7 @@ def closed_forms():
     return {name: in_gap(expr) for name, expr in theorem_forms().items()}
 
 
-_LOCS = "location (mean) of the {} normal, any finite real"
-_SCALES = "standard deviation of the {} normal, finite and > 0"
-PAIR = (Param("loc1", loc1, REAL, doc=_LOCS.format("first")), Param("scale1", scale1, POSITIVE, doc=_SCALES.format("first")),
-        Param("loc2", loc2, REAL, doc=_LOCS.format("second")), Param("scale2", scale2, POSITIVE, doc=_SCALES.format("second")))
-SKEW = Param("alpha", alpha, UNIT, 0.5, "skew in [0, 1], weighting the second normal (alpha = 0 gives the first)")
+PAIR, SKEW = location_scale_params("normal", "location (mean)", "standard deviation")
 
 DOCS = {
     "kl": "Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two normals, in nats.",

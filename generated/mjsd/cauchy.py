@@ -68,7 +68,7 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5):
         scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
-        alpha: skew in [0, 1], weighting the second law (alpha = 0 gives the first)
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.result(_jsd_harmonic_ufunc(*arrays))
@@ -90,7 +90,7 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5):
         scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
-        alpha: skew in [0, 1], weighting the second law (alpha = 0 gives the first)
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.result(_jsd_harmonic_dual_ufunc(*arrays))
@@ -130,7 +130,7 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
         scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
-        alpha: skew in [0, 1], weighting the second law (alpha = 0 gives the first)
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.result(_jsd_arithmetic_ufunc(*arrays))
