@@ -59,6 +59,11 @@ def _signature(kernel):
     return ", ".join(p.name for p in kernel.params)
 
 
+def _law_arguments(kernel):
+    """The two laws' parameters, without the skew: what a quadrature kernel packs into its params tuple."""
+    return ", ".join(p.name for p in kernel.params if p.name != "alpha")
+
+
 def _closed_form(kernel):
     printer = NumbaPrinter()
     lines = [f"{p.symbol} = {p.name}" for p in kernel.params if str(p.symbol) != p.name]
@@ -75,7 +80,7 @@ def _closed_form(kernel):
 
 def _quadrature(kernel):
     printer = NumbaPrinter()
-    unpack = f"    {_signature(kernel)[:-len(', alpha')]} = params\n"
+    unpack = f"    {_law_arguments(kernel)} = params\n"
     densities = []
     for log_density in kernel.log_densities:
         body, result = straight_line(log_density, indent="    ")
@@ -91,7 +96,7 @@ def _quadrature(kernel):
              f"_{kernel.name}_landmarks)\n")
     args = _signature(kernel)
     text += (f"\n\n{JIT}\ndef _{kernel.name}({args}):\n"
-             f"    return _{kernel.name}_integral(({args[:-len(', alpha')]}), alpha)\n")
+             f"    return _{kernel.name}_integral(({_law_arguments(kernel)}), alpha)\n")
     return text
 
 

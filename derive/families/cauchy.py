@@ -15,6 +15,7 @@ from functools import cache
 
 import sympy as sp
 
+from .. import divergences
 from ..codegen.spec import ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
 from ..tidy import delta, in_gap
@@ -96,25 +97,26 @@ def harmonic_mixture_in_gap():
     return (sp.factor(in_gap(loc1 - centre)), sp.factor(in_gap(loc2 - centre)), sp.factor(in_gap(half_width**2)))
 
 
+def skew_jsd(laws, mixture, alpha, dual=False):
+    """The skew JSD (or its dual) of two Cauchy laws against a Cauchy mixture, from the definitions and the KL."""
+    if dual:
+        return divergences.jsd_dual(lambda i: kl(mixture, laws[i - 1]), alpha)
+    return divergences.jsd(lambda i: kl(laws[i - 1], mixture), alpha)
+
+
 def jsd_harmonic(params_p, params_q, alpha):
     centre, half_width, _ = harmonic_mixture(params_p, params_q, alpha)
-    mixture = (centre, half_width)
-    return (1 - alpha) * kl(params_p, mixture) + alpha * kl(params_q, mixture)
+    return skew_jsd((params_p, params_q), (centre, half_width), alpha)
 
 
 def jsd_harmonic_dual(params_p, params_q, alpha):
     centre, half_width, _ = harmonic_mixture(params_p, params_q, alpha)
-    mixture = (centre, half_width)
-    return (1 - alpha) * kl(mixture, params_p) + alpha * kl(mixture, params_q)
+    return skew_jsd((params_p, params_q), (centre, half_width), alpha, dual=True)
 
 
 def jsd_harmonic_named(dual=False):
     """JS^H_alpha (or its dual) in offset1, offset2, mix_scale: the mixture C(0, mix_scale) after shifting by l_alpha."""
-    mixture = (0, mix_scale)
-    first, second = (offset1, scale1), (offset2, scale2)
-    if dual:
-        return (1 - alpha) * kl(mixture, first) + alpha * kl(mixture, second)
-    return (1 - alpha) * kl(first, mixture) + alpha * kl(second, mixture)
+    return skew_jsd(((offset1, scale1), (offset2, scale2)), (0, mix_scale), alpha, dual)
 
 
 # -- step 4: the classic (arithmetic) JSD ----------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def jsd_arithmetic_standard_pair(alpha):
     m = mix_weight * (x**2 + mix_root**2) / (sp.pi * (1 + x**2) * (x**2 + lam**2))
     kl_p = expected_log(p, 0, 1) - expected_log(m, 0, 1)
     kl_q = expected_log(q, 0, lam) - expected_log(m, 0, lam)
-    return sp.expand_log((1 - alpha) * kl_p + alpha * kl_q, force=True)
+    return sp.expand_log(divergences.jsd(lambda i: (kl_p, kl_q)[i - 1], alpha), force=True)
 
 
 lam_minus_one = sp.Symbol("lam_minus_one", nonnegative=True)  # lam - 1 = chi + sqrt(chi (chi + 2)), no cancellation
