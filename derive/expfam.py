@@ -90,15 +90,16 @@ def interpolate(theta_a, theta_b, alpha):
     return tuple((1 - alpha) * a + alpha * b for a, b in zip(theta_a, theta_b))
 
 
-def from_density(name, x, params, log_density, sample):
+def from_density(name, x, params, log_density, sample, to_source=None):
     """Find (t, theta, k, F) from a log-density by splitting its expanded terms into x-parts and parameter-parts.
 
     A term c(params) * s(x) contributes c to the natural parameter paired with the statistic s; a term free of the
     parameters belongs to the carrier k; a term free of x belongs to -F. ``sample`` (a point of the parameter space)
-    picks, among SymPy's inverses theta -> params, the branch that maps back to it.
+    picks, among SymPy's inverses theta -> params, the branch that maps back to it; ``to_source`` gives that inverse
+    where SymPy cannot solve for it (e.g. the von Mises polar coordinates), and is checked at the sample instead.
     """
     groups, carrier, constant = {}, sp.S.Zero, sp.S.Zero
-    expanded = sp.expand(sp.expand_log(log_density, force=True))
+    expanded = sp.expand(sp.expand_log(log_density, force=True), trig=True)
     for term in sp.Add.make_args(expanded):
         coefficient, x_part = term.as_independent(x, as_Add=False)
         if x_part == 1:
@@ -110,10 +111,18 @@ def from_density(name, x, params, log_density, sample):
     statistics = tuple(sp.ordered(groups))
     natural = tuple(sp.simplify(groups[s]) for s in statistics)
     theta = sp.symbols(f"theta1:{len(statistics) + 1}", real=True)
-    to_source = _invert(params, natural, theta, sample)
+    to_source = _invert(params, natural, theta, sample) if to_source is None else _checked(params, natural, theta,
+                                                                                          sample, to_source)
     log_normaliser = sp.simplify((-constant).subs(to_source, simultaneous=True))
     return ExponentialFamily(name, x, tuple(params), log_density, statistics, natural, sp.simplify(carrier), theta,
                              to_source, log_normaliser)
+
+
+def _checked(params, natural, theta, sample, to_source):
+    at_sample = {t: n.subs(sample) for t, n in zip(theta, natural)}
+    if any(sp.simplify(to_source[p].subs(at_sample) - sample[p]) != 0 for p in params):
+        raise ValueError(f"the given inverse of theta = {natural} does not map back to {sample}")
+    return dict(to_source)
 
 
 def _invert(params, natural, theta, sample):

@@ -3,7 +3,7 @@ from .codegen import render
 from .families import FAMILIES
 
 PACKAGE = "mjsd"
-RUNTIME = ("_validate.py", "_quadrature.py")
+RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py")
 
 
 def generated_files():

@@ -20,13 +20,71 @@ def in_gap(expr):
 
 
 def tidy(expr, gap=delta):
-    """Logarithms of single factors with factored coefficients, plus one fraction collected in powers of ``gap``."""
-    logs, rest = logs_and_rational(expr)
-    numerator, denominator = sp.fraction(sp.cancel(sp.together(rest)))
+    """Logarithms and special functions with factored coefficients, plus one fraction collected in powers of ``gap``.
+
+    Terms whose coefficients agree up to sign are paired: c log a - c log b becomes c log(a/b) (no cancellation when
+    a ~ b), and c f(a) - c f(b) becomes c (f(a) - f(b)) for other functions, as a reader would write them.
+    """
+    logs, rest = logs_and_rational(powers(expr))
+    atoms, rational = transcendental_and_rational(rest)
+    numerator, denominator = sp.fraction(sp.cancel(sp.together(rational)))
     by_power = sp.collect(sp.expand(numerator), gap, evaluate=False)
     numerator = sp.Add(*(sp.factor(c) * k for k, c in _sorted(by_power)))
-    log_part = sp.Add(*(sp.factor(c) * sp.log(a) for a, c in _sorted(logs) if c != 0))
-    return log_part + numerator / sp.factor(denominator)
+    log_part = _paired({sp.log(a): c for a, c in logs.items()}, ratio=True)
+    return log_part + _paired(atoms) + numerator / sp.factor(denominator)
+
+
+def transcendental_and_rational(expr):
+    """({atom: coefficient}, rational) with expr = sum coefficient * atom + rational, each atom a product of powers
+    with symbolic exponents and functions (loggamma, polygamma, ...), each coefficient rational in the parameters."""
+    atoms, rational = {}, sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coefficient, atom = sp.S.One, sp.S.One
+        for factor in sp.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if isinstance(factor, sp.Function) or not exponent.is_Number:
+                atom *= factor
+            else:
+                coefficient *= factor
+        if atom == 1:
+            rational += term
+        else:
+            atom = sp.powsimp(atom)
+            atoms[atom] = atoms.get(atom, sp.S.Zero) + coefficient
+    return atoms, rational
+
+
+def _paired(terms, ratio=False):
+    """sum c * t over {t: c}, factoring each c and pairing two terms whose coefficients are opposite."""
+    factored = [(t, sp.factor(c)) for t, c in _sorted(terms) if c != 0]
+    used, parts = set(), []
+    for i, (t, c) in enumerate(factored):
+        if i in used:
+            continue
+        twin = next((j for j in range(i + 1, len(factored)) if j not in used
+                     and sp.expand(factored[j][1] + c) == 0), None)
+        if twin is None:
+            parts.append(c * t)
+            continue
+        used.add(twin)
+        other = factored[twin][0]
+        paired = sp.log(t.args[0] / other.args[0], evaluate=False) if ratio else t - other
+        parts.append(c * paired)
+    return sp.Add(*parts)
+
+
+def powers(expr):
+    """exp(c1 log a1 + c2 log a2 + r) -> a1^c1 a2^c2 exp(r): the theorem's exp(F(theta_alpha)) as weighted powers."""
+    def rewrite(e):
+        logs, rest = [], sp.S.Zero
+        for term in sp.Add.make_args(sp.expand(e.args[0])):
+            coefficient, factor = term.as_independent(sp.log, as_Add=False)
+            if isinstance(factor, sp.log):
+                logs.append(factor.args[0] ** coefficient)
+            else:
+                rest += term
+        return sp.Mul(*logs) * sp.exp(rest)
+    return expr.replace(lambda e: isinstance(e, sp.exp), rewrite)
 
 
 def logs_and_rational(expr):

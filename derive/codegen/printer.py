@@ -2,6 +2,10 @@
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from ..special import NUMBA_NAMES
+
+SPECIAL = "_special"  # the generated runtime module holding the numba special functions
+
 
 class NumbaPrinter(PythonCodePrinter):
     """Python printer whose output numba compiles to plain float arithmetic."""
@@ -14,6 +18,20 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_Integer(self, expr):
         return f"{int(expr)}.0"
+
+    def _print_Function(self, expr):
+        if type(expr) in NUMBA_NAMES:
+            return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({self._print(expr.args[0])})"
+        return super()._print_Function(expr)
+
+    def _print_polygamma(self, expr):
+        order, argument = expr.args
+        if order not in (0, 1):
+            raise ValueError(f"no numba kernel for {expr}")
+        return f"{SPECIAL}.{('digamma', 'trigamma')[int(order)]}({self._print(argument)})"
+
+    def _print_loggamma(self, expr):
+        return f"math.lgamma({self._print(expr.args[0])})"
 
     def _print_Pow(self, expr, rational=False):
         base, exponent = expr.as_base_exp()

@@ -3,7 +3,8 @@ import textwrap
 from pathlib import Path
 
 from .printer import NumbaPrinter, straight_line
-from .spec import ArithmeticQuadrature, ClosedForm
+from .printer import SPECIAL
+from .spec import ArithmeticQuadrature, ClosedForm, SeriesSum
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -35,18 +36,23 @@ def package_init(families):
 
 
 def family_module(family):
-    parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", "",
-             "from . import _validate", "from ._validate import POSITIVE, REAL, UNIT"]
-    if any(isinstance(k, ArithmeticQuadrature) for k in family.kernels):
-        parts.append("from ._quadrature import arithmetic_jsd")
-    parts.append(f"\n__all__ = {[k.name for k in family.kernels]!r}\n")
+    bodies = []
     compiled = {}  # closed form -> the first kernel computing it; later twins reuse its compiled code
     for kernel in family.kernels:
         key = (kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends) if isinstance(kernel, ClosedForm) else kernel
         twin = compiled.setdefault(key, kernel.name)
-        body = _alias(kernel.name, twin) if twin != kernel.name else (
-            (_closed_form(kernel) if isinstance(kernel, ClosedForm) else _quadrature(kernel)) + _ufunc(kernel))
-        parts.append(body + _public(kernel))
+        body = _alias(kernel.name, twin) if twin != kernel.name else _KERNELS[type(kernel)](kernel) + _ufunc(kernel)
+        bodies.append(body + _public(kernel))
+    code = "".join(bodies)
+    constraints = sorted({p.constraint.upper() for k in family.kernels for p in k.params})
+    imports = ["from . import _validate"]
+    imports += [f"from . import {SPECIAL}"] if f"{SPECIAL}." in code else []
+    imports += [f"from ._validate import {', '.join(constraints)}"]
+    for kind, runtime in ((ArithmeticQuadrature, "_quadrature"), (SeriesSum, "_series")):
+        if any(isinstance(k, kind) for k in family.kernels):
+            imports.append(f"from .{runtime} import arithmetic_jsd as {runtime[1:]}_jsd")
+    parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", "", *imports,
+             f"\n__all__ = {[k.name for k in family.kernels]!r}\n", code]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -79,25 +85,33 @@ def _closed_form(kernel):
 
 
 def _quadrature(kernel):
+    return _numeric(kernel, "quadrature", kernel.x, kernel.log_densities, kernel.landmarks, "landmarks")
+
+
+def _series(kernel):
+    return _numeric(kernel, "series", kernel.k, kernel.log_masses, kernel.windows, "windows")
+
+
+def _numeric(kernel, runtime, variable, log_densities, bounds, bounds_name):
+    """The two log-densities and the bounds as numba functions of a parameter tuple, bound by the runtime's factory."""
     printer = NumbaPrinter()
     unpack = f"    {_law_arguments(kernel)} = params\n"
-    densities = []
-    for log_density in kernel.log_densities:
+    text = f"\n\n{JIT}\ndef _{kernel.name}_log_densities({variable}, params):\n{unpack}"
+    for i, log_density in enumerate(log_densities, start=1):
         body, result = straight_line(log_density, indent="    ")
-        densities.append((body, result))
-    text = f"\n\n{JIT}\ndef _{kernel.name}_log_densities({kernel.x}, params):\n{unpack}"
-    for i, (body, result) in enumerate(densities, start=1):
         text += "\n".join(line.replace("_t", f"_d{i}_") for line in body) + ("\n" if body else "")
         text += f"    _log_density{i} = {result.replace('_t', f'_d{i}_')}\n"
     text += "    return _log_density1, _log_density2\n"
-    marks = ", ".join(printer.doprint(m) for m in kernel.landmarks)
-    text += f"\n\n{JIT}\ndef _{kernel.name}_landmarks(params):\n{unpack}    return {marks}\n"
-    text += (f"\n\n_{kernel.name}_integral = arithmetic_jsd(_{kernel.name}_log_densities, "
-             f"_{kernel.name}_landmarks)\n")
-    args = _signature(kernel)
-    text += (f"\n\n{JIT}\ndef _{kernel.name}({args}):\n"
-             f"    return _{kernel.name}_integral(({_law_arguments(kernel)}), alpha)\n")
+    marks = ", ".join(printer.doprint(m) for m in bounds)
+    text += f"\n\n{JIT}\ndef _{kernel.name}_{bounds_name}(params):\n{unpack}    return {marks}\n"
+    text += (f"\n\n_{kernel.name}_{runtime} = {runtime}_jsd(_{kernel.name}_log_densities, "
+             f"_{kernel.name}_{bounds_name})\n")
+    text += (f"\n\n{JIT}\ndef _{kernel.name}({_signature(kernel)}):\n"
+             f"    return _{kernel.name}_{runtime}(({_law_arguments(kernel)},), alpha)\n")
     return text
+
+
+_KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, SeriesSum: _series}
 
 
 def _ufunc(kernel):

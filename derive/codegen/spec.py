@@ -5,7 +5,10 @@ import sympy as sp
 
 from ..symbols import alpha, loc1, loc2, scale1, scale2
 
-REAL, POSITIVE, UNIT = "real", "positive", "unit"  # the constraints of generated/_validate.py
+# The constraints of generated/_validate.py (each value is the lower-cased name of its constant there).
+REAL, POSITIVE, NONNEGATIVE, UNIT, OPEN_UNIT, COUNT = "real", "positive", "nonnegative", "unit", "open_unit", "count"
+SIMPLEX, POSITIVE_VECTOR = "simplex", "positive_vector"  # rows along the last axis: (..., k)
+VECTORS = (SIMPLEX, POSITIVE_VECTOR)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,22 @@ class ArithmeticQuadrature:
     x: sp.Symbol
     log_densities: tuple
     landmarks: tuple
+    doc: str
+
+
+@dataclass(frozen=True)
+class SeriesSum:
+    """The arithmetic JSD of two discrete laws, summed term by term over the integers where they put their mass.
+
+    ``log_masses`` are the two log-masses in the integer ``k`` and the parameters' symbols; ``windows`` are
+    (lo1, hi1, lo2, hi2) expressions bounding each law's mass (outside, both laws' masses are negligible).
+    """
+
+    name: str
+    params: tuple
+    k: sp.Symbol
+    log_masses: tuple
+    windows: tuple
     doc: str
 
 

@@ -1,4 +1,11 @@
-"""One derivation per family; each module ends in ``module()``, the closed forms handed to the code generator."""
-from . import cauchy, normal
+"""One derivation per family; each ends in ``module()``, the closed forms handed to the code generator.
 
-FAMILIES = (normal, cauchy)
+normal and cauchy are derived in modules of their own; the exponential families of the catalogue are declared by
+their densities (``catalogue.Family``) and share one derivation.
+"""
+from . import (bernoulli, beta, binomial, cauchy, exponential, gamma, geometric, inverse_gaussian, laplace, lognormal,
+               normal, poisson, rayleigh, weibull)
+
+FAMILIES = (normal, cauchy) + tuple(m.FAMILY for m in (
+    bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh,
+    weibull, beta))

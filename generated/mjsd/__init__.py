@@ -8,5 +8,17 @@ Every divergence is in nats; alpha weights the second distribution (M_0 = first,
 """
 from . import normal
 from . import cauchy
+from . import bernoulli
+from . import binomial
+from . import poisson
+from . import geometric
+from . import exponential
+from . import gamma
+from . import lognormal
+from . import inverse_gaussian
+from . import laplace
+from . import rayleigh
+from . import weibull
+from . import beta
 
-__all__ = ['normal', 'cauchy']
+__all__ = ['normal', 'cauchy', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta']

@@ -5,17 +5,31 @@
 
 Each public function hands its arguments here as (name, value, constraint) triples; the values come back as float64
 arrays that broadcast together, or a ValueError/TypeError names the parameter and the constraint it breaks.
+Vector parameters (a categorical's probabilities, a Dirichlet's concentrations) hold one law per row along the last
+axis; their leading axes broadcast with the other arguments, and all of them must agree on the row length.
 """
 import numpy as np
 
 REAL = "real"
 POSITIVE = "positive"
+NONNEGATIVE = "nonnegative"
 UNIT = "unit"  # the skew alpha, in [0, 1]
+OPEN_UNIT = "open_unit"  # a probability of a law inside its family: in (0, 1)
+COUNT = "count"  # a number of trials: a positive integer
+SIMPLEX = "simplex"  # rows of probabilities, each > 0, summing to 1
+POSITIVE_VECTOR = "positive_vector"  # rows of positive entries
+VECTORS = (SIMPLEX, POSITIVE_VECTOR)
+SIMPLEX_TOLERANCE = 1e-8  # how far a row's sum may stray from 1 (float64 rounding of a sum of k terms is far smaller)
 
 _RULES = {
     REAL: ("must be finite", lambda v: np.isfinite(v)),
     POSITIVE: ("must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
+    NONNEGATIVE: ("must be finite and >= 0", lambda v: np.isfinite(v) & (v >= 0)),
     UNIT: ("must lie in [0, 1]", lambda v: (v >= 0) & (v <= 1)),
+    OPEN_UNIT: ("must lie in (0, 1)", lambda v: (v > 0) & (v < 1)),
+    COUNT: ("must be a positive integer", lambda v: np.isfinite(v) & (v >= 1) & (v == np.round(v))),
+    SIMPLEX: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
+    POSITIVE_VECTOR: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
 }
 
 
@@ -30,23 +44,42 @@ def as_float64(name, value):
 
 def check(*arguments):
     """Validate (name, value, constraint) triples; return the float64 arrays, broadcast-compatible."""
-    arrays = []
-    for name, value, constraint in arguments:
-        array = as_float64(name, value)
-        message, holds = _RULES[constraint]
-        ok = holds(array)
-        if not np.all(ok):
-            bad = np.argwhere(~np.asarray(ok))
-            where = f" at index {tuple(int(i) for i in bad[0])}" if array.ndim else ""
-            shown = array[tuple(bad[0])] if array.ndim else array
-            raise ValueError(f"{name} {message}, got {float(shown)!r}{where}")
-        arrays.append(array)
+    arrays = [_checked(name, value, constraint) for name, value, constraint in arguments]
+    vectors = [(name, a) for (name, _, constraint), a in zip(arguments, arrays) if constraint in VECTORS]
+    if len({a.shape[-1] for _, a in vectors}) > 1:
+        shapes = " and ".join(f"{name} {a.shape}" for name, a in vectors)
+        raise ValueError(f"{shapes} must have rows of the same length (the last axis)")
+    batch = [a.shape[:-1] if constraint in VECTORS else a.shape
+             for (_, _, constraint), a in zip(arguments, arrays)]
     try:
-        np.broadcast_shapes(*(a.shape for a in arrays))
+        np.broadcast_shapes(*batch)
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for (name, _, _), a in zip(arguments, arrays))
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
     return arrays
+
+
+def _checked(name, value, constraint):
+    array = as_float64(name, value)
+    if constraint in VECTORS and (array.ndim == 0 or array.shape[-1] < 2):
+        raise ValueError(f"{name} must be an array of shape (..., k) with k >= 2, got shape {array.shape}")
+    message, holds = _RULES[constraint]
+    _located(name, array, holds(array), message)
+    if constraint == SIMPLEX:
+        sums = array.sum(axis=-1)
+        _located(name, sums, np.abs(sums - 1) <= SIMPLEX_TOLERANCE,
+                 f"rows must sum to 1 (within {SIMPLEX_TOLERANCE:g})", "a row summing to")
+    return array
+
+
+def _located(name, array, ok, message, got="got"):
+    """Raise naming the first entry where ``ok`` fails: its value and, for arrays, its index."""
+    if np.all(ok):
+        return
+    bad = np.argwhere(~np.asarray(ok))
+    where = f" at index {tuple(int(i) for i in bad[0])}" if array.ndim else ""
+    shown = array[tuple(bad[0])] if array.ndim else array
+    raise ValueError(f"{name} {message}, {got} {float(shown)!r}{where}")
 
 
 def result(values):

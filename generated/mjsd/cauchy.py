@@ -16,7 +16,7 @@ __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic']
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
-    return max(-math.log(scale1) - math.log(scale2) + math.log((delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2)) - 2.0*math.log(2.0), 0.0)
+    return max(-math.log(scale2) - math.log(scale1/((delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2))) - 2.0*math.log(2.0), 0.0)
 
 
 @numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
@@ -35,7 +35,6 @@ def kl(loc1, scale1, loc2, scale2):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
     return _validate.result(_kl_ufunc(*arrays))
-
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -74,7 +73,6 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.result(_jsd_harmonic_ufunc(*arrays))
 
 
-
 # jsd_harmonic_dual reduces to the same closed form as jsd_harmonic (shown in the notebook): one compiled kernel.
 _jsd_harmonic_dual = _jsd_harmonic
 _jsd_harmonic_dual_ufunc = _jsd_harmonic_ufunc
@@ -94,7 +92,6 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.result(_jsd_harmonic_dual_ufunc(*arrays))
-
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

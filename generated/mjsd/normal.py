@@ -8,7 +8,7 @@ import numba
 
 from . import _validate
 from ._validate import POSITIVE, REAL, UNIT
-from ._quadrature import arithmetic_jsd
+from ._quadrature import arithmetic_jsd as quadrature_jsd
 
 __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
 
@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
-    return max(-math.log(scale1) + math.log(scale2) + ((1.0/2.0))*((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2), 0.0)
+    return max(-math.log(scale1/scale2) + ((1.0/2.0))*((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2), 0.0)
 
 
 @numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
@@ -36,7 +36,6 @@ def kl(loc1, scale1, loc2, scale2):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
     return _validate.result(_kl_ufunc(*arrays))
-
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -63,7 +62,6 @@ def jeffreys(loc1, scale1, loc2, scale2):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
     return _validate.result(_jeffreys_ufunc(*arrays))
-
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -102,7 +100,6 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.result(_jsd_geometric_ufunc(*arrays))
 
 
-
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -136,7 +133,6 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
 
 
-
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -158,7 +154,6 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.result(_bhattacharyya_ufunc(*arrays))
 
 
-
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_densities(x, params):
     loc1, scale1, loc2, scale2 = params
@@ -173,12 +168,12 @@ def _jsd_arithmetic_landmarks(params):
     return loc1, scale1, loc2, scale2
 
 
-_jsd_arithmetic_integral = arithmetic_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_arithmetic_integral((loc1, scale1, loc2, scale2), alpha)
+    return _jsd_arithmetic_quadrature((loc1, scale1, loc2, scale2,), alpha)
 
 
 @numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)

@@ -1,0 +1,168 @@
+"""Special functions the generated kernels call and numba's ``math`` lacks: digamma, trigamma, log I0, I1/I0, softplus.
+
+All are float64 scalar functions meant to hold a relative error of about 1e-15 on their whole domain (up to 1e300,
+down to 1e-300), so a kernel's closed form never loses more than its own arithmetic. Each combines a convergent
+expansion where one is cheap with an asymptotic one for large arguments, and is arranged so that no step subtracts
+nearly equal numbers: digamma near its positive root is expanded about the root itself, log I0 near 0 goes through
+log1p, softplus keeps exp's argument <= 0. The tests (tests/test_special.py) check every function against mpmath.
+"""
+import math
+
+import numba
+import numpy as np
+
+# The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
+# so that x - X0 keeps its relative accuracy however close x is to the root.
+_X0_HI = 1.4616321449683622
+_X0_LO = 9.549995429965697e-17
+# g_k = (-1)^(k+1) zeta(k + 1, X0 + 1), k = 1..25: the Taylor coefficients of digamma(x + 1) about X0 (mpmath, 50
+# digits, rounded). Their radius of convergence is X0 + 1, so on [1, 2] (|x - X0| <= 0.54) 25 terms leave < 1e-17.
+_ROOT_TAYLOR = np.array([
+    0.49958821066342546, -0.12251567278862602, 0.03939709733579885, -0.014039965293930434, 0.00526559187211755,
+    -0.0020324818225491725, 0.0007983109588290198, -0.0003170368244016943, 0.0001268167281965579,
+    -5.097190255450742e-05, 2.055414125395239e-05, -8.306859775003972e-06, 3.3623594458438883e-06,
+    -1.3624395717959079e-06, 5.524792977920754e-07, -2.241523416103308e-07, 9.097694978453553e-08,
+    -3.6934557862649377e-08, 1.499735247478639e-08, -6.090500964947203e-09, 2.473612210913063e-09,
+    -1.0047053252261424e-09, 4.08099443984292e-10, -1.6577065288159067e-10, 6.733788627268473e-11])
+# Bernoulli numbers B_2, B_4, ..., B_20 for the asymptotic series of digamma and trigamma, used from x >= 10 on:
+# there the B_20 term is below 1e-18 of the value.
+_BERNOULLI = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,
+                       -174611 / 330])
+_ASYMPTOTIC_GAMMA = 10.0
+# From x >= 20 on, the asymptotic series of I0 and I1 reach terms < 1e-17 before they start to diverge (below 20
+# they do not); under 20 the power series of I0, all of whose terms are positive, takes at most 35 terms.
+_ASYMPTOTIC_BESSEL = 20.0
+_GAUSS_DEPTH = 40
+_SERIES_TOLERANCE = 1e-17
+_LOG_2PI = 1.8378770664093453
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _digamma_near_root(x):
+    """digamma on [1, 2], as t [1/(X0 x) + sum_k g_k t^(k-1)], t = x - X0.
+
+    digamma(x) = digamma(x + 1) - 1/x; the pole 1/x is taken out of the Taylor series (its part beyond the constant
+    sums to t/(X0 x) exactly), so the series in t, of digamma(x + 1), converges fast; the factor t makes the relative
+    error small at the root. x - X0_HI is exact (Sterbenz) on [1, 2].
+    """
+    t = (x - _X0_HI) - _X0_LO
+    total = 0.0
+    for k in range(len(_ROOT_TAYLOR) - 1, -1, -1):
+        total = total * t + _ROOT_TAYLOR[k]
+    return t * (total + 1.0 / (_X0_HI * x))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def digamma(x):
+    """The digamma function psi(x) = d log Gamma(x) / dx, for x > 0 (nan otherwise)."""
+    if not x > 0.0:
+        return math.nan
+    if x < 1.0:
+        # psi(x) = psi(x + 1) - 1/x: 1/x > 1 outweighs |psi(x + 1)| < 0.58, so little cancels.
+        return _digamma_near_root(x + 1.0) - 1.0 / x
+    if x <= 2.0:
+        return _digamma_near_root(x)
+    if x < _ASYMPTOTIC_GAMMA:
+        # Recur down to [1, 2] rather than up to 10: the added 1/(x - k) are positive, and x - k is exact.
+        n = int(x - 1.0)
+        total = 0.0
+        for k in range(1, n + 1):
+            total += 1.0 / (x - k)
+        return _digamma_near_root(x - n) + total
+    # psi(x) ~ log x - 1/(2x) - sum_k B_2k / (2k x^2k)
+    w = 1.0 / x
+    z = w * w
+    total = 0.0
+    for k in range(len(_BERNOULLI), 0, -1):
+        total = total * z + _BERNOULLI[k - 1] / (2 * k)
+    return math.log(x) - 0.5 * w - total * z
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def trigamma(x):
+    """The trigamma function psi'(x), for x > 0 (nan otherwise; inf once the value exceeds the float64 range)."""
+    if not x > 0.0:
+        return math.nan
+    # psi'(x) = psi'(x + n) + sum_{k < n} 1/(x + k)^2: every term is positive, so recurring up to 10 is safe.
+    n = int(math.ceil(_ASYMPTOTIC_GAMMA - x)) if x < _ASYMPTOTIC_GAMMA else 0
+    y = x + n
+    # psi'(y) ~ 1/y + 1/(2 y^2) + sum_k B_2k / y^(2k + 1)
+    w = 1.0 / y
+    z = w * w
+    total = 0.0
+    for k in range(len(_BERNOULLI) - 1, -1, -1):
+        total = total * z + _BERNOULLI[k]
+    total = w + w * (0.5 * w + total * z)
+    for k in range(n - 1, -1, -1):  # smallest terms first
+        total += 1.0 / ((x + k) * (x + k))
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _i0_minus_1(x):
+    """I0(x) - 1 = sum_{k >= 1} y^k / k!^2, y = x^2/4 (squared after halving, so it stays normal down to 3e-154)."""
+    y = (0.5 * x) * (0.5 * x)
+    term, total = 1.0, 0.0
+    k = 0
+    while True:
+        k += 1
+        term *= y / (k * k)
+        total += term
+        if term <= _SERIES_TOLERANCE * total:
+            return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _bessel_asymptotic(x):
+    """(I0(x), I1(x)) times sqrt(2 pi x) e^-x, x >= 20: sum_k prod_{j<=k} ((2j - 1)^2 - 4 nu^2) / (k! (8x)^k)."""
+    term0, term1 = 1.0, 1.0
+    i0, i1 = 1.0, 1.0
+    k = 0
+    while abs(term0) > _SERIES_TOLERANCE or abs(term1) > _SERIES_TOLERANCE:
+        k += 1
+        odd = (2 * k - 1) * (2 * k - 1)
+        term0 *= odd / (8.0 * k * x)
+        term1 *= (odd - 4) / (8.0 * k * x)
+        i0 += term0
+        i1 += term1
+    return i0, i1
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_i0(x):
+    """log I0(x) for x >= 0 (nan otherwise), I0 the modified Bessel function of the first kind; ~x^2/4 at 0."""
+    if not x >= 0.0:
+        return math.nan
+    if x < _ASYMPTOTIC_BESSEL:
+        return math.log1p(_i0_minus_1(x))
+    scaled = _bessel_asymptotic(x)[0]
+    return x - 0.5 * (_LOG_2PI + math.log(x)) + math.log(scaled)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def i1_over_i0(x):
+    """The Bessel ratio A(x) = I1(x) / I0(x) = d log I0 / dx for x >= 0 (nan otherwise): ~x/2 near 0, -> 1."""
+    if not x >= 0.0:
+        return math.nan
+    if x < _ASYMPTOTIC_BESSEL:
+        # Gauss's continued fraction A_nu = I_(nu+1)/I_nu = x / (2 (nu + 1) + x A_(nu+1)), run backwards from
+        # A_40 = 0: each step shrinks the relative error of the previous one, so rounding does not accumulate, and
+        # 40 levels leave a truncation error < 1e-17 for x < 20 (28 would do at x = 20).
+        ratio = 0.0
+        for nu in range(_GAUSS_DEPTH, -1, -1):
+            ratio = x / (2.0 * (nu + 1) + x * ratio)
+        return ratio
+    i0, i1 = _bessel_asymptotic(x)
+    return i1 / i0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def softplus(u):
+    """log(1 + e^u) for any finite u: the exponential's argument is kept <= 0 and log1p avoids cancellation."""
+    return max(u, 0.0) + math.log1p(math.exp(-abs(u)))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_sigmoid(u):
+    """log(1 / (1 + e^-u)) = -softplus(-u)."""
+    return -softplus(-u)

@@ -1,0 +1,172 @@
+"""What every exponential family of the catalogue shares: its declaration, the theorem's closed forms, its module.
+
+A family file (poisson.py, gamma.py, ...) declares its log-density, its parameters and where its mass lies.
+``Family.theorem_forms`` instantiates the theorem of ``derive.expfam`` for two members (KL as a Bregman divergence,
+the geometric JSD and its dual, the skew Bhattacharyya distance), ``Family.closed_forms`` tidies them into what the
+kernels evaluate, and ``Family.module`` adds the numeric arithmetic JSD (a sum for counts, a quadrature otherwise)
+and hands everything to the code generator. The notebooks call the same methods.
+"""
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sympy as sp
+
+from .. import expfam
+from ..codegen.spec import (REAL, UNIT, ArithmeticQuadrature, ClosedForm, FamilyModule, Param, SeriesSum)
+from ..symbols import alpha, x
+from ..tidy import delta, in_gap, tidy
+
+DIVERGENCES = ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya")
+SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya", "jsd_arithmetic")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of one law: its symbol (with SymPy assumptions), its constraint and what it means."""
+
+    symbol: sp.Symbol
+    constraint: str
+    meaning: str
+
+    def of(self, which):
+        """The symbol of this parameter for law 1 or 2, e.g. rate -> rate1."""
+        return sp.Symbol(f"{self.symbol}{which}", **self.symbol.assumptions0)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A law on the integers: each law's mass lies within (lo, hi), expressions in its parameters."""
+
+    window: tuple
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    """A continuous law, integrated in a real coordinate u with x = x(u) (so the support maps onto the real line).
+
+    ``logs`` rewrites logarithms of x before substituting (e.g. log x -> u), so the log-density in u is computed
+    without overflow; ``log_jacobian`` is log dx/du; ``landmark`` is (centre, width) of the law's mass in u.
+    """
+
+    u: sp.Symbol
+    x_of_u: sp.Expr
+    log_jacobian: sp.Expr
+    landmark: tuple
+    logs: dict = field(default_factory=dict)
+
+
+u = sp.Symbol("u", real=True)
+
+
+def real_line(centre, width):
+    """A law on the real line, integrated in x itself."""
+    return Coordinate(u, u, sp.S.Zero, (centre, width))
+
+
+def positive_reals(centre, width):
+    """A law on (0, oo), integrated in u = log x: heavy right tails and poles at 0 become smooth decays."""
+    return Coordinate(u, sp.exp(u), u, (centre, width), {sp.log(x): u})
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str  # module name
+    law: str  # "Poisson law", in docs
+    doc: str  # the module's docstring: the density and its parameters
+    variable: sp.Symbol  # x or k
+    log_density: sp.Expr  # in the variable, the law's parameters and the shared ones
+    params: tuple  # Parameter of one law, in argument order
+    sample: dict  # a point of the parameter space, picking the branch of theta -> parameters
+    numeric: object  # Counts or Coordinate: how the arithmetic JSD is evaluated
+    shared: tuple = ()  # Parameter held fixed across the family, e.g. the binomial's n
+    to_source: dict | None = None  # theta -> parameters, where SymPy's solve cannot find it
+
+    # -- the derivation --------------------------------------------------------------------------------------------
+    @cached_property
+    def family(self):
+        symbols = tuple(p.symbol for p in self.params)
+        return expfam.from_density(self.name, self.variable, symbols, self.log_density, self.sample, self.to_source)
+
+    def law_params(self, which):
+        return tuple(p.of(which) for p in self.params)
+
+    def log_density_of(self, which):
+        return self.log_density.subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
+
+    @cached_property
+    def theorem_forms(self):
+        """Each divergence as the theorem gives it, in the parameters of the two laws."""
+        f, first, second = self.family, self.law_params(1), self.law_params(2)
+        return {"kl": f.kl(first, second), "jeffreys": f.jeffreys(first, second),
+                "jsd_geometric": f.jsd_geometric(first, second, alpha),
+                "jsd_geometric_dual": f.jsd_geometric_dual(first, second, alpha),
+                "bhattacharyya": f.bhattacharyya(first, second, alpha)}
+
+    @cached_property
+    def closed_forms(self):
+        """The same, tidied: logarithms of factors and one rational part; in the gap of the locations if any."""
+        located = any(p.constraint == REAL for p in self.params)
+        return {name: (in_gap(expr) if located else tidy(expr)) for name, expr in self.theorem_forms.items()}
+
+    # -- what the code generator receives ----------------------------------------------------------------------------
+    def signature(self):
+        """(shared..., law 1 parameters, law 2 parameters) as Params, and the skew."""
+        shared = [Param(str(p.symbol), p.symbol, p.constraint, doc=f"{p.meaning}, shared by both {self.law}s")
+                  for p in self.shared]
+        pair = [Param(str(p.of(which)), p.of(which), p.constraint, doc=f"{p.meaning} of the {ordinal} {self.law}")
+                for which, ordinal in ((1, "first"), (2, "second")) for p in self.params]
+        skew = Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {self.law} "
+                                                "(alpha = 0 gives the first)")
+        return tuple(shared + pair), skew
+
+    def module(self):
+        pair, skew = self.signature()
+        preamble = ((delta, self.params[0].of(1) - self.params[0].of(2)),) if any(
+            p.constraint == REAL for p in self.params) else ()
+        kernels = [ClosedForm(name, pair + ((skew,) if name in SKEWED else ()), expr, self.docs()[name],
+                              preamble=preamble if delta in expr.free_symbols else (),
+                              zero_at_alpha_ends=name in SKEWED)
+                   for name, expr in self.closed_forms.items()]
+        kernels.append(self.arithmetic_kernel(pair + (skew,)))
+        return FamilyModule(self.name, f"derive/families/{self.name}.py", self.doc, tuple(kernels))
+
+    def arithmetic_kernel(self, params):
+        doc = self.docs()["jsd_arithmetic"]
+        if isinstance(self.numeric, Counts):
+            windows = tuple(sp.sympify(bound).subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
+                            for which in (1, 2) for bound in self.numeric.window)
+            return SeriesSum("jsd_arithmetic", params, self.variable, (self.log_density_of(1), self.log_density_of(2)),
+                             windows, doc)
+        c = self.numeric
+        in_u = tuple(self.log_density_in_u(which) for which in (1, 2))
+        landmarks = tuple(sp.sympify(mark).subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
+                          for which in (1, 2) for mark in c.landmark)
+        return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, landmarks, doc)
+
+    def log_density_in_u(self, which):
+        """log p(x(u)) + log dx/du: the law's log-density in the quadrature coordinate."""
+        c = self.numeric
+        expanded = sp.expand(sp.expand_log(self.log_density_of(which), force=True))
+        return expanded.subs(c.logs).subs(self.variable, c.x_of_u) + c.log_jacobian
+
+    def docs(self):
+        law = self.law
+        counts = isinstance(self.numeric, Counts)
+        numeric = ("an exact sum over the integers carrying the two laws' mass" if counts else
+                   "adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10)")
+        return {
+            "kl": f"Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two {law}s, in nats.",
+            "jeffreys": f"Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two {law}s, in nats.",
+            "jsd_geometric": (f"Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two {law}s, in "
+                              "nats.\n\n(1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture "
+                              f"p1^(1 - alpha) p2^alpha / Z,\nitself a {law} (Nielsen 2019); 0 at alpha = 0 and 1. "
+                              "Closed form."),
+            "jsd_geometric_dual": ("Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.\n\n"
+                                   "(1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it "
+                                   "equals the\nskew Bhattacharyya distance. Closed form."),
+            "bhattacharyya": (f"Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two "
+                              f"{law}s, in nats.\n\nalpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 "
+                              "gives the Bhattacharyya distance."),
+            "jsd_arithmetic": ("Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), "
+                               f"in nats,\nm = (1 - alpha) p1 + alpha p2 (no closed form): {numeric}."),
+        }

@@ -1,0 +1,17 @@
+"""Log-normal laws: log X ~ N(loc, scale^2). Derivation: notebook 07."""
+import sympy as sp
+
+from ..codegen.spec import POSITIVE, REAL
+from ..symbols import x
+from .catalogue import Family, Parameter, positive_reals
+
+loc = sp.Symbol("loc", real=True)
+scale = sp.Symbol("scale", positive=True)
+
+FAMILY = Family(
+    "lognormal", "log-normal law", "Log-normal laws: log X ~ N(loc, scale^2), x > 0.",
+    x, -((sp.log(x) - loc) ** 2) / (2 * scale**2) - sp.log(x) - sp.log(scale) - sp.log(2 * sp.pi) / 2,
+    (Parameter(loc, REAL, "mean of log X, any finite real"),
+     Parameter(scale, POSITIVE, "standard deviation of log X, finite and > 0")),
+    {loc: sp.Rational(1, 3), scale: sp.Rational(2, 3)},
+    positive_reals(loc, scale))
