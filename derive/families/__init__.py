@@ -4,8 +4,8 @@ normal and cauchy are derived in modules of their own; the exponential families 
 their densities (``catalogue.Family``) and share one derivation.
 """
 from . import (bernoulli, beta, binomial, cauchy, exponential, gamma, geometric, inverse_gaussian, laplace, lognormal,
-               normal, poisson, rayleigh, weibull)
+               normal, poisson, rayleigh, von_mises, weibull)
 
 FAMILIES = (normal, cauchy) + tuple(m.FAMILY for m in (
     bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh,
-    weibull, beta))
+    weibull, beta, von_mises))

@@ -54,6 +54,16 @@ class Coordinate:
     landmark: tuple
     logs: dict = field(default_factory=dict)
 
+    def log_density(self, family, which):
+        """log p(x(u)) + log dx/du: law ``which``'s log-density in u."""
+        expanded = sp.expand(sp.expand_log(family.log_density_of(which), force=True))
+        return expanded.subs(self.logs).subs(family.variable, self.x_of_u) + self.log_jacobian
+
+    def landmarks(self, family):
+        """(centre1, width1, centre2, width2) in u."""
+        return tuple(sp.sympify(mark).subs(family.renaming(which), simultaneous=True)
+                     for which in (1, 2) for mark in self.landmark)
+
 
 u = sp.Symbol("u", real=True)
 
@@ -80,6 +90,8 @@ class Family:
     numeric: object  # Counts or Coordinate: how the arithmetic JSD is evaluated
     shared: tuple = ()  # Parameter held fixed across the family, e.g. the binomial's n
     to_source: dict | None = None  # theta -> parameters, where SymPy's solve cannot find it
+    rewrite: object = None  # expr -> expr, the family's own tidying in place of the default one
+    named: tuple = ()  # (symbol, expression) pairs the closed forms use, computed first by the kernels
 
     # -- the derivation --------------------------------------------------------------------------------------------
     @cached_property
@@ -87,11 +99,15 @@ class Family:
         symbols = tuple(p.symbol for p in self.params)
         return expfam.from_density(self.name, self.variable, symbols, self.log_density, self.sample, self.to_source)
 
+    def renaming(self, which):
+        """{parameter: its symbol for law 1 or 2}."""
+        return {p.symbol: p.of(which) for p in self.params}
+
     def law_params(self, which):
         return tuple(p.of(which) for p in self.params)
 
     def log_density_of(self, which):
-        return self.log_density.subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
+        return self.log_density.subs(self.renaming(which), simultaneous=True)
 
     @cached_property
     def theorem_forms(self):
@@ -106,7 +122,8 @@ class Family:
     def closed_forms(self):
         """The same, tidied: logarithms of factors and one rational part; in the gap of the locations if any."""
         located = any(p.constraint == REAL for p in self.params)
-        return {name: (in_gap(expr) if located else tidy(expr)) for name, expr in self.theorem_forms.items()}
+        default = in_gap if located else tidy
+        return {name: (self.rewrite or default)(expr) for name, expr in self.theorem_forms.items()}
 
     # -- what the code generator receives ----------------------------------------------------------------------------
     def signature(self):
@@ -121,11 +138,10 @@ class Family:
 
     def module(self):
         pair, skew = self.signature()
-        preamble = ((delta, self.params[0].of(1) - self.params[0].of(2)),) if any(
-            p.constraint == REAL for p in self.params) else ()
+        located = [p for p in self.params if p.constraint == REAL]
+        preamble = (((delta, located[0].of(1) - located[0].of(2)),) if located else ()) + self.named
         kernels = [ClosedForm(name, pair + ((skew,) if name in SKEWED else ()), expr, self.docs()[name],
-                              preamble=preamble if delta in expr.free_symbols else (),
-                              zero_at_alpha_ends=name in SKEWED)
+                              preamble=_needed(preamble, expr), zero_at_alpha_ends=name in SKEWED)
                    for name, expr in self.closed_forms.items()]
         kernels.append(self.arithmetic_kernel(pair + (skew,)))
         return FamilyModule(self.name, f"derive/families/{self.name}.py", self.doc, tuple(kernels))
@@ -133,21 +149,13 @@ class Family:
     def arithmetic_kernel(self, params):
         doc = self.docs()["jsd_arithmetic"]
         if isinstance(self.numeric, Counts):
-            windows = tuple(sp.sympify(bound).subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
+            windows = tuple(sp.sympify(bound).subs(self.renaming(which), simultaneous=True)
                             for which in (1, 2) for bound in self.numeric.window)
             return SeriesSum("jsd_arithmetic", params, self.variable, (self.log_density_of(1), self.log_density_of(2)),
                              windows, doc)
         c = self.numeric
-        in_u = tuple(self.log_density_in_u(which) for which in (1, 2))
-        landmarks = tuple(sp.sympify(mark).subs({p.symbol: p.of(which) for p in self.params}, simultaneous=True)
-                          for which in (1, 2) for mark in c.landmark)
-        return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, landmarks, doc)
-
-    def log_density_in_u(self, which):
-        """log p(x(u)) + log dx/du: the law's log-density in the quadrature coordinate."""
-        c = self.numeric
-        expanded = sp.expand(sp.expand_log(self.log_density_of(which), force=True))
-        return expanded.subs(c.logs).subs(self.variable, c.x_of_u) + c.log_jacobian
+        in_u = (c.log_density(self, 1), c.log_density(self, 2))
+        return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, c.landmarks(self), doc)
 
     def docs(self):
         law = self.law
@@ -170,3 +178,13 @@ class Family:
             "jsd_arithmetic": ("Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), "
                                f"in nats,\nm = (1 - alpha) p1 + alpha p2 (no closed form): {numeric}."),
         }
+
+
+def _needed(preamble, expr):
+    """The (symbol, value) pairs expr uses, directly or through a later pair, in order."""
+    needed, wanted = [], set(expr.free_symbols)
+    for symbol, value in reversed(preamble):
+        if symbol in wanted:
+            needed.append((symbol, value))
+            wanted |= value.free_symbols
+    return tuple(reversed(needed))

@@ -20,5 +20,6 @@ from . import laplace
 from . import rayleigh
 from . import weibull
 from . import beta
+from . import von_mises
 
-__all__ = ['normal', 'cauchy', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta']
+__all__ = ['normal', 'cauchy', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']

@@ -34,7 +34,7 @@ _BERNOULLI = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 /
 _ASYMPTOTIC_GAMMA = 10.0
 # From x >= 20 on, the asymptotic series of I0 and I1 reach terms < 1e-17 before they start to diverge (below 20
 # they do not); under 20 the power series of I0, all of whose terms are positive, takes at most 35 terms.
-_ASYMPTOTIC_BESSEL = 20.0
+_ASYMPTOTIC_BESSEL = 15.0
 _GAUSS_DEPTH = 40
 _SERIES_TOLERANCE = 1e-17
 _LOG_2PI = 1.8378770664093453
@@ -117,9 +117,10 @@ def _i0_minus_1(x):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _bessel_asymptotic(x):
-    """(I0(x), I1(x)) times sqrt(2 pi x) e^-x, x >= 20: sum_k prod_{j<=k} ((2j - 1)^2 - 4 nu^2) / (k! (8x)^k)."""
+    """(I0(x), I0(x) - I1(x)) times sqrt(2 pi x) e^-x, x >= 20, from I_nu's asymptotic series
+    sum_k prod_{j <= k} ((2j - 1)^2 - 4 nu^2) / (k! (8x)^k); the difference (~1/(2x)) is summed term by term."""
     term0, term1 = 1.0, 1.0
-    i0, i1 = 1.0, 1.0
+    i0, gap = 1.0, 0.0
     k = 0
     while abs(term0) > _SERIES_TOLERANCE or abs(term1) > _SERIES_TOLERANCE:
         k += 1
@@ -127,8 +128,8 @@ def _bessel_asymptotic(x):
         term0 *= odd / (8.0 * k * x)
         term1 *= (odd - 4) / (8.0 * k * x)
         i0 += term0
-        i1 += term1
-    return i0, i1
+        gap += term0 - term1
+    return i0, gap
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -155,8 +156,9 @@ def i1_over_i0(x):
         for nu in range(_GAUSS_DEPTH, -1, -1):
             ratio = x / (2.0 * (nu + 1) + x * ratio)
         return ratio
-    i0, i1 = _bessel_asymptotic(x)
-    return i1 / i0
+    # A = 1 - (I0 - I1)/I0: its rounding error is that of the small correction, not of a ratio of two sums.
+    i0, gap = _bessel_asymptotic(x)
+    return 1.0 - gap / i0
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
