@@ -2,9 +2,11 @@
 import textwrap
 from pathlib import Path
 
+import sympy as sp
+
 from .printer import NumbaPrinter, straight_line
 from .printer import SPECIAL
-from .spec import ArithmeticQuadrature, ClosedForm, SeriesSum
+from .spec import VECTORS, ArithmeticQuadrature, ClosedForm, SeriesSum
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -78,10 +80,38 @@ def _closed_form(kernel):
         lines.append("    if alpha == 0.0 or alpha == 1.0:\n        return 0.0")
     for symbol, value in kernel.preamble:
         lines.append(f"    {symbol} = {printer.doprint(value)}")
-    body, result = straight_line(kernel.expr)
+    expr = kernel.expr
+    if expr.has(sp.Sum):
+        loops, expr = _loops(expr, _vectors(kernel)[0].name)
+        lines += loops
+    body, result = straight_line(expr)
     lines += body
     lines.append(f"    return max({result}, 0.0)")
     return f"\n\n{JIT}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+def _vectors(kernel):
+    return [p for p in kernel.params if p.constraint in VECTORS]
+
+
+def _loops(expr, array):
+    """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
+    printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0
+    while expr.has(sp.Sum):
+        level = sorted({s for s in expr.atoms(sp.Sum) if not s.function.has(sp.Sum)}, key=sp.default_sort_key)
+        names = {}
+        for s in level:
+            (index, lower, upper), = s.limits
+            if lower != 0 or upper.free_symbols != {upper.free_symbols.pop()} or not str(upper).endswith("- 1"):
+                raise ValueError(f"only sums over all the entries are supported: {s}")
+            names[s] = sp.Symbol(f"_s{count}")
+            count += 1
+        lines += [f"    {names[s]} = 0.0" for s in level]
+        for index in sorted({s.limits[0][0] for s in level}, key=str):
+            lines.append(f"    for {index} in range(_k):")
+            lines += [f"        {names[s]} += {printer.doprint(s.function)}" for s in level if s.limits[0][0] == index]
+        expr = expr.xreplace(names)
+    return lines, expr
 
 
 def _quadrature(kernel):
@@ -115,11 +145,23 @@ _KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, SeriesS
 
 
 def _ufunc(kernel):
+    if _vectors(kernel):
+        return _gufunc(kernel)
     n = len(kernel.params)
     types = f'"float64({", ".join(["float64"] * n)})"'
     args = _signature(kernel)
     return (f"\n\n@numba.vectorize([{types}], cache=True)\n"
             f"def _{kernel.name}_ufunc({args}):\n    return _{kernel.name}({args})\n")
+
+
+def _gufunc(kernel):
+    """A generalised ufunc: the vector parameters' last axis is the core dimension k, all else broadcasts."""
+    vector = [p.constraint in VECTORS for p in kernel.params]
+    types = ", ".join("float64[:]" if v else "float64" for v in vector)
+    layout = ",".join("(k)" if v else "()" for v in vector)
+    args = _signature(kernel)
+    return (f'\n\n@numba.guvectorize(["void({types}, float64[:])"], "{layout}->()", cache=True)\n'
+            f"def _{kernel.name}_ufunc({args}, out):\n    out[0] = _{kernel.name}({args})\n")
 
 
 def _public(kernel):

@@ -158,27 +158,9 @@ class Family:
         return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, c.landmarks(self), doc)
 
     def docs(self):
-        law = self.law
-        counts = isinstance(self.numeric, Counts)
-        numeric = ("an exact sum over the integers carrying the two laws' mass" if counts else
-                   "adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10)")
-        return {
-            "kl": f"Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two {law}s, in nats.",
-            "jeffreys": f"Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two {law}s, in nats.",
-            "jsd_geometric": (f"Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two {law}s, in "
-                              "nats.\n\n(1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture "
-                              f"p1^(1 - alpha) p2^alpha / Z,\nitself a {law} (Nielsen 2019); 0 at alpha = 0 and 1. "
-                              "Closed form."),
-            "jsd_geometric_dual": ("Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.\n\n"
-                                   "(1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it "
-                                   "equals the\nskew Bhattacharyya distance. Closed form."),
-            "bhattacharyya": (f"Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two "
-                              f"{law}s, in nats.\n\nalpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 "
-                              "gives the Bhattacharyya distance."),
-            "jsd_arithmetic": ("Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), "
-                               f"in nats,\nm = (1 - alpha) p1 + alpha p2 (no closed form): {numeric}."),
-        }
-
+        numeric = ("an exact sum over the integers carrying the two laws' mass" if isinstance(self.numeric, Counts)
+                   else "adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10)")
+        return divergence_docs(self.law, numeric)
 
 def _needed(preamble, expr):
     """The (symbol, value) pairs expr uses, directly or through a later pair, in order."""
@@ -188,3 +170,23 @@ def _needed(preamble, expr):
             needed.append((symbol, value))
             wanted |= value.free_symbols
     return tuple(reversed(needed))
+
+
+def divergence_docs(law, numeric="numeric"):
+    """The public functions' docstrings, for two laws of one family; ``numeric`` says how jsd_arithmetic is computed."""
+    return {
+        "kl": f"Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two {law}s, in nats.",
+        "jeffreys": f"Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two {law}s, in nats.",
+        "jsd_geometric": (f"Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two {law}s, in "
+                          "nats.\n\n(1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture "
+                          f"p1^(1 - alpha) p2^alpha / Z,\nitself a {law} (Nielsen 2019); 0 at alpha = 0 and 1. "
+                          "Closed form."),
+        "jsd_geometric_dual": ("Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.\n\n"
+                               "(1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it "
+                               "equals the\nskew Bhattacharyya distance. Closed form."),
+        "bhattacharyya": (f"Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two "
+                          f"{law}s, in nats.\n\nalpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 "
+                          "gives the Bhattacharyya distance."),
+        "jsd_arithmetic": ("Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), "
+                           f"in nats,\nm = (1 - alpha) p1 + alpha p2 (no closed form): {numeric}."),
+    }

@@ -8,6 +8,7 @@ Every divergence is in nats; alpha weights the second distribution (M_0 = first,
 """
 from . import normal
 from . import cauchy
+from . import categorical
 from . import bernoulli
 from . import binomial
 from . import poisson
@@ -22,4 +23,4 @@ from . import weibull
 from . import beta
 from . import von_mises
 
-__all__ = ['normal', 'cauchy', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']
+__all__ = ['normal', 'cauchy', 'categorical', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']

@@ -34,7 +34,7 @@ _BERNOULLI = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 /
 _ASYMPTOTIC_GAMMA = 10.0
 # From x >= 20 on, the asymptotic series of I0 and I1 reach terms < 1e-17 before they start to diverge (below 20
 # they do not); under 20 the power series of I0, all of whose terms are positive, takes at most 35 terms.
-_ASYMPTOTIC_BESSEL = 15.0
+_ASYMPTOTIC_BESSEL = 20.0
 _GAUSS_DEPTH = 40
 _SERIES_TOLERANCE = 1e-17
 _LOG_2PI = 1.8378770664093453

@@ -65,7 +65,7 @@ def _checked(name, value, constraint):
     if constraint == SIMPLEX:
         sums = array.sum(axis=-1)
         _located(name, sums, np.abs(sums - 1) <= SIMPLEX_TOLERANCE,
-                 f"rows must sum to 1 (within {SIMPLEX_TOLERANCE:g})", "a row summing to")
+                 f"rows must sum to 1 (within {SIMPLEX_TOLERANCE:g})", "got a row summing to")
     return array
 
 

@@ -1,0 +1,119 @@
+"""Exponential families with a natural parameter of any length k (categorical, Dirichlet): the theorem on vectors.
+
+A vector is a function index -> expression (e.g. ``lambda j: c1[j]``), F(theta) an expression in the entries
+theta[i] of an IndexedBase with sums over i < k, and its gradient is SymPy's derivative of F by an entry theta[j].
+The divergences are then the same instances of the theorem as in ``derive.expfam``, as sums over the k entries; the
+kernels loop over the last axis of the parameter arrays. Notebook 08 checks them against the finite-k theorem.
+"""
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from ..codegen.spec import UNIT, ClosedForm, FamilyModule, Param
+from ..symbols import alpha
+from ..tidy import tidy
+from .catalogue import divergence_docs
+
+i, j = sp.symbols("i j", integer=True, nonnegative=True)  # summation indices
+size = sp.Symbol("k", integer=True, positive=True)  # the length of the vectors: categories or Dirichlet components
+theta = sp.IndexedBase("theta", real=True)
+
+
+def total(summand, index=i):
+    """The sum of ``summand`` over index = 0, ..., k - 1."""
+    return sp.Sum(summand, (index, 0, size - 1))
+
+
+@dataclass(frozen=True)
+class VectorFamily:
+    name: str
+    law: str  # "categorical law", in docs
+    doc: str
+    params: tuple  # (name, constraint, meaning) of the one vector parameter
+    log_normaliser: sp.Expr  # F in theta[i], with sums over i
+    natural: object  # IndexedBase of the parameters -> vector (index -> natural parameter entry)
+    constraints: object = None  # expr -> expr, using what the parameters satisfy (e.g. rows summing to 1)
+
+    def symbols(self, which):
+        name, _, _ = self.params
+        return sp.IndexedBase(f"{name}{which}", positive=True)
+
+    def vector(self, which):
+        return self.natural(self.symbols(which))
+
+    def F(self, vector):
+        return self.log_normaliser.replace(lambda e: isinstance(e, sp.Indexed) and e.base == theta,
+                                           lambda e: vector(e.indices[0]))
+
+    @cached_property
+    def gradient(self):
+        """dF / dtheta[j] for j < k (SymPy's derivative, on the branch j < k)."""
+        derivative = sp.diff(self.log_normaliser, theta[j]).doit()
+        return derivative.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[0].expr)
+
+    def _at(self, expr, vector, index):
+        on_theta = expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == theta, lambda e: vector(e.indices[0]))
+        return on_theta.subs(j, index)
+
+    def bregman(self, a, b):
+        """B_F(a : b) = F(a) - F(b) - sum_j (a_j - b_j) dF/dtheta_j(b)."""
+        return self.F(a) - self.F(b) - total((a(j) - b(j)) * self._at(self.gradient, b, j), j)
+
+    def mixed(self, a, b):
+        return lambda index: (1 - alpha) * a(index) + alpha * b(index)
+
+    @cached_property
+    def theorem_forms(self):
+        t1, t2 = self.vector(1), self.vector(2)
+        ta = self.mixed(t1, t2)
+        kl = self.bregman(t2, t1)
+        forms = {"kl": kl, "jeffreys": kl + self.bregman(t1, t2),
+                 "jsd_geometric": (1 - alpha) * self.bregman(ta, t1) + alpha * self.bregman(ta, t2),
+                 "jsd_geometric_dual": (1 - alpha) * self.bregman(t1, ta) + alpha * self.bregman(t2, ta),
+                 "bhattacharyya": (1 - alpha) * self.F(t1) + alpha * self.F(t2) - self.F(ta)}
+        return {name: (self.constraints or (lambda e: e))(form) for name, form in forms.items()}
+
+    @cached_property
+    def closed_forms(self):
+        return {name: tidy_sums(form) for name, form in self.theorem_forms.items()}
+
+    def signature(self):
+        name, constraint, meaning = self.params
+        pair = tuple(Param(f"{name}{w}", self.symbols(w), constraint, doc=f"{meaning} of the {o} {self.law}")
+                     for w, o in ((1, "first"), (2, "second")))
+        skew = Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {self.law} "
+                                                "(alpha = 0 gives the first)")
+        return pair, skew
+
+
+def tidy_sums(expr):
+    """Collect the sums (sum a + sum b = sum (a + b) when their ranges agree), tidy each summand and the rest."""
+    sums = {}
+    rest = sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coefficient, factor = term.as_independent(sp.Sum, as_Add=False)
+        if isinstance(factor, sp.Sum) and not coefficient.has(sp.Sum) and not factor.function.has(sp.Sum):
+            index = factor.limits[0][0]
+            summand = factor.function.subs(index, i)
+            sums[factor.limits[0][1:]] = sums.get(factor.limits[0][1:], sp.S.Zero) + coefficient * summand
+        else:
+            rest += term
+    collected = sp.Add(*(sp.Sum(tidy(summand), (i, *limits)) for limits, summand in sums.items() if summand != 0))
+    return collected + (rest if rest == 0 else _tidy_inside(rest))
+
+
+def _tidy_inside(expr):
+    """Tidy the summands of sums nested in functions (log of a sum, loggamma of a sum)."""
+    return expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: sp.Sum(tidy(e.function), *e.limits))
+
+
+def module(family, extra_kernels=()):
+    """The closed forms as kernels looping over the last axis, plus any numeric kernels the family adds."""
+    pair, skew = family.signature()
+    skewed = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya")
+    kernels = [ClosedForm(name, pair + ((skew,) if name in skewed else ()), expr, divergence_docs(family.law)[name],
+                          zero_at_alpha_ends=name in skewed)
+               for name, expr in family.closed_forms.items()]
+    return FamilyModule(family.name, f"derive/families/{family.name}.py", family.doc,
+                        tuple(kernels) + tuple(extra_kernels))
