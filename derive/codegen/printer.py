@@ -24,6 +24,10 @@ class NumbaPrinter(PythonCodePrinter):
             return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({self._print(expr.args[0])})"
         return super()._print_Function(expr)
 
+    def _print_Indexed(self, expr):
+        indices = ", ".join(str(int(i)) if i.is_Integer else self._print(i) for i in expr.indices)
+        return f"{expr.base}[{indices}]"
+
     def _print_polygamma(self, expr):
         order, argument = expr.args
         if order not in (0, 1):

@@ -167,10 +167,13 @@ def _gufunc(kernel):
 def _public(kernel):
     params = ", ".join(p.name if p.default is None else f"{p.name}={p.default!r}" for p in kernel.params)
     checks = ", ".join(f'("{p.name}", {p.name}, {p.constraint.upper()})' for p in kernel.params)
+    sizes = getattr(kernel, "sizes", ())
+    check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel), "    ")
     return (f"\n\ndef {kernel.name}({params}):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
+            f"{check_sizes}"
             f"    return _validate.result(_{kernel.name}_ufunc(*arrays))\n")
 
 

@@ -51,6 +51,7 @@ class ArithmeticQuadrature:
     log_densities: tuple
     landmarks: tuple
     doc: str
+    sizes: tuple = ()  # for vector parameters: the row lengths k the kernel accepts (empty: any)
 
 
 @dataclass(frozen=True)

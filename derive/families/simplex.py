@@ -88,24 +88,29 @@ class VectorFamily:
 
 
 def tidy_sums(expr):
-    """Collect the sums (sum a + sum b = sum (a + b) when their ranges agree), tidy each summand and the rest."""
-    sums = {}
-    rest = sp.S.Zero
-    for term in sp.Add.make_args(sp.expand(expr)):
+    """Sums of one index collected and tidied: factors free of the index leave their sum, sums with plain
+    coefficients merge into one, and sums sharing a coefficient that holds other sums (psi(sum c) say) are grouped."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Function) and e.has(sp.Sum),
+                        lambda e: e.func(*(tidy_sums(a) for a in e.args)))
+    plain, grouped, rest = sp.S.Zero, {}, sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(expr, deep=False)):
         coefficient, factor = term.as_independent(sp.Sum, as_Add=False)
-        if isinstance(factor, sp.Sum) and not coefficient.has(sp.Sum) and not factor.function.has(sp.Sum):
-            index = factor.limits[0][0]
-            summand = factor.function.subs(index, i)
-            sums[factor.limits[0][1:]] = sums.get(factor.limits[0][1:], sp.S.Zero) + coefficient * summand
-        else:
+        if not isinstance(factor, sp.Sum):
             rest += term
-    collected = sp.Add(*(sp.Sum(tidy(summand), (i, *limits)) for limits, summand in sums.items() if summand != 0))
-    return collected + (rest if rest == 0 else _tidy_inside(rest))
-
-
-def _tidy_inside(expr):
-    """Tidy the summands of sums nested in functions (log of a sum, loggamma of a sum)."""
-    return expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: sp.Sum(tidy(e.function), *e.limits))
+            continue
+        (index, *_), = factor.limits
+        outside, inside = sp.S.One, sp.S.One
+        for f in sp.Mul.make_args(sp.expand(factor.function)) if factor.function.is_Mul else [factor.function]:
+            (inside, outside) = (inside * f, outside) if f.has(index) else (inside, outside * f)
+        coefficient *= outside
+        summand = inside.subs(index, i)
+        if coefficient.has(sp.Sum):
+            grouped[coefficient] = grouped.get(coefficient, sp.S.Zero) + summand
+        else:
+            plain += coefficient * summand
+    sums = [sp.Sum(tidy(plain), (i, 0, size - 1))] if plain != 0 else []
+    sums += [c * total(sp.factor(s)) for c, s in sorted(grouped.items(), key=lambda kv: sp.default_sort_key(kv[0]))]
+    return sp.Add(*sums) + rest
 
 
 def module(family, extra_kernels=()):

@@ -9,6 +9,7 @@ Every divergence is in nats; alpha weights the second distribution (M_0 = first,
 from . import normal
 from . import cauchy
 from . import categorical
+from . import dirichlet
 from . import bernoulli
 from . import binomial
 from . import poisson
@@ -23,4 +24,4 @@ from . import weibull
 from . import beta
 from . import von_mises
 
-__all__ = ['normal', 'cauchy', 'categorical', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']

@@ -79,6 +79,12 @@ def _located(name, array, ok, message, got="got"):
     raise ValueError(f"{name} {message}, {got} {float(shown)!r}{where}")
 
 
+def row_length(name, array, sizes):
+    """Raise unless the rows of ``array`` (already checked) have one of the lengths a kernel supports."""
+    if array.shape[-1] not in sizes:
+        raise ValueError(f"{name} has rows of length {array.shape[-1]}; this function supports k in {sizes} only")
+
+
 def result(values):
     """A Python float for all-scalar input, the float64 array otherwise."""
     return float(values) if np.ndim(values) == 0 else values
