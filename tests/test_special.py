@@ -57,14 +57,15 @@ def points_digamma(rng):
 
 
 def points_trigamma(rng):
-    return np.concatenate([log_uniform(rng, TRIGAMMA_OVERFLOW * 1.01, 1e300, 1500), rng.uniform(0.0, 12.0, 1500),
+    return np.concatenate([log_uniform(rng, TRIGAMMA_OVERFLOW * 1.01, 1e300, 1000), rng.uniform(0.0, 12.0, 1000),
                            neighbours([1.0, 2.0, 9.0, 10.0]), np.arange(1.0, 13.0)])
 
 
 def points_bessel(rng, low):
-    # mpmath is slow for huge arguments, where the asymptotic branch is simple: fewer points there
-    return np.concatenate([log_uniform(rng, low, 20.0, 1000), rng.uniform(0.0, 40.0, 1500),
-                           log_uniform(rng, 20.0, 1e300, 300), neighbours([20.0])])
+    # mpmath takes ~10 ms per Bessel function beyond 1e3, where the asymptotic branch is down to a few terms: few
+    # points there
+    return np.concatenate([log_uniform(rng, low, 20.0, 800), rng.uniform(0.0, 40.0, 1200),
+                           log_uniform(rng, 20.0, 1e3, 300), log_uniform(rng, 1e3, 1e300, 40), neighbours([20.0])])
 
 
 def points_softplus(rng):

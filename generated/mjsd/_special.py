@@ -4,10 +4,10 @@
 """Special functions the generated kernels call and numba's ``math`` lacks: digamma, trigamma, log I0, I1/I0, softplus.
 
 All are float64 scalar functions accurate to a few units in the last place (relative error < 1e-15) on their whole
-domain, from 1e-300 to 1e300, so that a kernel's closed form loses no more than its own arithmetic does. Each combines a convergent
-expansion where one is cheap with an asymptotic one for large arguments, and is arranged so that no step subtracts
-nearly equal numbers: digamma near its positive root is expanded about the root itself, log I0 near 0 goes through
-log1p, softplus keeps exp's argument <= 0. The tests (tests/test_special.py) check every function against mpmath.
+domain, from 1e-300 to 1e300, so that a kernel's closed form loses no more than its own arithmetic does. Each pairs
+a convergent expansion where one is cheap with an asymptotic one for large arguments, arranged so that no step
+subtracts nearly equal numbers: digamma near its positive root is expanded about the root itself, log I0 near 0 goes
+through log1p, softplus keeps exp's argument <= 0. tests/test_special.py checks every function against mpmath.
 """
 import math
 
@@ -31,7 +31,7 @@ _ROOT_TAYLOR = np.array([
 # there the first term left out (B_22) is below 1e-18 of the value.
 _BERNOULLI = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,
                        -174611 / 330])
-_ASYMPTOTIC_GAMMA = 10.0
+_ASYMPTOTIC_POLYGAMMA = 10.0
 # From x >= 20 on, the asymptotic series of I0 and I1 reach terms < 1e-17 before they start to diverge (below 20
 # they do not); under 20 the power series of I0, all of whose terms are positive, takes at most 35 terms.
 _ASYMPTOTIC_BESSEL = 20.0
@@ -66,7 +66,7 @@ def digamma(x):
         return _digamma_near_root(x + 1.0) - 1.0 / x
     if x <= 2.0:
         return _digamma_near_root(x)
-    if x < _ASYMPTOTIC_GAMMA:
+    if x < _ASYMPTOTIC_POLYGAMMA:
         # Recur down to [1, 2] rather than up to 10: the added 1/(x - k) are positive, and x - k is exact.
         n = int(x - 1.0)
         total = 0.0
@@ -88,7 +88,7 @@ def trigamma(x):
     if not x > 0.0:
         return math.nan
     # psi'(x) = psi'(x + n) + sum_{k < n} 1/(x + k)^2: every term is positive, so recurring up to 10 is safe.
-    n = int(math.ceil(_ASYMPTOTIC_GAMMA - x)) if x < _ASYMPTOTIC_GAMMA else 0
+    n = int(math.ceil(_ASYMPTOTIC_POLYGAMMA - x)) if x < _ASYMPTOTIC_POLYGAMMA else 0
     y = x + n
     # psi'(y) ~ 1/y + 1/(2 y^2) + sum_k B_2k / y^(2k + 1)
     w = 1.0 / y
