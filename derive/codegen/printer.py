@@ -34,6 +34,12 @@ class NumbaPrinter(PythonCodePrinter):
             raise ValueError(f"no numba kernel for {expr}")
         return f"{SPECIAL}.{('digamma', 'trigamma')[int(order)]}({self._print(argument)})"
 
+    def _print_log(self, expr):
+        # SymPy evaluates loggamma(k + 1) for integer k to log(gamma(k + 1)), which overflows from k = 171 on
+        if isinstance(expr.args[0], sp.gamma):
+            return f"math.lgamma({self._print(expr.args[0].args[0])})"
+        return f"math.log({self._print(expr.args[0])})"
+
     def _print_loggamma(self, expr):
         return f"math.lgamma({self._print(expr.args[0])})"
 

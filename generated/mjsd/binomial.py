@@ -149,9 +149,9 @@ def bhattacharyya(n, p1, p2, alpha=0.5):
 def _jsd_arithmetic_log_densities(k, params):
     n, p1, p2 = params
     _d1_0 = n + 1.0
-    _log_density1 = k*math.log(p1) + (-k + n)*math.log(1.0 - p1) + math.log(math.gamma(_d1_0)) - math.log(math.gamma(k + 1.0)) - math.lgamma(_d1_0 - k)
+    _log_density1 = k*math.log(p1) + (-k + n)*math.log(1.0 - p1) + math.lgamma(_d1_0) - math.lgamma(k + 1.0) - math.lgamma(_d1_0 - k)
     _d2_0 = n + 1.0
-    _log_density2 = k*math.log(p2) + (-k + n)*math.log(1.0 - p2) + math.log(math.gamma(_d2_0)) - math.log(math.gamma(k + 1.0)) - math.lgamma(_d2_0 - k)
+    _log_density2 = k*math.log(p2) + (-k + n)*math.log(1.0 - p2) + math.lgamma(_d2_0) - math.lgamma(k + 1.0) - math.lgamma(_d2_0 - k)
     return _log_density1, _log_density2
 
 

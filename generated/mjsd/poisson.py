@@ -132,8 +132,8 @@ def bhattacharyya(rate1, rate2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_densities(k, params):
     rate1, rate2 = params
-    _log_density1 = k*math.log(rate1) - rate1 - math.log(math.gamma(k + 1.0))
-    _log_density2 = k*math.log(rate2) - rate2 - math.log(math.gamma(k + 1.0))
+    _log_density1 = k*math.log(rate1) - rate1 - math.lgamma(k + 1.0)
+    _log_density2 = k*math.log(rate2) - rate2 - math.lgamma(k + 1.0)
     return _log_density1, _log_density2
 
 
