@@ -102,7 +102,7 @@ def _loops(expr, array):
         names = {}
         for s in level:
             (index, lower, upper), = s.limits
-            if lower != 0 or upper.free_symbols != {upper.free_symbols.pop()} or not str(upper).endswith("- 1"):
+            if lower != 0 or not (upper + 1).is_Symbol:  # from 0 to k - 1, k the vectors' length
                 raise ValueError(f"only sums over all the entries are supported: {s}")
             names[s] = sp.Symbol(f"_s{count}")
             count += 1

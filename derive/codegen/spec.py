@@ -78,11 +78,15 @@ class FamilyModule:
     kernels: tuple = field(default_factory=tuple)
 
 
+def skew_param(law):
+    """The skew alpha of every skew divergence: in [0, 1], default 1/2, weighting the second law."""
+    return Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {law} (alpha = 0 gives the first)")
+
+
 def location_scale_params(law, loc_meaning, scale_meaning):
     """(loc1, scale1, loc2, scale2) of two laws of a location-scale family, and the skew alpha weighting the second."""
     pair = []
     for symbols, which in (((loc1, scale1), "first"), ((loc2, scale2), "second")):
         pair += [Param(str(symbols[0]), symbols[0], REAL, doc=f"{loc_meaning} of the {which} {law}, any finite real"),
                  Param(str(symbols[1]), symbols[1], POSITIVE, doc=f"{scale_meaning} of the {which} {law}, finite and > 0")]
-    skew = Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {law} (alpha = 0 gives the first)")
-    return tuple(pair), skew
+    return tuple(pair), skew_param(law)

@@ -12,11 +12,10 @@ from functools import cached_property
 import sympy as sp
 
 from .. import expfam
-from ..codegen.spec import (REAL, UNIT, ArithmeticQuadrature, ClosedForm, FamilyModule, Param, SeriesSum)
+from ..codegen.spec import REAL, ArithmeticQuadrature, ClosedForm, FamilyModule, Param, SeriesSum, skew_param
 from ..symbols import alpha, x
 from ..tidy import delta, in_gap, tidy
 
-DIVERGENCES = ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya")
 SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya", "jsd_arithmetic")
 
 
@@ -61,8 +60,7 @@ class Coordinate:
 
     def landmarks(self, family):
         """(centre1, width1, centre2, width2) in u."""
-        return tuple(sp.sympify(mark).subs(family.renaming(which), simultaneous=True)
-                     for which in (1, 2) for mark in self.landmark)
+        return family.per_law(self.landmark)
 
 
 u = sp.Symbol("u", real=True)
@@ -103,6 +101,15 @@ class Family:
         """{parameter: its symbol for law 1 or 2}."""
         return {p.symbol: p.of(which) for p in self.params}
 
+    def per_law(self, exprs):
+        """Expressions in one law's parameters, written for law 1 and then for law 2."""
+        return tuple(sp.sympify(e).subs(self.renaming(which), simultaneous=True) for which in (1, 2) for e in exprs)
+
+    @property
+    def located(self):
+        """The location parameter, if the law has one (divergences then depend on the gap delta = loc1 - loc2)."""
+        return next((p for p in self.params if p.constraint == REAL), None)
+
     def law_params(self, which):
         return tuple(p.of(which) for p in self.params)
 
@@ -121,8 +128,7 @@ class Family:
     @cached_property
     def closed_forms(self):
         """The same, tidied: logarithms of factors and one rational part; in the gap of the locations if any."""
-        located = any(p.constraint == REAL for p in self.params)
-        default = in_gap if located else tidy
+        default = in_gap if self.located else tidy
         return {name: (self.rewrite or default)(expr) for name, expr in self.theorem_forms.items()}
 
     # -- what the code generator receives ----------------------------------------------------------------------------
@@ -132,27 +138,21 @@ class Family:
                   for p in self.shared]
         pair = [Param(str(p.of(which)), p.of(which), p.constraint, doc=f"{p.meaning} of the {ordinal} {self.law}")
                 for which, ordinal in ((1, "first"), (2, "second")) for p in self.params]
-        skew = Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {self.law} "
-                                                "(alpha = 0 gives the first)")
-        return tuple(shared + pair), skew
+        return tuple(shared + pair), skew_param(self.law)
 
     def module(self):
         pair, skew = self.signature()
-        located = [p for p in self.params if p.constraint == REAL]
-        preamble = (((delta, located[0].of(1) - located[0].of(2)),) if located else ()) + self.named
-        kernels = [ClosedForm(name, pair + ((skew,) if name in SKEWED else ()), expr, self.docs()[name],
-                              preamble=_needed(preamble, expr), zero_at_alpha_ends=name in SKEWED)
-                   for name, expr in self.closed_forms.items()]
+        loc = self.located
+        preamble = (((delta, loc.of(1) - loc.of(2)),) if loc else ()) + self.named
+        kernels = closed_form_kernels(self.closed_forms, pair, skew, self.docs(), preamble)
         kernels.append(self.arithmetic_kernel(pair + (skew,)))
         return FamilyModule(self.name, f"derive/families/{self.name}.py", self.doc, tuple(kernels))
 
     def arithmetic_kernel(self, params):
         doc = self.docs()["jsd_arithmetic"]
         if isinstance(self.numeric, Counts):
-            windows = tuple(sp.sympify(bound).subs(self.renaming(which), simultaneous=True)
-                            for which in (1, 2) for bound in self.numeric.window)
             return SeriesSum("jsd_arithmetic", params, self.variable, (self.log_density_of(1), self.log_density_of(2)),
-                             windows, doc)
+                             self.per_law(self.numeric.window), doc)
         c = self.numeric
         in_u = (c.log_density(self, 1), c.log_density(self, 2))
         return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, c.landmarks(self), doc)
@@ -161,6 +161,13 @@ class Family:
         numeric = ("an exact sum over the integers carrying the two laws' mass" if isinstance(self.numeric, Counts)
                    else "adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10)")
         return divergence_docs(self.law, numeric)
+
+def closed_form_kernels(forms, pair, skew, docs, preamble=()):
+    """One kernel per closed form; the skew ones take alpha and vanish at its ends; each gets the preamble it uses."""
+    return [ClosedForm(name, pair + ((skew,) if name in SKEWED else ()), expr, docs[name],
+                       preamble=_needed(preamble, expr), zero_at_alpha_ends=name in SKEWED)
+            for name, expr in forms.items()]
+
 
 def _needed(preamble, expr):
     """The (symbol, value) pairs expr uses, directly or through a later pair, in order."""

@@ -10,10 +10,10 @@ from functools import cached_property
 
 import sympy as sp
 
-from ..codegen.spec import UNIT, ClosedForm, FamilyModule, Param
+from ..codegen.spec import FamilyModule, Param, skew_param
 from ..symbols import alpha
 from ..tidy import tidy
-from .catalogue import divergence_docs
+from .catalogue import closed_form_kernels, divergence_docs
 
 i, j = sp.symbols("i j", integer=True, nonnegative=True)  # summation indices
 size = sp.Symbol("k", integer=True, positive=True)  # the length of the vectors: categories or Dirichlet components
@@ -82,9 +82,7 @@ class VectorFamily:
         name, constraint, meaning = self.params
         pair = tuple(Param(f"{name}{w}", self.symbols(w), constraint, doc=f"{meaning} of the {o} {self.law}")
                      for w, o in ((1, "first"), (2, "second")))
-        skew = Param("alpha", alpha, UNIT, 0.5, f"skew in [0, 1], weighting the second {self.law} "
-                                                "(alpha = 0 gives the first)")
-        return pair, skew
+        return pair, skew_param(self.law)
 
 
 def tidy_sums(expr):
@@ -116,9 +114,6 @@ def tidy_sums(expr):
 def module(family, extra_kernels=()):
     """The closed forms as kernels looping over the last axis, plus any numeric kernels the family adds."""
     pair, skew = family.signature()
-    skewed = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya")
-    kernels = [ClosedForm(name, pair + ((skew,) if name in skewed else ()), expr, divergence_docs(family.law)[name],
-                          zero_at_alpha_ends=name in skewed)
-               for name, expr in family.closed_forms.items()]
+    kernels = closed_form_kernels(family.closed_forms, pair, skew, divergence_docs(family.law))
     return FamilyModule(family.name, f"derive/families/{family.name}.py", family.doc,
                         tuple(kernels) + tuple(extra_kernels))

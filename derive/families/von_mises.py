@@ -38,21 +38,23 @@ def rotated(expr):
     return tidy(circle(turned.replace(lambda e: e.is_Pow and abs(e.exp) == sp.S.Half, norm)))
 
 
+GAP = sp.atan2(sp.sin(loc2 - loc1), sp.cos(loc2 - loc1))  # loc2 - loc1, taken in (-pi, pi]
+
+
 @dataclass(frozen=True)
 class Circle(Coordinate):
     """The circle cut open opposite the two laws: x = c + 2 atan(u), c the midpoint of the shorter arc between loc1
     and loc2. Both laws then sit within u in [-1, 1] and the cut, where neither has a peak, goes to u = -/+ oo."""
 
     def log_density(self, family, which):
-        gap = sp.atan2(sp.sin(loc2 - loc1), sp.cos(loc2 - loc1))  # loc2 - loc1 in (-pi, pi]
-        offset = gap / 2 if which == 1 else -gap / 2  # c - loc, c = loc1 + gap/2
+        offset = GAP / 2 if which == 1 else -GAP / 2  # c - loc, c = loc1 + gap/2
         cosine = (sp.cos(offset) * (1 - u**2) - 2 * u * sp.sin(offset)) / (1 + u**2)  # cos(x - loc)
         concentration = kappa1 if which == 1 else kappa2
         return (concentration * cosine - sp.log(2 * sp.pi) - LogI0(concentration)
                 + sp.log(2) - sp.log(1 + u**2))  # dx/du = 2 / (1 + u^2)
 
     def landmarks(self, family):
-        quarter = sp.tan(sp.atan2(sp.sin(loc2 - loc1), sp.cos(loc2 - loc1)) / 4)
+        quarter = sp.tan(GAP / 4)
         return (-quarter, 1 / (1 + sp.sqrt(kappa1)), quarter, 1 / (1 + sp.sqrt(kappa2)))
 
 
