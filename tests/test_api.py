@@ -1,5 +1,6 @@
 """The public API: broadcasting, return types, and clear errors on bad input."""
 import subprocess
+import warnings
 import sys
 from pathlib import Path
 
@@ -89,3 +90,15 @@ def test_docstrings_say_which_argument_alpha_weights():
                 "gamma", "beta", "dirichlet", "lognormal", "inverse_gaussian", "laplace", "rayleigh", "weibull",
                 "von_mises"}  # the issue's table, plus the first two
     assert set(mjsd.__all__) == families and all(hasattr(mjsd, name) for name in families)
+
+
+def test_numeric_kernels_do_not_warn_about_their_far_tails():
+    """Quadrature nodes far in a tail overflow exp() (the density there is 0): correct, and not a user's concern."""
+    shape, rate = np.array([0.2, 5.0]), np.array([2.0, 50.0])
+    with np.errstate(over="warn"):
+        with pytest.warns(RuntimeWarning, match="overflow"):  # the raw kernel does overflow...
+            mjsd.gamma._jsd_arithmetic_ufunc(shape, rate, shape, rate * 3, np.asarray(0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # ... the public function stays silent, with a finite positive value
+        values = mjsd.gamma.jsd_arithmetic(shape, rate, shape, rate * 3)
+    assert np.all(np.isfinite(values)) and np.all(values > 0)

@@ -6,7 +6,7 @@ import sympy as sp
 
 from .printer import NumbaPrinter, straight_line
 from .printer import SPECIAL
-from .spec import VECTORS, ArithmeticQuadrature, ClosedForm, SeriesSum
+from .spec import VECTORS, ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MonteCarlo, SeriesSum
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -43,16 +43,18 @@ def family_module(family):
     for kernel in family.kernels:
         key = (kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends) if isinstance(kernel, ClosedForm) else kernel
         twin = compiled.setdefault(key, kernel.name)
-        body = _alias(kernel.name, twin) if twin != kernel.name else _KERNELS[type(kernel)](kernel) + _ufunc(kernel)
-        bodies.append(body + _public(kernel))
+        if twin != kernel.name:
+            bodies.append(_alias(kernel.name, twin) + _public(kernel))
+        elif isinstance(kernel, MonteCarlo):
+            bodies.append(_monte_carlo(kernel) + _public_monte_carlo(kernel))
+        else:
+            bodies.append(_KERNELS[type(kernel)](kernel) + _ufunc(kernel) + _public(kernel))
     code = "".join(bodies)
     constraints = sorted({p.constraint.upper() for k in family.kernels for p in k.params})
     imports = ["from . import _validate"]
     imports += [f"from . import {SPECIAL}"] if f"{SPECIAL}." in code else []
     imports += [f"from ._validate import {', '.join(constraints)}"]
-    for kind, runtime in ((ArithmeticQuadrature, "_quadrature"), (SeriesSum, "_series")):
-        if any(isinstance(k, kind) for k in family.kernels):
-            imports.append(f"from .{runtime} import arithmetic_jsd as {runtime[1:]}_jsd")
+    imports += [line for use, line in _FACTORIES if use in code]
     parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", "", *imports,
              f"\n__all__ = {[k.name for k in family.kernels]!r}\n", code]
     return "\n".join(parts).rstrip() + "\n"
@@ -114,34 +116,81 @@ def _loops(expr, array):
     return lines, expr
 
 
-def _quadrature(kernel):
-    return _numeric(kernel, "quadrature", kernel.x, kernel.log_densities, kernel.landmarks, "landmarks")
+def _quadrature(kernel, name=None):
+    name = name or kernel.name
+    return (_log_densities(kernel, name, f"{kernel.x}", kernel.log_densities)
+            + _marks(kernel, f"{name}_landmarks", "", kernel.landmarks)
+            + f"\n\n_{name}_quadrature = quadrature_jsd(_{name}_log_densities, _{name}_landmarks)\n"
+            + _numeric_kernel(kernel, name, "quadrature"))
 
 
-def _series(kernel):
-    return _numeric(kernel, "series", kernel.k, kernel.log_masses, kernel.windows, "windows")
+def _cubature(kernel, name=None):
+    name = name or kernel.name
+    return (_log_densities(kernel, name, f"{kernel.x}, {kernel.y}", kernel.log_densities)
+            + _marks(kernel, f"{name}_landmarks", "", kernel.landmarks)
+            + _marks(kernel, f"{name}_inner_landmarks", f"{kernel.x}, ", kernel.inner_landmarks)
+            + f"\n\n_{name}_cubature = cubature_jsd(_{name}_log_densities, _{name}_landmarks, "
+              f"_{name}_inner_landmarks)\n"
+            + _numeric_kernel(kernel, name, "cubature"))
 
 
-def _numeric(kernel, runtime, variable, log_densities, bounds, bounds_name):
-    """The two log-densities and the bounds as numba functions of a parameter tuple, bound by the runtime's factory."""
-    printer = NumbaPrinter()
-    unpack = f"    {_law_arguments(kernel)} = params\n"
-    text = f"\n\n{JIT}\ndef _{kernel.name}_log_densities({variable}, params):\n{unpack}"
-    for i, log_density in enumerate(log_densities, start=1):
+def _series(kernel, name=None):
+    name = name or kernel.name
+    return (_log_densities(kernel, name, f"{kernel.k}", kernel.log_masses)
+            + _marks(kernel, f"{name}_windows", "", kernel.windows)
+            + f"\n\n_{name}_series = series_jsd(_{name}_log_densities, _{name}_windows)\n"
+            + _numeric_kernel(kernel, name, "series"))
+
+
+def _by_size(kernel):
+    """Each case's kernel under the name _<name>_k<k>, and _<name> choosing by the vectors' row length."""
+    text = "".join(_KERNELS[type(case)](case, f"{kernel.name}_k{k}") for k, case in kernel.cases)
+    lines = [f"    _k = {_vectors(kernel)[0].name}.shape[0]"]
+    for k, _ in kernel.cases[:-1]:
+        lines.append(f"    if _k == {k}:\n        return _{kernel.name}_k{k}({_signature(kernel)})")
+    lines.append(f"    return _{kernel.name}_k{kernel.cases[-1][0]}({_signature(kernel)})")
+    return text + f"\n\n{JIT}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+def _monte_carlo(kernel, name=None):
+    name = name or kernel.name
+    return (_log_densities(kernel, name, f"{kernel.point}", kernel.log_densities)
+            + f"\n\n_{name}_moments = monte_carlo_jsd(_{name}_log_densities)\n")
+
+
+def _log_densities(kernel, name, variables, log_densities):
+    """The two log-densities as one numba function of the variables and a tuple of the laws' parameters."""
+    text = f"\n\n{JIT}\ndef _{name}_log_densities({variables}, params):\n    {_law_arguments(kernel)} = params\n"
+    expressions = sp.Tuple(*log_densities)
+    if expressions.has(sp.Sum):  # sums over the coordinates of a point
+        loops, expressions = _loops(expressions, variables)
+        text += "\n".join(loops) + "\n"
+    for i, log_density in enumerate(expressions, start=1):
         body, result = straight_line(log_density, indent="    ")
         text += "\n".join(line.replace("_t", f"_d{i}_") for line in body) + ("\n" if body else "")
         text += f"    _log_density{i} = {result.replace('_t', f'_d{i}_')}\n"
-    text += "    return _log_density1, _log_density2\n"
-    marks = ", ".join(printer.doprint(m) for m in bounds)
-    text += f"\n\n{JIT}\ndef _{kernel.name}_{bounds_name}(params):\n{unpack}    return {marks}\n"
-    text += (f"\n\n_{kernel.name}_{runtime} = {runtime}_jsd(_{kernel.name}_log_densities, "
-             f"_{kernel.name}_{bounds_name})\n")
-    text += (f"\n\n{JIT}\ndef _{kernel.name}({_signature(kernel)}):\n"
-             f"    return _{kernel.name}_{runtime}(({_law_arguments(kernel)},), alpha)\n")
-    return text
+    return text + "    return _log_density1, _log_density2\n"
 
 
-_KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, SeriesSum: _series}
+def _marks(kernel, name, leading, bounds):
+    """Landmarks or windows: a numba function of (leading variables and) the parameter tuple."""
+    marks = ", ".join(NumbaPrinter().doprint(m) for m in bounds)
+    return f"\n\n{JIT}\ndef _{name}({leading}params):\n    {_law_arguments(kernel)} = params\n    return {marks}\n"
+
+
+def _numeric_kernel(kernel, name, runtime):
+    return (f"\n\n{JIT}\ndef _{name}({_signature(kernel)}):\n"
+            f"    return _{name}_{runtime}(({_law_arguments(kernel)},), alpha)\n")
+
+
+_KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, ArithmeticCubature: _cubature,
+            SeriesSum: _series, BySize: _by_size, MonteCarlo: _monte_carlo}
+# the runtime factories a module binds its numeric kernels with, found in its code
+_FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as quadrature_jsd"),
+              ("cubature_jsd(", "from ._quadrature import arithmetic_jsd_2d as cubature_jsd"),
+              ("series_jsd(", "from ._series import arithmetic_jsd as series_jsd"),
+              ("monte_carlo_jsd(", "from . import _monte_carlo\nfrom ._monte_carlo import arithmetic_jsd as "
+                                   "monte_carlo_jsd"))
 
 
 def _ufunc(kernel):
@@ -170,11 +219,30 @@ def _public(kernel):
     sizes = getattr(kernel, "sizes", ())
     check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel), "    ")
+    call = (f"_validate.result(_{kernel.name}_ufunc(*arrays))" if isinstance(kernel, ClosedForm)
+            else f"_validate.numeric(_{kernel.name}_ufunc, arrays)")
     return (f"\n\ndef {kernel.name}({params}):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
             f"{check_sizes}"
-            f"    return _validate.result(_{kernel.name}_ufunc(*arrays))\n")
+            f"    return {call}\n")
+
+
+def _public_monte_carlo(kernel):
+    """An estimate and its standard error; the draws come from the runtime's sampler, seeded by ``seed``."""
+    params = ", ".join(p.name if p.default is None else f"{p.name}={p.default!r}" for p in kernel.params)
+    checks = ", ".join(f'("{p.name}", {p.name}, {p.constraint.upper()})' for p in kernel.params)
+    doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _MONTE_CARLO_DOC, "    ")
+    return (f"\n\ndef {kernel.name}({params}, samples=100_000, seed=None):\n"
+            f'    """{doc.strip()}\n    """\n'
+            f"    arrays = _validate.check({checks})\n"
+            f"    return _monte_carlo.estimate(_{kernel.name}_moments, _monte_carlo.{kernel.sampler}, arrays, "
+            f"samples, seed)\n")
+
+
+_MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer >= 2
+    seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
+Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise."""
 
 
 def _param_doc(kernel):

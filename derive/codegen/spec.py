@@ -51,7 +51,59 @@ class ArithmeticQuadrature:
     log_densities: tuple
     landmarks: tuple
     doc: str
-    sizes: tuple = ()  # for vector parameters: the row lengths k the kernel accepts (empty: any)
+
+
+@dataclass(frozen=True)
+class ArithmeticCubature:
+    """The arithmetic JSD of laws on the plane, by nested quadrature (generated/_quadrature.py): outer over x,
+    inner over y at each x.
+
+    ``log_densities`` are the two log-densities in (x, y) and the parameters' symbols; ``landmarks`` are where the two
+    laws put their mass along x, (centre1, width1, centre2, width2), and ``inner_landmarks`` the same along y (they
+    may depend on x).
+    """
+
+    name: str
+    params: tuple
+    x: sp.Symbol
+    y: sp.Symbol
+    log_densities: tuple
+    landmarks: tuple
+    inner_landmarks: tuple
+    doc: str
+
+
+@dataclass(frozen=True)
+class BySize:
+    """One public function computed by a different numeric kernel for each row length k of its vector parameters:
+    ``cases`` are (k, kernel) pairs; other lengths are refused with a clear error."""
+
+    name: str
+    params: tuple
+    cases: tuple
+    doc: str
+
+    @property
+    def sizes(self):
+        return tuple(k for k, _ in self.cases)
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """The arithmetic JSD estimated from draws of each law, with its standard error (generated/_monte_carlo.py),
+    where quadrature is impractical.
+
+    ``log_densities`` are the two log-densities at a draw ``point`` (an IndexedBase: its coordinates), with respect
+    to any base measure common to both laws (it cancels in every ratio). ``sampler`` names the runtime function that
+    draws those coordinates.
+    """
+
+    name: str
+    params: tuple
+    point: sp.IndexedBase
+    log_densities: tuple
+    sampler: str
+    doc: str
 
 
 @dataclass(frozen=True)

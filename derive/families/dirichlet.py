@@ -6,11 +6,13 @@ plus terms in the two total concentrations.
 """
 import sympy as sp
 
-from ..codegen.spec import POSITIVE_VECTOR, ArithmeticQuadrature
+from ..codegen.spec import POSITIVE_VECTOR, ArithmeticCubature, ArithmeticQuadrature, BySize, MonteCarlo
 from ..special import LogSigmoid
 from . import simplex
 from .catalogue import divergence_docs, u
-from .simplex import VectorFamily, i, theta, total
+from .simplex import VectorFamily, i, size, theta, total
+
+v = sp.Symbol("v", real=True)  # the second logit stick-breaking coordinate (k = 3)
 
 FAMILY = VectorFamily(
     "dirichlet", "Dirichlet law",
@@ -19,25 +21,72 @@ FAMILY = VectorFamily(
     total(sp.loggamma(theta[i])) - sp.loggamma(total(theta[i])),
     lambda c: (lambda index: c[index]))
 
-QUADRATURE_SIZES = (2,)  # k for which jsd_arithmetic integrates numerically
+
+def log_density(c, logs):
+    """log-density sum_j c_j log x_j - F(c), with respect to the measure prod_j dx_j / x_j (the family's carrier).
+
+    ``logs``: the list of the k expressions log x_j, or an IndexedBase of them for any k (sums over i < k).
+    """
+    if isinstance(logs, sp.IndexedBase):
+        return total(c[i] * logs[i]) - FAMILY.F(lambda index: c[index])
+    k = len(logs)
+    return sum(c[j] * logs[j] for j in range(k)) - FAMILY.F(lambda index: c[index]).subs(size, k).doit()
 
 
-def log_density_pair_in_logit(c):
-    """k = 2: x_0 ~ Beta(c_0, c_1); in u = logit x_0, log x_0 = log sigmoid(u), log x_1 = log sigmoid(-u)."""
-    return (c[0] * LogSigmoid(u) + c[1] * LogSigmoid(-u)
-            - sp.loggamma(c[0]) - sp.loggamma(c[1]) + sp.loggamma(c[0] + c[1]))
+def stick_breaking(k):
+    """Logit stick-breaking coordinates of the simplex for k = 2 or 3: x_0 = sigmoid(u), then x_1 takes the share
+    sigmoid(v) of what is left. Returns the coordinates and the k expressions of log x_j.
+
+    The Jacobian of x(u, v) is prod_j x_j, so the carrier's measure prod_j dx_j / x_j is exactly du dv: in these
+    coordinates the log-density on the real line (plane) is log_density itself, and a Dirichlet law puts its mass
+    around u = log(c_0 / (c_1 + ... )) and v = log(c_1 / c_2) (the marginal of x_0 and the share are Beta laws).
+    """
+    coordinates = (u, v)[:k - 1]
+    logs, rest = [], sp.S.Zero
+    for w in coordinates:
+        logs.append(rest + LogSigmoid(w))
+        rest += LogSigmoid(-w)
+    return coordinates, logs + [rest]
 
 
-def arithmetic_kernel():
+def beta_landmarks(a, b):
+    """Centre and width of logit(x) for x ~ Beta(a, b): log(a / b) and sqrt(1/a + 1/b)."""
+    return sp.log(a / b), sp.sqrt(1 / a + 1 / b)
+
+
+def quadrature_kernel(k, doc):
+    """The arithmetic JSD for k = 2 (quadrature in u) or k = 3 (nested quadrature in u, then v)."""
     pair, skew = FAMILY.signature()
-    c1, c2 = FAMILY.symbols(1), FAMILY.symbols(2)
-    landmarks = tuple(mark for c in (c1, c2) for mark in (sp.log(c[0] / c[1]), sp.sqrt(1 / c[0] + 1 / c[1])))
-    doc = divergence_docs(FAMILY.law, "adaptive Gauss-Kronrod quadrature in the logit of x_0 (relative accuracy "
-                                      "1e-10), for k = 2")["jsd_arithmetic"]
-    return ArithmeticQuadrature("jsd_arithmetic", pair + (skew,), u,
-                                (log_density_pair_in_logit(c1), log_density_pair_in_logit(c2)), landmarks, doc,
-                                sizes=QUADRATURE_SIZES)
+    laws = (FAMILY.symbols(1), FAMILY.symbols(2))
+    coordinates, logs = stick_breaking(k)
+    densities = tuple(log_density(c, logs) for c in laws)
+    along_u = tuple(mark for c in laws for mark in beta_landmarks(c[0], sum(c[j] for j in range(1, k))))
+    if k == 2:
+        return ArithmeticQuadrature("jsd_arithmetic", pair + (skew,), u, densities, along_u, doc)
+    along_v = tuple(mark for c in laws for mark in beta_landmarks(c[1], c[2]))
+    return ArithmeticCubature("jsd_arithmetic", pair + (skew,), u, v, densities, along_u, along_v, doc)
+
+
+def arithmetic_kernels():
+    """jsd_arithmetic by quadrature for k = 2, 3; jsd_arithmetic_monte_carlo for any k."""
+    pair, skew = FAMILY.signature()
+    doc = divergence_docs(FAMILY.law, "adaptive Gauss-Kronrod\nquadrature in logit stick-breaking coordinates, "
+                                      "nested over the plane for k = 3 (relative accuracy\n1e-10); k = 2 or 3 only: "
+                                      "jsd_arithmetic_monte_carlo estimates any k")["jsd_arithmetic"]
+    by_size = BySize("jsd_arithmetic", pair + (skew,), tuple((k, quadrature_kernel(k, doc)) for k in (2, 3)), doc)
+    point = sp.IndexedBase("log_x", real=True)  # a draw, as its log-coordinates log x_j
+    densities = tuple(log_density(c, point) for c in (FAMILY.symbols(1), FAMILY.symbols(2)))
+    estimate = MonteCarlo("jsd_arithmetic_monte_carlo", pair + (skew,), point, densities, "log_dirichlet",
+                          MONTE_CARLO_DOC)
+    return [by_size, estimate]
+
+
+MONTE_CARLO_DOC = """Monte Carlo estimate of the skew (classic) Jensen-Shannon divergence jsd_arithmetic, for any k, in nats.
+
+(1 - alpha) E_p1[g] + alpha E_p2[g] from `samples` draws of each law, g = (1 - alpha) phi(log p1/m) + alpha
+phi(log p2/m), phi(s) = s e^s - e^s + 1, m = (1 - alpha) p1 + alpha p2: g is bounded, so the variance is finite for
+every pair. The standard error is of order 1/sqrt(samples); use jsd_arithmetic (quadrature) for k = 2 or 3."""
 
 
 def module():
-    return simplex.module(FAMILY, [arithmetic_kernel()])
+    return simplex.module(FAMILY, arithmetic_kernels())

@@ -3,7 +3,8 @@
 A vector is a function index -> expression (e.g. ``lambda j: c1[j]``), F(theta) an expression in the entries
 theta[i] of an IndexedBase with sums over i < k, and its gradient is SymPy's derivative of F by an entry theta[j].
 The divergences are then the same instances of the theorem as in ``derive.expfam``, as sums over the k entries; the
-kernels loop over the last axis of the parameter arrays. Notebook 08 checks them against the finite-k theorem.
+kernels loop over the last axis of the parameter arrays. Notebook 06 checks the categorical sums, at k = 3,
+against the theorem for a minimal (k - 1)-parameter family; notebook 08 evaluates the Dirichlet sums at fixed k.
 """
 from dataclasses import dataclass
 from functools import cached_property

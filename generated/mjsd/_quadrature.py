@@ -32,6 +32,9 @@ _WG = np.array([
     0.269266719309996355091226921569469, 0.295524224714752870173892994651338])
 
 EPSREL = 1e-11  # target on QUADPACK's (pessimistic) error estimate; the promised accuracy is 1e-10 relative
+# Absolute floor: for identical laws the integrand is rounding noise (phi of a one-ulp log ratio, ~1e-32 times the
+# density) and no relative target is reachable; without the floor every segment would be bisected to MAX_SEGMENTS.
+EPSABS = 1e-30
 MAX_SEGMENTS = 2000
 _STEPS = (-64.0, -16.0, -4.0, -1.0, 0.0, 1.0, 4.0, 16.0, 64.0)  # breakpoints, in widths, around each centre
 _FINITE, _RIGHT_TAIL, _LEFT_TAIL = 0, 1, 2
@@ -52,42 +55,52 @@ def phi(s):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def jsd_density(lp, lq, alpha):
-    """The pointwise arithmetic-JSD integrand from the two log-densities."""
+def log_mixture(lp, lq, alpha):
+    """log m = log((1 - alpha) p + alpha q) from log p and log q, without overflow."""
     a = math.log1p(-alpha) + lp
     b = math.log(alpha) + lq
     hi, lo = max(a, b), min(a, b)
     if hi == -math.inf:
+        return -math.inf
+    return hi + math.log1p(math.exp(lo - hi))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def jsd_density(lp, lq, alpha):
+    """The pointwise arithmetic-JSD integrand from the two log-densities."""
+    lm = log_mixture(lp, lq, alpha)
+    if lm == -math.inf:
         return 0.0
-    lm = hi + math.log1p(math.exp(lo - hi))
     return math.exp(lm) * ((1.0 - alpha) * phi(lp - lm) + alpha * phi(lq - lm))
 
 
-def arithmetic_jsd(log_densities, landmarks):
-    """Build jsd(params, alpha) for log_densities(x, params) -> (log p, log q), landmarks(params) -> (c1, w1, c2, w2)."""
+def adaptive(integrand):
+    """Build integrate(points, width, args, epsrel): the integral of integrand(x, args) over the real line.
+
+    The finite ``points`` split the line (sorted); the two tails beyond them are mapped onto [0, 1) with length scale
+    ``width``. The segment with the largest error estimate is bisected until the total estimate is within ``epsrel``
+    (relative) or EPSABS.
+    """
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def integrand(kind, u, params, alpha, origin, width):
+    def at(kind, u, args, origin, width):
         if kind == _FINITE:
-            x, jacobian = u, 1.0
-        else:
-            t = u / (1.0 - u)
-            jacobian = width / ((1.0 - u) * (1.0 - u))
-            x = origin + width * t if kind == _RIGHT_TAIL else origin - width * t
-        lp, lq = log_densities(x, params)
-        return jsd_density(lp, lq, alpha) * jacobian
+            return integrand(u, args)
+        t = u / (1.0 - u)
+        x = origin + width * t if kind == _RIGHT_TAIL else origin - width * t
+        return integrand(x, args) * width / ((1.0 - u) * (1.0 - u))
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def gauss_kronrod(kind, a, b, params, alpha, origin, width):
+    def gauss_kronrod(kind, a, b, args, origin, width):
         centre, half = 0.5 * (a + b), 0.5 * (b - a)
-        f0 = integrand(kind, centre, params, alpha, origin, width)
+        f0 = at(kind, centre, args, origin, width)
         kronrod, gauss = f0 * _WGK[10], 0.0
         values = np.empty(21)
         values[10] = f0
         for j in range(10):
             dx = half * _XGK[j]
-            f1 = integrand(kind, centre - dx, params, alpha, origin, width)
-            f2 = integrand(kind, centre + dx, params, alpha, origin, width)
+            f1 = at(kind, centre - dx, args, origin, width)
+            f2 = at(kind, centre + dx, args, origin, width)
             values[j], values[20 - j] = f1, f2
             kronrod += _WGK[j] * (f1 + f2)
             if j % 2 == 1:
@@ -103,16 +116,7 @@ def arithmetic_jsd(log_densities, landmarks):
         return kronrod, max(error, 50.0 * 2.220446049250313e-16 * abs(kronrod))
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def jsd(params, alpha):
-        if alpha == 0.0 or alpha == 1.0:
-            return 0.0
-        c1, w1, c2, w2 = landmarks(params)
-        points = np.empty(2 * len(_STEPS))
-        for i in range(len(_STEPS)):
-            points[i] = c1 + _STEPS[i] * w1
-            points[len(_STEPS) + i] = c2 + _STEPS[i] * w2
-        points = np.unique(points)
-        width = max(w1, w2)
+    def integrate(points, width, args, epsrel):
         n = len(points) + 1
         kinds = np.empty(MAX_SEGMENTS, np.int64)
         lows, highs = np.empty(MAX_SEGMENTS), np.empty(MAX_SEGMENTS)
@@ -123,7 +127,7 @@ def arithmetic_jsd(log_densities, landmarks):
             kinds[2 + i], lows[2 + i], highs[2 + i] = _FINITE, points[i], points[i + 1]
         for i in range(n):
             origin = points[0] if kinds[i] == _LEFT_TAIL else points[-1]
-            values[i], errors[i] = gauss_kronrod(kinds[i], lows[i], highs[i], params, alpha, origin, width)
+            values[i], errors[i] = gauss_kronrod(kinds[i], lows[i], highs[i], args, origin, width)
         while n < MAX_SEGMENTS:
             total, total_error, worst = 0.0, 0.0, 0
             for i in range(n):
@@ -131,19 +135,84 @@ def arithmetic_jsd(log_densities, landmarks):
                 total_error += errors[i]
                 if errors[i] > errors[worst]:
                     worst = i
-            if total_error <= EPSREL * abs(total) or total_error == 0.0:
+            if total_error <= max(epsrel * abs(total), EPSABS):
                 break
             kind, a, b = kinds[worst], lows[worst], highs[worst]
             origin = points[0] if kind == _LEFT_TAIL else points[-1]
             middle = 0.5 * (a + b)
-            values[worst], errors[worst] = gauss_kronrod(kind, a, middle, params, alpha, origin, width)
+            values[worst], errors[worst] = gauss_kronrod(kind, a, middle, args, origin, width)
             kinds[n], lows[n], highs[n] = kind, middle, b
-            values[n], errors[n] = gauss_kronrod(kind, middle, b, params, alpha, origin, width)
+            values[n], errors[n] = gauss_kronrod(kind, middle, b, args, origin, width)
             highs[worst] = middle
             n += 1
         total = 0.0
         for i in range(n):
             total += values[i]
         return total
+
+    return integrate
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def breakpoints(c1, w1, c2, w2):
+    """Where to split the line: the _STEPS around both laws' centres, sorted, without repeats."""
+    points = np.empty(2 * len(_STEPS))
+    for i in range(len(_STEPS)):
+        points[i] = c1 + _STEPS[i] * w1
+        points[len(_STEPS) + i] = c2 + _STEPS[i] * w2
+    return np.unique(points)
+
+
+def arithmetic_jsd(log_densities, landmarks):
+    """Build jsd(params, alpha) for log_densities(x, params) -> (log p, log q), landmarks(params) -> (c1, w1, c2, w2)."""
+
+    @numba.njit(cache=True, error_model="numpy", nogil=True)
+    def density(x, args):
+        params, alpha = args
+        lp, lq = log_densities(x, params)
+        return jsd_density(lp, lq, alpha)
+
+    integrate = adaptive(density)
+
+    @numba.njit(cache=True, error_model="numpy", nogil=True)
+    def jsd(params, alpha):
+        if alpha == 0.0 or alpha == 1.0:
+            return 0.0
+        c1, w1, c2, w2 = landmarks(params)
+        return integrate(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha), EPSREL)
+
+    return jsd
+
+
+def arithmetic_jsd_2d(log_densities, landmarks, inner_landmarks):
+    """The same over the plane, as nested adaptive quadratures: outer over x, inner over y at each x.
+
+    log_densities(x, y, params) -> (log p, log q); landmarks(params) -> (c1, w1, c2, w2) for x and
+    inner_landmarks(x, params) -> the same for y. The inner integrals, each within EPSREL, are positive, so their
+    errors add up to at most EPSREL of the outer integrand: the total stays within twice EPSREL (estimated).
+    """
+
+    @numba.njit(cache=True, error_model="numpy", nogil=True)
+    def density(y, args):
+        params, alpha, x = args
+        lp, lq = log_densities(x, y, params)
+        return jsd_density(lp, lq, alpha)
+
+    inner = adaptive(density)
+
+    @numba.njit(cache=True, error_model="numpy", nogil=True)
+    def section(x, args):
+        params, alpha = args
+        c1, w1, c2, w2 = inner_landmarks(x, params)
+        return inner(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha, x), EPSREL)
+
+    outer = adaptive(section)
+
+    @numba.njit(cache=True, error_model="numpy", nogil=True)
+    def jsd(params, alpha):
+        if alpha == 0.0 or alpha == 1.0:
+            return 0.0
+        c1, w1, c2, w2 = landmarks(params)
+        return outer(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha), EPSREL)
 
     return jsd

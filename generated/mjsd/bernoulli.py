@@ -175,4 +175,4 @@ def jsd_arithmetic(p1, p2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

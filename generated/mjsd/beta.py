@@ -196,4 +196,4 @@ def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

@@ -10,8 +10,11 @@ from . import _validate
 from . import _special
 from ._validate import POSITIVE_VECTOR, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
+from ._quadrature import arithmetic_jsd_2d as cubature_jsd
+from . import _monte_carlo
+from ._monte_carlo import arithmetic_jsd as monte_carlo_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'jsd_arithmetic_monte_carlo']
 
 
 
@@ -210,7 +213,7 @@ def bhattacharyya(concentration1, concentration2, alpha=0.5):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_k2_log_densities(u, params):
     concentration1, concentration2 = params
     _log_density1 = _special.log_sigmoid(-u)*concentration1[1] + _special.log_sigmoid(u)*concentration1[0] + math.lgamma(concentration1[0] + concentration1[1]) - math.lgamma(concentration1[0]) - math.lgamma(concentration1[1])
     _log_density2 = _special.log_sigmoid(-u)*concentration2[1] + _special.log_sigmoid(u)*concentration2[0] + math.lgamma(concentration2[0] + concentration2[1]) - math.lgamma(concentration2[0]) - math.lgamma(concentration2[1])
@@ -218,17 +221,55 @@ def _jsd_arithmetic_log_densities(u, params):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_landmarks(params):
+def _jsd_arithmetic_k2_landmarks(params):
     concentration1, concentration2 = params
     return math.log(concentration1[0]/concentration1[1]), math.sqrt((1.0/concentration1[1]) + (1.0/concentration1[0])), math.log(concentration2[0]/concentration2[1]), math.sqrt((1.0/concentration2[1]) + (1.0/concentration2[0]))
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_k2_quadrature = quadrature_jsd(_jsd_arithmetic_k2_log_densities, _jsd_arithmetic_k2_landmarks)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k2(concentration1, concentration2, alpha):
+    return _jsd_arithmetic_k2_quadrature((concentration1, concentration2,), alpha)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k3_log_densities(u, v, params):
+    concentration1, concentration2 = params
+    _d1_0 = _special.log_sigmoid(-u)
+    _log_density1 = (_d1_0 + _special.log_sigmoid(-v))*concentration1[2] + (_d1_0 + _special.log_sigmoid(v))*concentration1[1] + _special.log_sigmoid(u)*concentration1[0] + math.lgamma(concentration1[0] + concentration1[1] + concentration1[2]) - math.lgamma(concentration1[0]) - math.lgamma(concentration1[1]) - math.lgamma(concentration1[2])
+    _d2_0 = _special.log_sigmoid(-u)
+    _log_density2 = (_d2_0 + _special.log_sigmoid(-v))*concentration2[2] + (_d2_0 + _special.log_sigmoid(v))*concentration2[1] + _special.log_sigmoid(u)*concentration2[0] + math.lgamma(concentration2[0] + concentration2[1] + concentration2[2]) - math.lgamma(concentration2[0]) - math.lgamma(concentration2[1]) - math.lgamma(concentration2[2])
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k3_landmarks(params):
+    concentration1, concentration2 = params
+    return math.log(concentration1[0]/(concentration1[1] + concentration1[2])), math.sqrt((1.0/concentration1[0]) + (1.0/(concentration1[1] + concentration1[2]))), math.log(concentration2[0]/(concentration2[1] + concentration2[2])), math.sqrt((1.0/concentration2[0]) + (1.0/(concentration2[1] + concentration2[2])))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k3_inner_landmarks(u, params):
+    concentration1, concentration2 = params
+    return math.log(concentration1[1]/concentration1[2]), math.sqrt((1.0/concentration1[2]) + (1.0/concentration1[1])), math.log(concentration2[1]/concentration2[2]), math.sqrt((1.0/concentration2[2]) + (1.0/concentration2[1]))
+
+
+_jsd_arithmetic_k3_cubature = cubature_jsd(_jsd_arithmetic_k3_log_densities, _jsd_arithmetic_k3_landmarks, _jsd_arithmetic_k3_inner_landmarks)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k3(concentration1, concentration2, alpha):
+    return _jsd_arithmetic_k3_cubature((concentration1, concentration2,), alpha)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(concentration1, concentration2, alpha):
-    return _jsd_arithmetic_quadrature((concentration1, concentration2,), alpha)
+    _k = concentration1.shape[0]
+    if _k == 2:
+        return _jsd_arithmetic_k2(concentration1, concentration2, alpha)
+    return _jsd_arithmetic_k3(concentration1, concentration2, alpha)
 
 
 @numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
@@ -238,7 +279,9 @@ def _jsd_arithmetic_ufunc(concentration1, concentration2, alpha, out):
 
 def jsd_arithmetic(concentration1, concentration2, alpha=0.5):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
-    m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature in the logit of x_0 (relative accuracy 1e-10), for k = 2.
+    m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod
+    quadrature in logit stick-breaking coordinates, nested over the plane for k = 3 (relative accuracy
+    1e-10); k = 2 or 3 only: jsd_arithmetic_monte_carlo estimates any k.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
@@ -246,5 +289,49 @@ def jsd_arithmetic(concentration1, concentration2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    _validate.row_length("concentration1", arrays[0], (2,))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    _validate.row_length("concentration1", arrays[0], (2, 3))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_monte_carlo_log_densities(log_x, params):
+    concentration1, concentration2 = params
+    _k = log_x.shape[0]
+    _s0 = 0.0
+    _s1 = 0.0
+    _s2 = 0.0
+    _s3 = 0.0
+    _s4 = 0.0
+    _s5 = 0.0
+    for i in range(_k):
+        _s0 += concentration1[i]*log_x[i]
+        _s1 += concentration2[i]*log_x[i]
+        _s2 += math.lgamma(concentration1[i])
+        _s3 += math.lgamma(concentration2[i])
+        _s4 += concentration1[i]
+        _s5 += concentration2[i]
+    _log_density1 = _s0 - _s2 + math.lgamma(_s4)
+    _log_density2 = _s1 - _s3 + math.lgamma(_s5)
+    return _log_density1, _log_density2
+
+
+_jsd_arithmetic_monte_carlo_moments = monte_carlo_jsd(_jsd_arithmetic_monte_carlo_log_densities)
+
+
+def jsd_arithmetic_monte_carlo(concentration1, concentration2, alpha=0.5, samples=100_000, seed=None):
+    """Monte Carlo estimate of the skew (classic) Jensen-Shannon divergence jsd_arithmetic, for any k, in nats.
+
+    (1 - alpha) E_p1[g] + alpha E_p2[g] from `samples` draws of each law, g = (1 - alpha) phi(log p1/m) + alpha
+    phi(log p2/m), phi(s) = s e^s - e^s + 1, m = (1 - alpha) p1 + alpha p2: g is bounded, so the variance is finite for
+    every pair. The standard error is of order 1/sqrt(samples); use jsd_arithmetic (quadrature) for k = 2 or 3.
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
+        concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
+        alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
+        samples: number of draws from each law, an integer >= 2
+        seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
+    Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise.
+    """
+    arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
+    return _monte_carlo.estimate(_jsd_arithmetic_monte_carlo_moments, _monte_carlo.log_dirichlet, arrays, samples, seed)

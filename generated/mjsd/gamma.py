@@ -188,4 +188,4 @@ def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

@@ -230,4 +230,4 @@ def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

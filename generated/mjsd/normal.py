@@ -194,4 +194,4 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

@@ -166,4 +166,4 @@ def jsd_arithmetic(rate1, rate2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

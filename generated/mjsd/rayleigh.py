@@ -170,4 +170,4 @@ def jsd_arithmetic(scale1, scale2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)

@@ -202,4 +202,4 @@ def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5):
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
