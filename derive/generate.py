@@ -1,9 +1,9 @@
 """The whole generated tree as {relative path: text}, from the family derivations."""
-from .codegen import render
+from .codegen import render, sheet
 from .families import FAMILIES
 
 PACKAGE = "mjsd"
-RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py")
+RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py", "_monte_carlo.py")
 
 
 def generated_files():
@@ -13,4 +13,5 @@ def generated_files():
         files[f"{PACKAGE}/{name}"] = render.runtime_file(name)
     for family in families:
         files[f"{PACKAGE}/{family.name}.py"] = render.family_module(family)
+    files["FORMULAS.md"] = sheet.formula_sheet(families)
     return files

@@ -23,6 +23,9 @@ class LogI0(sp.Function):
     def _eval_rewrite_as_besseli(self, z, **kwargs):
         return sp.log(sp.besseli(0, z))
 
+    def _latex(self, printer, exp=None):
+        return _powered(rf"\log I_0\left({printer._print(self.args[0])}\right)", exp)
+
 
 class BesselRatio(sp.Function):
     """A(z) = I1(z) / I0(z), the derivative of log I0 (the von Mises mean resultant length)."""
@@ -41,6 +44,10 @@ class BesselRatio(sp.Function):
     def _eval_rewrite_as_besseli(self, z, **kwargs):
         return sp.besseli(1, z) / sp.besseli(0, z)
 
+    def _latex(self, printer, exp=None):
+        z = printer._print(self.args[0])
+        return _powered(rf"\frac{{I_1\left({z}\right)}}{{I_0\left({z}\right)}}", exp)
+
 
 class LogSigmoid(sp.Function):
     """log(1 / (1 + e^-u)) = -log(1 + e^-u): log x for x = sigmoid(u), without overflow or cancellation."""
@@ -52,6 +59,14 @@ class LogSigmoid(sp.Function):
 
     def _eval_rewrite_as_log(self, u, **kwargs):
         return -sp.log(1 + sp.exp(-u))
+
+    def _latex(self, printer, exp=None):
+        return _powered(rf"\log \sigma\left({printer._print(self.args[0])}\right)", exp)
+
+
+def _powered(tex, exp):
+    """LaTeX of a function value, raised to ``exp`` when the printer asks (f(z)^2)."""
+    return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid"}
