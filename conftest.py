@@ -8,4 +8,6 @@ nbval waited on it). The xdist controller runs this before it starts any worker;
 
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):
-        import mjsd  # noqa: F401  (the import compiles and caches every family's kernels)
+        import mjsd
+
+        mjsd.precompile()  # kernels compile lazily; compile and cache them all here, once

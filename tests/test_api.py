@@ -77,19 +77,20 @@ def test_package_imports_only_numpy_numba_and_the_standard_library():
     for path in Path(mjsd.__file__).parent.glob("*.py"):
         imports = {line.split()[1].split(".")[0] for line in path.read_text().splitlines()
                    if line.startswith(("import ", "from ")) and not line.startswith("from .")}
-        assert imports <= {"math", "numba", "numpy"}, (path.name, imports)
+        assert imports <= {"math", "numba", "numpy", "contextlib", "threading"}, (path.name, imports)
 
 
 def test_docstrings_say_which_argument_alpha_weights():
     for module, name in ALL:
         doc = getattr(module, name).__doc__
+        assert "out: optional float64 array" in doc
         assert "nats" in doc
         if "alpha" in getattr(module, name).__code__.co_varnames:
             assert "weighting the second" in doc
     families = {"normal", "cauchy", "bernoulli", "binomial", "categorical", "poisson", "geometric", "exponential",
                 "gamma", "beta", "dirichlet", "lognormal", "inverse_gaussian", "laplace", "rayleigh", "weibull",
                 "von_mises"}  # the table, plus the first two
-    assert set(mjsd.__all__) == families and all(hasattr(mjsd, name) for name in families)
+    assert set(mjsd.__all__) == families | {"precompile"} and all(hasattr(mjsd, name) for name in families)
 
 
 def test_numeric_kernels_do_not_warn_about_their_far_tails():
@@ -102,3 +103,42 @@ def test_numeric_kernels_do_not_warn_about_their_far_tails():
         warnings.simplefilter("error")  # ... the public function stays silent, with a finite positive value
         values = mjsd.gamma.jsd_arithmetic(shape, rate, shape, rate * 3)
     assert np.all(np.isfinite(values)) and np.all(values > 0)
+
+
+def test_import_compiles_nothing_and_a_call_compiles_only_its_kernel():
+    code = ("import mjsd\n"
+            "built = lambda: sorted(f'{m}.{i}' for m in mjsd.__all__[:-1] "
+            "for i, u in enumerate(getattr(mjsd, m)._UFUNCS) if u.built)\n"
+            "print(built())\n"
+            "mjsd.poisson.kl(1.0, 2.0)\n"
+            "print(built())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["[]", "['poisson.0']"]
+
+
+def test_precompile_builds_every_kernel():
+    mjsd.precompile()
+    assert all(u.built for m in mjsd.__all__[:-1] for u in getattr(mjsd, m)._UFUNCS)
+
+
+@pytest.mark.parametrize("module, name", [(normal, "jsd_geometric"), (normal, "jsd_arithmetic"),
+                                          (mjsd.dirichlet, "jsd_geometric")])
+def test_out_receives_the_values(module, name):
+    f = getattr(module, name)
+    args = ((np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]]), np.array([2.0, 1.0, 1.0]), 0.3)
+            if module is mjsd.dirichlet else (np.array([0.0, 1.0]), 1.0, 2.0, np.array([[1.0], [3.0]]), 0.3))
+    expected = f(*args)
+    out = np.full(expected.shape, np.nan)
+    assert f(*args, out=out) is out
+    np.testing.assert_array_equal(out, expected)
+    scalar_out = np.empty(())
+    assert f(*(np.asarray(a)[(0,) * (np.ndim(a) - (module is mjsd.dirichlet and i < 2))]
+               for i, a in enumerate(args)), out=scalar_out) is scalar_out
+
+
+@pytest.mark.parametrize("bad", [np.empty(3), np.empty((2, 2), np.float32), [0.0, 0.0], np.empty(2)[::-1].copy()])
+def test_bad_out_names_out(bad):
+    if isinstance(bad, np.ndarray) and bad.shape == (2,):
+        bad.flags.writeable = False
+    with pytest.raises(ValueError, match="out must be a writeable float64 array of shape \\(2,\\)"):
+        normal.kl(np.zeros(2), 1.0, 1.0, 1.0, out=bad)

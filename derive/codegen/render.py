@@ -29,16 +29,26 @@ def package_init(families):
              "",
              "Generated from the SymPy derivations in derive/ and notebooks/ (Nielsen, Entropy 21(5):485, 2019).",
              "Every divergence is in nats; alpha weights the second distribution (M_0 = first, M_1 = second).",
+             "Kernels compile at their first call (numba caches them on disk for later processes); precompile() does",
+             "them all at once.",
              '"""',
              *(f"from . import {name}" for name in names),
              "",
-             f"__all__ = {names!r}",
+             f"__all__ = {names + ['precompile']!r}",
+             "",
+             "",
+             "def precompile():",
+             '    """Compile every kernel now, or load it from numba\'s cache, instead of at its first call: for a container',
+             '    image or a warm-up before forking workers, so later processes pay no compile time."""',
+             f"    for module in ({', '.join(names)}):",
+             "        for ufunc in module._UFUNCS:",
+             "            ufunc.build()",
              ""]
     return "\n".join(lines)
 
 
 def family_module(family):
-    bodies = []
+    bodies, ufuncs = [], []
     compiled = {}  # closed form -> the first kernel computing it; later twins reuse its compiled code
     for kernel in family.kernels:
         key = (kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends) if isinstance(kernel, ClosedForm) else kernel
@@ -49,9 +59,12 @@ def family_module(family):
             bodies.append(_monte_carlo(kernel) + _public_monte_carlo(kernel))
         else:
             bodies.append(_KERNELS[type(kernel)](kernel) + _ufunc(kernel) + _public(kernel))
+            ufuncs.append(f"_{kernel.name}_ufunc")
+    bodies.append("\n\n# What mjsd.precompile() builds now instead of at first call.\n"
+                  f"_UFUNCS = ({', '.join(ufuncs)},)\n")
     code = "".join(bodies)
     constraints = sorted({p.constraint.upper() for k in family.kernels for p in k.params})
-    imports = ["from . import _validate"]
+    imports = ["from . import _validate", "from ._lazy import LazyUfunc"]
     imports += [f"from . import {SPECIAL}"] if f"{SPECIAL}." in code else []
     imports += [f"from ._validate import {', '.join(constraints)}"]
     imports += [line for use, line in _FACTORIES if use in code]
@@ -194,23 +207,25 @@ _FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as qu
 
 
 def _ufunc(kernel):
-    if _vectors(kernel):
-        return _gufunc(kernel)
-    n = len(kernel.params)
-    types = f'"float64({", ".join(["float64"] * n)})"'
+    """The kernel as a numpy ufunc over the batch (a generalised ufunc with core dimension k for vector parameters),
+    built at its first call (runtime _lazy.py): importing mjsd compiles nothing."""
     args = _signature(kernel)
-    return (f"\n\n@numba.vectorize([{types}], cache=True)\n"
-            f"def _{kernel.name}_ufunc({args}):\n    return _{kernel.name}({args})\n")
+    if not _vectors(kernel):
+        decorator = f'numba.vectorize(["{_loop_type(kernel)}"], cache=True)'
+        loop = f"def _{kernel.name}_loop({args}):\n    return _{kernel.name}({args})\n"
+    else:
+        layout = ",".join("(k)" if p.constraint in VECTORS else "()" for p in kernel.params)
+        decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
+        loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
+    return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop)\n"
 
 
-def _gufunc(kernel):
-    """A generalised ufunc: the vector parameters' last axis is the core dimension k, all else broadcasts."""
-    vector = [p.constraint in VECTORS for p in kernel.params]
-    types = ", ".join("float64[:]" if v else "float64" for v in vector)
-    layout = ",".join("(k)" if v else "()" for v in vector)
-    args = _signature(kernel)
-    return (f'\n\n@numba.guvectorize(["void({types}, float64[:])"], "{layout}->()", cache=True)\n'
-            f"def _{kernel.name}_ufunc({args}, out):\n    out[0] = _{kernel.name}({args})\n")
+def _loop_type(kernel):
+    """The one numba signature a kernel's ufunc has: everything float64 (the arguments are checked first)."""
+    if not _vectors(kernel):
+        return f"float64({', '.join(['float64'] * len(kernel.params))})"
+    types = ", ".join("float64[:]" if p.constraint in VECTORS else "float64" for p in kernel.params)
+    return f"void({types}, float64[:])"
 
 
 def _public(kernel):
@@ -219,9 +234,11 @@ def _public(kernel):
     sizes = getattr(kernel, "sizes", ())
     check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel), "    ")
-    call = (f"_validate.result(_{kernel.name}_ufunc(*arrays))" if isinstance(kernel, ClosedForm)
-            else f"_validate.numeric(_{kernel.name}_ufunc, arrays)")
-    return (f"\n\ndef {kernel.name}({params}):\n"
+    # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
+    quiet = "" if isinstance(kernel, ClosedForm) else ", quiet_overflow=True"
+    call = f"_validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})"
+    doc = doc.rstrip() + "\n" + textwrap.indent(_OUT_DOC, "    ")
+    return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
             f"{check_sizes}"
@@ -240,6 +257,7 @@ def _public_monte_carlo(kernel):
             f"samples, seed)\n")
 
 
+_OUT_DOC = "    out: optional float64 array of the broadcast batch shape to write the values into (then returned)"
 _MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer >= 2
     seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
 Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise."""

@@ -5,6 +5,8 @@
 
 Generated from the SymPy derivations in derive/ and notebooks/ (Nielsen, Entropy 21(5):485, 2019).
 Every divergence is in nats; alpha weights the second distribution (M_0 = first, M_1 = second).
+Kernels compile at their first call (numba caches them on disk for later processes); precompile() does
+them all at once.
 """
 from . import normal
 from . import cauchy
@@ -24,4 +26,12 @@ from . import weibull
 from . import beta
 from . import von_mises
 
-__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises']
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'precompile']
+
+
+def precompile():
+    """Compile every kernel now, or load it from numba's cache, instead of at its first call: for a container
+    image or a warm-up before forking workers, so later processes pay no compile time."""
+    for module in (normal, cauchy, categorical, dirichlet, bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh, weibull, beta, von_mises):
+        for ufunc in module._UFUNCS:
+            ufunc.build()

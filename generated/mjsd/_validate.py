@@ -8,6 +8,8 @@ arrays that broadcast together, or a ValueError/TypeError names the parameter an
 Vector parameters (a categorical's probabilities, a Dirichlet's concentrations) hold one law per row along the last
 axis; their leading axes broadcast with the other arguments, and all of them must agree on the row length.
 """
+import contextlib
+
 import numpy as np
 
 REAL = "real"
@@ -42,6 +44,14 @@ def as_float64(name, value):
     return array.astype(np.float64, copy=False)
 
 
+class Checked(list):
+    """The validated float64 arrays, in argument order, and ``shape``: the broadcast batch shape of the result."""
+
+    def __init__(self, arrays, shape):
+        super().__init__(arrays)
+        self.shape = shape
+
+
 def check(*arguments):
     """Validate (name, value, constraint) triples; return the float64 arrays, broadcast-compatible."""
     arrays = [_checked(name, value, constraint) for name, value, constraint in arguments]
@@ -52,11 +62,11 @@ def check(*arguments):
     batch = [a.shape[:-1] if constraint in VECTORS else a.shape
              for (_, _, constraint), a in zip(arguments, arrays)]
     try:
-        np.broadcast_shapes(*batch)
+        shape = np.broadcast_shapes(*batch)
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for (name, _, _), a in zip(arguments, arrays))
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
-    return arrays
+    return Checked(arrays, shape)
 
 
 def _checked(name, value, constraint):
@@ -93,8 +103,22 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def numeric(ufunc, arrays):
-    """result() of a numeric kernel (quadrature, series): exp() overflowing at its farthest nodes, where the density
-    is 0 and the integrand correctly vanishes, is expected there and not reported as a RuntimeWarning."""
-    with np.errstate(over="ignore"):
-        return result(ufunc(*arrays))
+def apply(ufunc, arrays, out=None, quiet_overflow=False):
+    """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
+
+    ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
+    density is 0 and the integrand correctly vanishes, is expected and not reported as a RuntimeWarning.
+    """
+    target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
+    with np.errstate(over="ignore") if quiet_overflow else contextlib.nullcontext():
+        ufunc(*arrays, target)
+    return result(target) if out is None else out
+
+
+def _output(out, shape):
+    if not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == shape and out.flags.writeable):
+        got = (f"{out.dtype} array of shape {out.shape}{'' if out.flags.writeable else ', read-only'}"
+               if isinstance(out, np.ndarray) else type(out).__name__)
+        raise ValueError(f"out must be a writeable float64 array of shape {shape} (the broadcast batch shape), "
+                         f"got {got}")
+    return out

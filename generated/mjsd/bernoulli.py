@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
@@ -20,20 +21,23 @@ def _kl(p1, p2):
     return max(_t0*math.log(_t0/(1.0 - p2)) + p1*math.log(p1/p2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _kl_ufunc(p1, p2):
+def _kl_loop(p1, p2):
     return _kl(p1, p2)
 
 
-def kl(p1, p2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(p1, p2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Bernoulli laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -42,20 +46,23 @@ def _jeffreys(p1, p2):
     return max(_t0*math.log(p1/p2) - _t0*math.log((1.0 - p1)/(1.0 - p2)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _jeffreys_ufunc(p1, p2):
+def _jeffreys_loop(p1, p2):
     return _jeffreys(p1, p2)
 
 
-def jeffreys(p1, p2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(p1, p2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Bernoulli laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -70,12 +77,14 @@ def _jsd_geometric(p1, p2, alpha):
     return max(_t1*alpha*(alpha - 1.0)*math.log(p2/_t2) + alpha*(-_t0 - _t1 + alpha*p1 - 1.0)*math.log(_t3) - alpha*(-_t0 + alpha*p1 - p1 + p2 + 1.0)*math.log(p1) + math.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(p1, p2, alpha):
+def _jsd_geometric_loop(p1, p2, alpha):
     return _jsd_geometric(p1, p2, alpha)
 
 
-def jsd_geometric(p1, p2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Bernoulli laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -85,9 +94,10 @@ def jsd_geometric(p1, p2, alpha=0.5):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
         alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -99,12 +109,14 @@ def _jsd_geometric_dual(p1, p2, alpha):
     return max(alpha*math.log(_t0) + alpha*math.log(p1) - math.log(_t0**alpha*p1*p2**alpha - _t1*p1 + _t1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(p1, p2, alpha):
+def _jsd_geometric_dual_loop(p1, p2, alpha):
     return _jsd_geometric_dual(p1, p2, alpha)
 
 
-def jsd_geometric_dual(p1, p2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -114,9 +126,10 @@ def jsd_geometric_dual(p1, p2, alpha=0.5):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
         alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -124,7 +137,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(p1, p2, alpha=0.5):
+def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Bernoulli laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -133,9 +146,10 @@ def bhattacharyya(p1, p2, alpha=0.5):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
         alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -160,12 +174,14 @@ def _jsd_arithmetic(p1, p2, alpha):
     return _jsd_arithmetic_series((p1, p2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(p1, p2, alpha):
+def _jsd_arithmetic_loop(p1, p2, alpha):
     return _jsd_arithmetic(p1, p2, alpha)
 
 
-def jsd_arithmetic(p1, p2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): an exact sum over the integers carrying the two laws' mass.
 
@@ -173,6 +189,11 @@ def jsd_arithmetic(p1, p2, alpha=0.5):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
         p2: probability of a 1, in (0, 1) of the second Bernoulli law
         alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

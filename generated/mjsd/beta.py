@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -23,12 +24,14 @@ def _kl(a1, b1, a2, b2):
     return max(_t1*_special.digamma(a1) + _t2*_special.digamma(b1) + (-_t1 - _t2)*_special.digamma(_t0) + math.lgamma(_t0) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2) - math.lgamma(a2 + b2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(a1, b1, a2, b2):
+def _kl_loop(a1, b1, a2, b2):
     return _kl(a1, b1, a2, b2)
 
 
-def kl(a1, b1, a2, b2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(a1, b1, a2, b2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two beta laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -36,9 +39,10 @@ def kl(a1, b1, a2, b2):
         b1: second shape b, finite and > 0 of the first beta law
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -48,12 +52,14 @@ def _jeffreys(a1, b1, a2, b2):
     return max(_t0*(_special.digamma(a1) - _special.digamma(a2)) + _t1*(_special.digamma(b1) - _special.digamma(b2)) + (-_t0 - _t1)*(_special.digamma(a1 + b1) - _special.digamma(a2 + b2)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(a1, b1, a2, b2):
+def _jeffreys_loop(a1, b1, a2, b2):
     return _jeffreys(a1, b1, a2, b2)
 
 
-def jeffreys(a1, b1, a2, b2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(a1, b1, a2, b2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two beta laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -61,9 +67,10 @@ def jeffreys(a1, b1, a2, b2):
         b1: second shape b, finite and > 0 of the first beta law
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -81,12 +88,14 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
     return max(_t0*alpha*(-_special.digamma(_t1) + _special.digamma(_t4))*(_t4 + _t5 + _t7) + _t0*(-math.lgamma(_t4) + math.lgamma(a1)) + _t0*math.lgamma(b1) - _t6*(_t5 + a1)*(_special.digamma(a1) - _special.digamma(a2)) - _t6*(_t7 + b1)*(_special.digamma(b1) - _special.digamma(b2)) - alpha*(-math.lgamma(_t1) + math.lgamma(a2)) - alpha*math.lgamma(b2) + math.lgamma(_t2 + a1) + math.lgamma(_t3 + b1) - math.lgamma(_t2 + _t3 + _t4), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(a1, b1, a2, b2, alpha):
+def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
     return _jsd_geometric(a1, b1, a2, b2, alpha)
 
 
-def jsd_geometric(a1, b1, a2, b2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two beta laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -98,9 +107,10 @@ def jsd_geometric(a1, b1, a2, b2, alpha=0.5):
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -114,12 +124,14 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
     return max(_t0*(-math.lgamma(_t3) + math.lgamma(a1)) + _t0*math.lgamma(b1) + alpha*(math.lgamma(a2) - math.lgamma(a2 + b2)) + alpha*math.lgamma(b2) - math.lgamma(_t1 + a1) - math.lgamma(_t2 + b1) + math.lgamma(_t1 + _t2 + _t3), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(a1, b1, a2, b2, alpha):
+def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
     return _jsd_geometric_dual(a1, b1, a2, b2, alpha)
 
 
-def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -131,9 +143,10 @@ def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5):
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -141,7 +154,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(a1, b1, a2, b2, alpha=0.5):
+def bhattacharyya(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two beta laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -152,9 +165,10 @@ def bhattacharyya(a1, b1, a2, b2, alpha=0.5):
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -179,12 +193,14 @@ def _jsd_arithmetic(a1, b1, a2, b2, alpha):
     return _jsd_arithmetic_quadrature((a1, b1, a2, b2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(a1, b1, a2, b2, alpha):
+def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):
     return _jsd_arithmetic(a1, b1, a2, b2, alpha)
 
 
-def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -194,6 +210,11 @@ def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5):
         a2: first shape a, finite and > 0 of the second beta law
         b2: second shape b, finite and > 0 of the second beta law
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import SIMPLEX, UNIT
 
 __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
@@ -22,20 +23,23 @@ def _kl(probs1, probs2):
     return max(_s0, 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True)
-def _kl_ufunc(probs1, probs2, out):
+def _kl_loop(probs1, probs2, out):
     out[0] = _kl(probs1, probs2)
 
 
-def kl(probs1, probs2):
+_kl_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True), _kl_loop)
+
+
+def kl(probs1, probs2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two categorical laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -47,20 +51,23 @@ def _jeffreys(probs1, probs2):
     return max(_s0, 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True)
-def _jeffreys_ufunc(probs1, probs2, out):
+def _jeffreys_loop(probs1, probs2, out):
     out[0] = _jeffreys(probs1, probs2)
 
 
-def jeffreys(probs1, probs2):
+_jeffreys_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True), _jeffreys_loop)
+
+
+def jeffreys(probs1, probs2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two categorical laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -76,12 +83,14 @@ def _jsd_geometric(probs1, probs2, alpha):
     return max(_s1 + math.log(_s0), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_geometric_ufunc(probs1, probs2, alpha, out):
+def _jsd_geometric_loop(probs1, probs2, alpha, out):
     out[0] = _jsd_geometric(probs1, probs2, alpha)
 
 
-def jsd_geometric(probs1, probs2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(probs1, probs2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two categorical laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -91,9 +100,10 @@ def jsd_geometric(probs1, probs2, alpha=0.5):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
         alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -107,12 +117,14 @@ def _jsd_geometric_dual(probs1, probs2, alpha):
     return max(-math.log(_s0), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_geometric_dual_ufunc(probs1, probs2, alpha, out):
+def _jsd_geometric_dual_loop(probs1, probs2, alpha, out):
     out[0] = _jsd_geometric_dual(probs1, probs2, alpha)
 
 
-def jsd_geometric_dual(probs1, probs2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(probs1, probs2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -122,9 +134,10 @@ def jsd_geometric_dual(probs1, probs2, alpha=0.5):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
         alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -132,7 +145,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(probs1, probs2, alpha=0.5):
+def bhattacharyya(probs1, probs2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two categorical laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -141,9 +154,10 @@ def bhattacharyya(probs1, probs2, alpha=0.5):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
         alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -157,12 +171,14 @@ def _jsd_arithmetic(probs1, probs2, alpha):
     return max(_s0, 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_arithmetic_ufunc(probs1, probs2, alpha, out):
+def _jsd_arithmetic_loop(probs1, probs2, alpha, out):
     out[0] = _jsd_arithmetic(probs1, probs2, alpha)
 
 
-def jsd_arithmetic(probs1, probs2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(probs1, probs2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): an exact finite sum over the categories.
 
@@ -170,6 +186,11 @@ def jsd_arithmetic(probs1, probs2, alpha=0.5):
         probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
         probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
         alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

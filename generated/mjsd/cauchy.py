@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, REAL, UNIT
 
 __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic']
@@ -19,12 +20,14 @@ def _kl(loc1, scale1, loc2, scale2):
     return max(-math.log(scale2) - math.log(scale1/((delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2))) - 2.0*math.log(2.0), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(loc1, scale1, loc2, scale2):
+def _kl_loop(loc1, scale1, loc2, scale2):
     return _kl(loc1, scale1, loc2, scale2)
 
 
-def kl(loc1, scale1, loc2, scale2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(loc1, scale1, loc2, scale2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) between two Cauchy laws, in nats; symmetric in p1, p2.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -32,9 +35,10 @@ def kl(loc1, scale1, loc2, scale2):
         scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -51,12 +55,14 @@ def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     return max(alpha*(-_t2 - math.log(scale2) + math.log(_t0 + _t1*scale2 + (offset2*offset2) + (scale2*scale2))) + (1.0 - alpha)*(-_t2 - math.log(scale1) + math.log(_t0 + _t1*scale1 + (offset1*offset1) + (scale1*scale1))), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_harmonic_ufunc(loc1, scale1, loc2, scale2, alpha):
+def _jsd_harmonic_loop(loc1, scale1, loc2, scale2, alpha):
     return _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
 
 
-def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5):
+_jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop)
+
+
+def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Skew harmonic Jensen-Shannon divergence JS^H_alpha(p1 : p2), in nats (Nielsen 2019).
 
     (1 - alpha) KL(p1 : h) + alpha KL(p2 : h), h the normalised harmonic mixture
@@ -68,9 +74,10 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_harmonic_ufunc(*arrays))
+    return _validate.apply(_jsd_harmonic_ufunc, arrays, out)
 
 
 # jsd_harmonic_dual reduces to the same closed form as jsd_harmonic (shown in the notebook): one compiled kernel.
@@ -78,7 +85,7 @@ _jsd_harmonic_dual = _jsd_harmonic
 _jsd_harmonic_dual_ufunc = _jsd_harmonic_ufunc
 
 
-def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5):
+def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Dual skew harmonic Jensen-Shannon divergence (1 - alpha) KL(h : p1) + alpha KL(h : p2), in nats.
 
     Cauchy KL is symmetric, so it equals jsd_harmonic; kept for the API's symmetry. Closed form.
@@ -89,9 +96,10 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_harmonic_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_harmonic_dual_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -112,12 +120,14 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     return max(((((1.0/16.0))*_t0*alpha*lam_minus_one**5.0*(_t3 + 3.0) + ((1.0/4.0))*_t0*alpha*(lam_minus_one*lam_minus_one*lam_minus_one) - (1.0/192.0)*_t1*lam_minus_one**6.0*(19.0*_t2 + 2.0*(alpha*alpha*alpha*alpha) - 4.0*(alpha*alpha*alpha) - 17.0*alpha + 31.0) - (1.0/32.0)*_t1*(lam_minus_one*lam_minus_one*lam_minus_one*lam_minus_one)*(_t3 + 7.0) - (1.0/4.0)*_t1*(lam_minus_one*lam_minus_one)) if (lam_minus_one < (1.0/1000.0)) else (-_t0*(-_t4 + 2.0*_t5 - 2.0*math.log(mix_root + 1.0)) + alpha*(-_t4 + 2.0*_t5 + math.log(lam) - 2.0*math.log(lam + mix_root)))), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(loc1, scale1, loc2, scale2, alpha):
+def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
     return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
 
 
-def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2. Closed form at every alpha (notebook 05): a Moebius map takes the
     pair to C(0, 1), C(0, lam) with lam + 1/lam = 2 (1 + chi).
@@ -128,6 +138,11 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: location (median) of the second Cauchy law, any finite real
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_arithmetic_ufunc(*arrays))
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jsd_harmonic_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from . import _special
 from ._validate import POSITIVE_VECTOR, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -32,20 +33,23 @@ def _kl(concentration1, concentration2):
     return max(_s2 + math.lgamma(_s0) - math.lgamma(_s1), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True)
-def _kl_ufunc(concentration1, concentration2, out):
+def _kl_loop(concentration1, concentration2, out):
     out[0] = _kl(concentration1, concentration2)
 
 
-def kl(concentration1, concentration2):
+_kl_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True), _kl_loop)
+
+
+def kl(concentration1, concentration2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Dirichlet laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -62,20 +66,23 @@ def _jeffreys(concentration1, concentration2):
     return max(_s2, 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True)
-def _jeffreys_ufunc(concentration1, concentration2, out):
+def _jeffreys_loop(concentration1, concentration2, out):
     out[0] = _jeffreys(concentration1, concentration2)
 
 
-def jeffreys(concentration1, concentration2):
+_jeffreys_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:])"], "(k),(k)->()", cache=True), _jeffreys_loop)
+
+
+def jeffreys(concentration1, concentration2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Dirichlet laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -105,12 +112,14 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     return max(alpha*(-_s3 - _s7 - _t0 + math.lgamma(_s5)) + (1.0 - alpha)*(-_s2 - _s6 - _t0 + math.lgamma(_s4)), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_geometric_ufunc(concentration1, concentration2, alpha, out):
+def _jsd_geometric_loop(concentration1, concentration2, alpha, out):
     out[0] = _jsd_geometric(concentration1, concentration2, alpha)
 
 
-def jsd_geometric(concentration1, concentration2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(concentration1, concentration2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Dirichlet laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -120,9 +129,10 @@ def jsd_geometric(concentration1, concentration2, alpha=0.5):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
         alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -152,12 +162,14 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     return max(alpha*(_s3 - _s7 - _t0 - math.lgamma(_s5)) + (1.0 - alpha)*(_s2 - _s6 - _t0 - math.lgamma(_s4)), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_geometric_dual_ufunc(concentration1, concentration2, alpha, out):
+def _jsd_geometric_dual_loop(concentration1, concentration2, alpha, out):
     out[0] = _jsd_geometric_dual(concentration1, concentration2, alpha)
 
 
-def jsd_geometric_dual(concentration1, concentration2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(concentration1, concentration2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -167,9 +179,10 @@ def jsd_geometric_dual(concentration1, concentration2, alpha=0.5):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
         alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -193,12 +206,14 @@ def _bhattacharyya(concentration1, concentration2, alpha):
     return max(_s1 + alpha*(_s3 - math.lgamma(_s5)) + (1.0 - alpha)*(_s2 - math.lgamma(_s4)) + math.lgamma(_s0), 0.0)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _bhattacharyya_ufunc(concentration1, concentration2, alpha, out):
+def _bhattacharyya_loop(concentration1, concentration2, alpha, out):
     out[0] = _bhattacharyya(concentration1, concentration2, alpha)
 
 
-def bhattacharyya(concentration1, concentration2, alpha=0.5):
+_bhattacharyya_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _bhattacharyya_loop)
+
+
+def bhattacharyya(concentration1, concentration2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Dirichlet laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -207,9 +222,10 @@ def bhattacharyya(concentration1, concentration2, alpha=0.5):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
         alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -272,12 +288,14 @@ def _jsd_arithmetic(concentration1, concentration2, alpha):
     return _jsd_arithmetic_k3(concentration1, concentration2, alpha)
 
 
-@numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True)
-def _jsd_arithmetic_ufunc(concentration1, concentration2, alpha, out):
+def _jsd_arithmetic_loop(concentration1, concentration2, alpha, out):
     out[0] = _jsd_arithmetic(concentration1, concentration2, alpha)
 
 
-def jsd_arithmetic(concentration1, concentration2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(concentration1, concentration2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod
     quadrature in logit stick-breaking coordinates, nested over the plane for k = 3 (relative accuracy
@@ -287,10 +305,11 @@ def jsd_arithmetic(concentration1, concentration2, alpha=0.5):
         concentration1: concentrations (..., k), each finite and > 0 of the first Dirichlet law
         concentration2: concentrations (..., k), each finite and > 0 of the second Dirichlet law
         alpha: skew in [0, 1], weighting the second Dirichlet law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
     _validate.row_length("concentration1", arrays[0], (2, 3))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -335,3 +354,7 @@ def jsd_arithmetic_monte_carlo(concentration1, concentration2, alpha=0.5, sample
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
     return _monte_carlo.estimate(_jsd_arithmetic_monte_carlo_moments, _monte_carlo.log_dirichlet, arrays, samples, seed)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _bhattacharyya_ufunc, _jsd_arithmetic_ufunc,)

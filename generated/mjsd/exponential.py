@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -19,20 +20,23 @@ def _kl(rate1, rate2):
     return max(math.log(rate1/rate2) + (-rate1 + rate2)/rate1, 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _kl_ufunc(rate1, rate2):
+def _kl_loop(rate1, rate2):
     return _kl(rate1, rate2)
 
 
-def kl(rate1, rate2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(rate1, rate2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two exponential laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -40,20 +44,23 @@ def _jeffreys(rate1, rate2):
     return max(((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _jeffreys_ufunc(rate1, rate2):
+def _jeffreys_loop(rate1, rate2):
     return _jeffreys(rate1, rate2)
 
 
-def jeffreys(rate1, rate2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(rate1, rate2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two exponential laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -64,12 +71,14 @@ def _jsd_geometric(rate1, rate2, alpha):
     return max(-_t0*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) - _t0*math.log(rate1) + alpha*math.log(rate2) - math.log(-alpha*rate1 + alpha*rate2 + rate1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(rate1, rate2, alpha):
+def _jsd_geometric_loop(rate1, rate2, alpha):
     return _jsd_geometric(rate1, rate2, alpha)
 
 
-def jsd_geometric(rate1, rate2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two exponential laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -79,9 +88,10 @@ def jsd_geometric(rate1, rate2, alpha=0.5):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -91,12 +101,14 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
     return max(-alpha*math.log(rate2) + (alpha - 1.0)*math.log(rate1) + math.log(-alpha*rate1 + alpha*rate2 + rate1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(rate1, rate2, alpha):
+def _jsd_geometric_dual_loop(rate1, rate2, alpha):
     return _jsd_geometric_dual(rate1, rate2, alpha)
 
 
-def jsd_geometric_dual(rate1, rate2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -106,9 +118,10 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -116,7 +129,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(rate1, rate2, alpha=0.5):
+def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two exponential laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -125,9 +138,10 @@ def bhattacharyya(rate1, rate2, alpha=0.5):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -152,12 +166,14 @@ def _jsd_arithmetic(rate1, rate2, alpha):
     return _jsd_arithmetic_quadrature((rate1, rate2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(rate1, rate2, alpha):
+def _jsd_arithmetic_loop(rate1, rate2, alpha):
     return _jsd_arithmetic(rate1, rate2, alpha)
 
 
-def jsd_arithmetic(rate1, rate2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -165,6 +181,11 @@ def jsd_arithmetic(rate1, rate2, alpha=0.5):
         rate1: rate (1 / mean), finite and > 0 of the first exponential law
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

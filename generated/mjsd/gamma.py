@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -20,12 +21,14 @@ def _kl(shape1, rate1, shape2, rate2):
     return max(shape2*math.log(rate1/rate2) + (shape1 - shape2)*_special.digamma(shape1) - math.lgamma(shape1) + math.lgamma(shape2) - shape1*(rate1 - rate2)/rate1, 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(shape1, rate1, shape2, rate2):
+def _kl_loop(shape1, rate1, shape2, rate2):
     return _kl(shape1, rate1, shape2, rate2)
 
 
-def kl(shape1, rate1, shape2, rate2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(shape1, rate1, shape2, rate2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two gamma laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -33,9 +36,10 @@ def kl(shape1, rate1, shape2, rate2):
         rate1: rate, finite and > 0 of the first gamma law
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -45,12 +49,14 @@ def _jeffreys(shape1, rate1, shape2, rate2):
     return max(_t0*(_special.digamma(shape1) - _special.digamma(shape2)) - _t0*math.log(_t1*rate1) + _t1*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/rate1, 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(shape1, rate1, shape2, rate2):
+def _jeffreys_loop(shape1, rate1, shape2, rate2):
     return _jeffreys(shape1, rate1, shape2, rate2)
 
 
-def jeffreys(shape1, rate1, shape2, rate2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two gamma laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -58,9 +64,10 @@ def jeffreys(shape1, rate1, shape2, rate2):
         rate1: rate, finite and > 0 of the first gamma law
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -74,12 +81,14 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
     return max(_t0*_t2*math.log(rate1) + _t0*math.lgamma(shape1) - _t2*alpha*math.log(rate2) + _t2*math.log(-alpha*rate1 + alpha*rate2 + rate1) - _t3*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) - _t3*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(shape1, rate1, shape2, rate2, alpha):
+def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
     return _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
 
 
-def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two gamma laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -91,9 +100,10 @@ def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5):
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -106,12 +116,14 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     return max(-_t0*math.log(rate2) + _t1*shape1*math.log(rate1) - _t1*math.lgamma(shape1) + _t2*math.log(-alpha*rate1 + alpha*rate2 + rate1) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(shape1, rate1, shape2, rate2, alpha):
+def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
     return _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
 
 
-def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -123,9 +135,10 @@ def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5):
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -133,7 +146,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5):
+def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two gamma laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -144,9 +157,10 @@ def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5):
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -171,12 +185,14 @@ def _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha):
     return _jsd_arithmetic_quadrature((shape1, rate1, shape2, rate2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(shape1, rate1, shape2, rate2, alpha):
+def _jsd_arithmetic_loop(shape1, rate1, shape2, rate2, alpha):
     return _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha)
 
 
-def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -186,6 +202,11 @@ def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5):
         shape2: shape, finite and > 0 of the second gamma law
         rate2: rate, finite and > 0 of the second gamma law
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

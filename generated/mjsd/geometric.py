@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
@@ -20,20 +21,23 @@ def _kl(p1, p2):
     return max(-_t0*math.log(-_t0/(1.0 - p2))/p1 + math.log(p1/p2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _kl_ufunc(p1, p2):
+def _kl_loop(p1, p2):
     return _kl(p1, p2)
 
 
-def kl(p1, p2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(p1, p2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two geometric laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -41,20 +45,23 @@ def _jeffreys(p1, p2):
     return max(-(p1 - p2)*math.log((1.0 - p1)/(1.0 - p2))/(p1*p2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _jeffreys_ufunc(p1, p2):
+def _jeffreys_loop(p1, p2):
     return _jeffreys(p1, p2)
 
 
-def jeffreys(p1, p2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(p1, p2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two geometric laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -69,12 +76,14 @@ def _jsd_geometric(p1, p2, alpha):
     return max(-_t0*_t2*(p1 - p2)*math.log(_t1) - _t0*math.log(p1) + _t2*(alpha*p1 - alpha*p2 + p1*p2 - p1 + p2)*math.log(_t3) + alpha*math.log(p2) - math.log(_t3**alpha + _t4*p1 - _t4), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(p1, p2, alpha):
+def _jsd_geometric_loop(p1, p2, alpha):
     return _jsd_geometric(p1, p2, alpha)
 
 
-def jsd_geometric(p1, p2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two geometric laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -84,9 +93,10 @@ def jsd_geometric(p1, p2, alpha=0.5):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -98,12 +108,14 @@ def _jsd_geometric_dual(p1, p2, alpha):
     return max(-alpha*math.log(_t0) - alpha*math.log(p2) + (alpha - 1.0)*math.log(p1) + math.log(_t0**alpha + _t1*p1 - _t1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(p1, p2, alpha):
+def _jsd_geometric_dual_loop(p1, p2, alpha):
     return _jsd_geometric_dual(p1, p2, alpha)
 
 
-def jsd_geometric_dual(p1, p2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -113,9 +125,10 @@ def jsd_geometric_dual(p1, p2, alpha=0.5):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -123,7 +136,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(p1, p2, alpha=0.5):
+def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two geometric laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -132,9 +145,10 @@ def bhattacharyya(p1, p2, alpha=0.5):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -159,12 +173,14 @@ def _jsd_arithmetic(p1, p2, alpha):
     return _jsd_arithmetic_series((p1, p2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(p1, p2, alpha):
+def _jsd_arithmetic_loop(p1, p2, alpha):
     return _jsd_arithmetic(p1, p2, alpha)
 
 
-def jsd_arithmetic(p1, p2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): an exact sum over the integers carrying the two laws' mass.
 
@@ -172,6 +188,11 @@ def jsd_arithmetic(p1, p2, alpha=0.5):
         p1: success probability, in (0, 1) of the first geometric law
         p2: success probability, in (0, 1) of the second geometric law
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -22,12 +23,14 @@ def _kl(mean1, shape1, mean2, shape2):
     return max(((1.0/2.0))*math.log(shape1/shape2) + ((1.0/2.0))*(-_t0*mean1*shape1 + _t1*mean1 + _t1*shape1 + _t2*(mean1*mean1) - 2.0*_t2*mean1*mean2)/(_t0*mean1*shape1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(mean1, shape1, mean2, shape2):
+def _kl_loop(mean1, shape1, mean2, shape2):
     return _kl(mean1, shape1, mean2, shape2)
 
 
-def kl(mean1, shape1, mean2, shape2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(mean1, shape1, mean2, shape2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two inverse Gaussian laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -35,9 +38,10 @@ def kl(mean1, shape1, mean2, shape2):
         shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -54,12 +58,14 @@ def _jeffreys(mean1, shape1, mean2, shape2):
     return max(((1.0/2.0))*(_t2*_t8 + _t3*_t6 - 2.0*_t3*_t7 + _t3*(mean1*mean1*mean1) + _t4*_t8 - 2.0*_t5*_t6 + _t5*_t7 + _t5*(mean2*mean2*mean2) - 2.0*_t8*shape1*shape2)/(_t0*_t1*shape1*shape2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(mean1, shape1, mean2, shape2):
+def _jeffreys_loop(mean1, shape1, mean2, shape2):
     return _jeffreys(mean1, shape1, mean2, shape2)
 
 
-def jeffreys(mean1, shape1, mean2, shape2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two inverse Gaussian laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -67,9 +73,10 @@ def jeffreys(mean1, shape1, mean2, shape2):
         shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -111,12 +118,14 @@ def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
     return max(((1.0/2.0))*alpha*math.log(shape2) - (1.0/2.0)*(alpha - 1.0)*math.log(shape1) - (1.0/2.0)*math.log(_t2) + ((1.0/2.0))*(_t0*_t12*_t9 - _t1*_t12*_t13 + _t1*_t16 - _t10*_t12 + _t11*_t15*_t28*_t3 + _t15*_t25 - _t15*_t31 - _t16*_t28 + _t17*_t19 - _t17*_t29 + _t18*_t25 - _t18*_t31 + _t18*_t6*mean2 - 4.0*_t19*_t21 + _t20*_t22 + _t22*_t29 - _t23*_t30 + _t23*_t7 + _t26*_t3*_t30*shape2 - _t26*_t5*_t6 - _t29*_t3*mean2)/(_t3*_t4*shape1*shape2*math.sqrt(_t2*_t8)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(mean1, shape1, mean2, shape2, alpha):
+def _jsd_geometric_loop(mean1, shape1, mean2, shape2, alpha):
     return _jsd_geometric(mean1, shape1, mean2, shape2, alpha)
 
 
-def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two inverse Gaussian laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -128,9 +137,10 @@ def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5):
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -146,12 +156,14 @@ def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     return max(-(1.0/2.0)*alpha*math.log(shape2) + ((1.0/2.0))*(alpha - 1.0)*math.log(shape1) + ((1.0/2.0))*math.log(_t2) + (-_t0*_t5*mean1 + _t0 - _t1 + _t5*alpha*mean2*shape1 - _t5*mean2*shape1 + shape1)/(mean1*mean2*math.sqrt(_t2*_t4)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(mean1, shape1, mean2, shape2, alpha):
+def _jsd_geometric_dual_loop(mean1, shape1, mean2, shape2, alpha):
     return _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha)
 
 
-def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -163,9 +175,10 @@ def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5):
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -173,7 +186,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5):
+def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two inverse Gaussian laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -184,9 +197,10 @@ def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5):
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -213,12 +227,14 @@ def _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha):
     return _jsd_arithmetic_quadrature((mean1, shape1, mean2, shape2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(mean1, shape1, mean2, shape2, alpha):
+def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):
     return _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha)
 
 
-def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -228,6 +244,11 @@ def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5):
         mean2: mean, finite and > 0 of the second inverse Gaussian law
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -8,6 +8,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -21,21 +22,24 @@ def _kl(loc, scale1, scale2):
     return max(_t0*(scale1 - scale2) - math.log(_t0*scale1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _kl_ufunc(loc, scale1, scale2):
+def _kl_loop(loc, scale1, scale2):
     return _kl(loc, scale1, scale2)
 
 
-def kl(loc, scale1, scale2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(loc, scale1, scale2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Laplace laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         loc: location, any finite real, shared by both Laplace laws
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -43,21 +47,24 @@ def _jeffreys(loc, scale1, scale2):
     return max(((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(loc, scale1, scale2):
+def _jeffreys_loop(loc, scale1, scale2):
     return _jeffreys(loc, scale1, scale2)
 
 
-def jeffreys(loc, scale1, scale2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(loc, scale1, scale2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Laplace laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         loc: location, any finite real, shared by both Laplace laws
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -68,12 +75,14 @@ def _jsd_geometric(loc, scale1, scale2, alpha):
     return max(-_t0*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) - _t0*math.log(scale2) + alpha*math.log(scale1) - math.log(alpha*scale1 - alpha*scale2 + scale2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(loc, scale1, scale2, alpha):
+def _jsd_geometric_loop(loc, scale1, scale2, alpha):
     return _jsd_geometric(loc, scale1, scale2, alpha)
 
 
-def jsd_geometric(loc, scale1, scale2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(loc, scale1, scale2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Laplace laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -84,9 +93,10 @@ def jsd_geometric(loc, scale1, scale2, alpha=0.5):
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -96,12 +106,14 @@ def _jsd_geometric_dual(loc, scale1, scale2, alpha):
     return max(-alpha*math.log(scale1) + (alpha - 1.0)*math.log(scale2) + math.log(alpha*scale1 - alpha*scale2 + scale2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(loc, scale1, scale2, alpha):
+def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):
     return _jsd_geometric_dual(loc, scale1, scale2, alpha)
 
 
-def jsd_geometric_dual(loc, scale1, scale2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(loc, scale1, scale2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -112,9 +124,10 @@ def jsd_geometric_dual(loc, scale1, scale2, alpha=0.5):
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -122,7 +135,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(loc, scale1, scale2, alpha=0.5):
+def bhattacharyya(loc, scale1, scale2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Laplace laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -132,9 +145,10 @@ def bhattacharyya(loc, scale1, scale2, alpha=0.5):
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -159,12 +173,14 @@ def _jsd_arithmetic(loc, scale1, scale2, alpha):
     return _jsd_arithmetic_quadrature((loc, scale1, scale2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(loc, scale1, scale2, alpha):
+def _jsd_arithmetic_loop(loc, scale1, scale2, alpha):
     return _jsd_arithmetic(loc, scale1, scale2, alpha)
 
 
-def jsd_arithmetic(loc, scale1, scale2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(loc, scale1, scale2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -173,6 +189,11 @@ def jsd_arithmetic(loc, scale1, scale2, alpha=0.5):
         scale1: scale (mean absolute deviation), finite and > 0 of the first Laplace law
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -20,12 +21,14 @@ def _kl(loc1, scale1, loc2, scale2):
     return max(-math.log(scale1/scale2) + ((1.0/2.0))*((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(loc1, scale1, loc2, scale2):
+def _kl_loop(loc1, scale1, loc2, scale2):
     return _kl(loc1, scale1, loc2, scale2)
 
 
-def kl(loc1, scale1, loc2, scale2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(loc1, scale1, loc2, scale2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two log-normal laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -33,9 +36,10 @@ def kl(loc1, scale1, loc2, scale2):
         scale1: standard deviation of log X, finite and > 0 of the first log-normal law
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -46,12 +50,14 @@ def _jeffreys(loc1, scale1, loc2, scale2):
     return max(((1.0/2.0))*((delta*delta)*(_t0 + _t1) + ((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)))/(_t0*_t1), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(loc1, scale1, loc2, scale2):
+def _jeffreys_loop(loc1, scale1, loc2, scale2):
     return _jeffreys(loc1, scale1, loc2, scale2)
 
 
-def jeffreys(loc1, scale1, loc2, scale2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two log-normal laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -59,9 +65,10 @@ def jeffreys(loc1, scale1, loc2, scale2):
         scale1: standard deviation of log X, finite and > 0 of the first log-normal law
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -78,12 +85,14 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     return max(-_t0*math.log(scale2) + alpha*math.log(scale1) - (1.0/2.0)*math.log(_t3) + ((1.0/2.0))*(-_t3*_t5*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) - _t5*(delta*delta)*(-_t4*alpha + _t4 + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(loc1, scale1, loc2, scale2, alpha):
+def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
     return _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
 
 
-def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two log-normal laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -95,9 +104,10 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
         alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -111,12 +121,14 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     return max(_t0*math.log(scale2) - (1.0/2.0)*_t0*alpha*(delta*delta)/_t2 - alpha*math.log(scale1) + ((1.0/2.0))*math.log(_t2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(loc1, scale1, loc2, scale2, alpha):
+def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
     return _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
 
 
-def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -128,9 +140,10 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
         alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -138,7 +151,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5):
+def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two log-normal laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -149,9 +162,10 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
         alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -180,12 +194,14 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     return _jsd_arithmetic_quadrature((loc1, scale1, loc2, scale2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(loc1, scale1, loc2, scale2, alpha):
+def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
     return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
 
 
-def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -195,6 +211,11 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5):
         loc2: mean of log X, any finite real of the second log-normal law
         scale2: standard deviation of log X, finite and > 0 of the second log-normal law
         alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -19,20 +20,23 @@ def _kl(scale1, scale2):
     return max(-2.0*math.log(scale1/scale2) + (scale1 - scale2)*(scale1 + scale2)/(scale2*scale2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _kl_ufunc(scale1, scale2):
+def _kl_loop(scale1, scale2):
     return _kl(scale1, scale2)
 
 
-def kl(scale1, scale2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(scale1, scale2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Rayleigh laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -40,20 +44,23 @@ def _jeffreys(scale1, scale2):
     return max(((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64)"], cache=True)
-def _jeffreys_ufunc(scale1, scale2):
+def _jeffreys_loop(scale1, scale2):
     return _jeffreys(scale1, scale2)
 
 
-def jeffreys(scale1, scale2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(scale1, scale2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Rayleigh laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -66,12 +73,14 @@ def _jsd_geometric(scale1, scale2, alpha):
     return max(-2.0*_t0*math.log(scale2) - _t0*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t1*_t2) + 2.0*alpha*math.log(scale1) - math.log(-_t1*alpha + _t1 + _t2*alpha), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(scale1, scale2, alpha):
+def _jsd_geometric_loop(scale1, scale2, alpha):
     return _jsd_geometric(scale1, scale2, alpha)
 
 
-def jsd_geometric(scale1, scale2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Rayleigh laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -81,9 +90,10 @@ def jsd_geometric(scale1, scale2, alpha=0.5):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -94,12 +104,14 @@ def _jsd_geometric_dual(scale1, scale2, alpha):
     return max(-2.0*alpha*math.log(scale1) + 2.0*(alpha - 1.0)*math.log(scale2) + math.log(-_t0*alpha + _t0 + alpha*(scale1*scale1)), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(scale1, scale2, alpha):
+def _jsd_geometric_dual_loop(scale1, scale2, alpha):
     return _jsd_geometric_dual(scale1, scale2, alpha)
 
 
-def jsd_geometric_dual(scale1, scale2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -109,9 +121,10 @@ def jsd_geometric_dual(scale1, scale2, alpha=0.5):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -119,7 +132,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(scale1, scale2, alpha=0.5):
+def bhattacharyya(scale1, scale2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Rayleigh laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -128,9 +141,10 @@ def bhattacharyya(scale1, scale2, alpha=0.5):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -155,12 +169,14 @@ def _jsd_arithmetic(scale1, scale2, alpha):
     return _jsd_arithmetic_quadrature((scale1, scale2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(scale1, scale2, alpha):
+def _jsd_arithmetic_loop(scale1, scale2, alpha):
     return _jsd_arithmetic(scale1, scale2, alpha)
 
 
-def jsd_arithmetic(scale1, scale2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(scale1, scale2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -168,6 +184,11 @@ def jsd_arithmetic(scale1, scale2, alpha=0.5):
         scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

@@ -7,6 +7,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from . import _special
 from ._validate import NONNEGATIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -22,12 +23,14 @@ def _kl(loc1, kappa1, loc2, kappa2):
     return max(_t0*kappa1 - _t0*kappa2*math.cos(delta) - _special.log_i0(kappa1) + _special.log_i0(kappa2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _kl_ufunc(loc1, kappa1, loc2, kappa2):
+def _kl_loop(loc1, kappa1, loc2, kappa2):
     return _kl(loc1, kappa1, loc2, kappa2)
 
 
-def kl(loc1, kappa1, loc2, kappa2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(loc1, kappa1, loc2, kappa2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two von Mises laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -35,9 +38,10 @@ def kl(loc1, kappa1, loc2, kappa2):
         kappa1: concentration, finite and >= 0 of the first von Mises law
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -49,12 +53,14 @@ def _jeffreys(loc1, kappa1, loc2, kappa2):
     return max(-kappa1*(-_t0 + _t1*_t2) - kappa2*(_t0*_t1 - _t2), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(loc1, kappa1, loc2, kappa2):
+def _jeffreys_loop(loc1, kappa1, loc2, kappa2):
     return _jeffreys(loc1, kappa1, loc2, kappa2)
 
 
-def jeffreys(loc1, kappa1, loc2, kappa2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(loc1, kappa1, loc2, kappa2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two von Mises laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
@@ -62,9 +68,10 @@ def jeffreys(loc1, kappa1, loc2, kappa2):
         kappa1: concentration, finite and >= 0 of the first von Mises law
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -81,12 +88,14 @@ def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
     return max(_t0*_special.log_i0(kappa1) + _t4*kappa1*(-_t1 + _t2*_t3) + _t4*kappa2*(_t1*_t2 - _t3) - alpha*_special.log_i0(kappa2) + _special.log_i0(kappa_alpha), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(loc1, kappa1, loc2, kappa2, alpha):
+def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
     return _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
 
 
-def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two von Mises laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -98,9 +107,10 @@ def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5):
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -112,12 +122,14 @@ def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
     return max(alpha*_special.log_i0(kappa2) + (1.0 - alpha)*_special.log_i0(kappa1) - _special.log_i0(kappa_alpha), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(loc1, kappa1, loc2, kappa2, alpha):
+def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
     return _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
 
 
-def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -129,9 +141,10 @@ def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5):
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -139,7 +152,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5):
+def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two von Mises laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -150,9 +163,10 @@ def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5):
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -185,12 +199,14 @@ def _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha):
     return _jsd_arithmetic_quadrature((loc1, kappa1, loc2, kappa2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(loc1, kappa1, loc2, kappa2, alpha):
+def _jsd_arithmetic_loop(loc1, kappa1, loc2, kappa2, alpha):
     return _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha)
 
 
-def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -200,6 +216,11 @@ def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5):
         loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
         kappa2: concentration, finite and >= 0 of the second von Mises law
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)

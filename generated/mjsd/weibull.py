@@ -8,6 +8,7 @@ import math
 import numba
 
 from . import _validate
+from ._lazy import LazyUfunc
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -21,21 +22,24 @@ def _kl(shape, scale1, scale2):
     return max(_t0**shape - shape*math.log(_t0) - 1.0, 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _kl_ufunc(shape, scale1, scale2):
+def _kl_loop(shape, scale1, scale2):
     return _kl(shape, scale1, scale2)
 
 
-def kl(shape, scale1, scale2):
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
+
+
+def kl(shape, scale1, scale2, *, out=None):
     """Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Weibull laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         shape: shape k, finite and > 0, shared by both Weibull laws
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_kl_ufunc(*arrays))
+    return _validate.apply(_kl_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -43,21 +47,24 @@ def _jeffreys(shape, scale1, scale2):
     return max((scale2/scale1)**shape + (scale1/scale2)**shape - 2.0, 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64)"], cache=True)
-def _jeffreys_ufunc(shape, scale1, scale2):
+def _jeffreys_loop(shape, scale1, scale2):
     return _jeffreys(shape, scale1, scale2)
 
 
-def jeffreys(shape, scale1, scale2):
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
+
+
+def jeffreys(shape, scale1, scale2, *, out=None):
     """Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Weibull laws, in nats.
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         shape: shape k, finite and > 0, shared by both Weibull laws
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
-    return _validate.result(_jeffreys_ufunc(*arrays))
+    return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -70,12 +77,14 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
     return max(-_t0*shape*math.log(scale2) - _t1*(scale2/scale1)**shape - _t1*(scale1/scale2)**shape + 2.0*_t1 + alpha*shape*math.log(scale1) + math.log((1.0/(-_t2*alpha + _t2 + alpha*scale1**shape))), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_ufunc(shape, scale1, scale2, alpha):
+def _jsd_geometric_loop(shape, scale1, scale2, alpha):
     return _jsd_geometric(shape, scale1, scale2, alpha)
 
 
-def jsd_geometric(shape, scale1, scale2, alpha=0.5):
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+
+
+def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
     """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Weibull laws, in nats.
 
     (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
@@ -86,9 +95,10 @@ def jsd_geometric(shape, scale1, scale2, alpha=0.5):
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -99,12 +109,14 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     return max(-alpha*shape*math.log(scale1) + shape*(alpha - 1.0)*math.log(scale2) - math.log((1.0/(-_t0*alpha + _t0 + alpha*scale1**shape))), 0.0)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_geometric_dual_ufunc(shape, scale1, scale2, alpha):
+def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
     return _jsd_geometric_dual(shape, scale1, scale2, alpha)
 
 
-def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5):
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+
+
+def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
     """Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.
 
     (1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the
@@ -115,9 +127,10 @@ def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5):
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_jsd_geometric_dual_ufunc(*arrays))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
@@ -125,7 +138,7 @@ _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
-def bhattacharyya(shape, scale1, scale2, alpha=0.5):
+def bhattacharyya(shape, scale1, scale2, alpha=0.5, *, out=None):
     """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Weibull laws, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
@@ -135,9 +148,10 @@ def bhattacharyya(shape, scale1, scale2, alpha=0.5):
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.result(_bhattacharyya_ufunc(*arrays))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -164,12 +178,14 @@ def _jsd_arithmetic(shape, scale1, scale2, alpha):
     return _jsd_arithmetic_quadrature((shape, scale1, scale2,), alpha)
 
 
-@numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True)
-def _jsd_arithmetic_ufunc(shape, scale1, scale2, alpha):
+def _jsd_arithmetic_loop(shape, scale1, scale2, alpha):
     return _jsd_arithmetic(shape, scale1, scale2, alpha)
 
 
-def jsd_arithmetic(shape, scale1, scale2, alpha=0.5):
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+
+
+def jsd_arithmetic(shape, scale1, scale2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
     m = (1 - alpha) p1 + alpha p2 (no closed form): adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10).
 
@@ -178,6 +194,11 @@ def jsd_arithmetic(shape, scale1, scale2, alpha=0.5):
         scale1: scale, finite and > 0 of the first Weibull law
         scale2: scale, finite and > 0 of the second Weibull law
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+        out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.numeric(_jsd_arithmetic_ufunc, arrays)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+# What mjsd.precompile() builds now instead of at first call.
+_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
