@@ -24,7 +24,7 @@ class LogI0(sp.Function):
         return sp.log(sp.besseli(0, z))
 
     def _latex(self, printer, exp=None):
-        return _powered(rf"\log I_0\left({printer._print(self.args[0])}\right)", exp)
+        return powered(rf"\log I_0\left({printer._print(self.args[0])}\right)", exp)
 
 
 class BesselRatio(sp.Function):
@@ -46,7 +46,7 @@ class BesselRatio(sp.Function):
 
     def _latex(self, printer, exp=None):
         z = printer._print(self.args[0])
-        return _powered(rf"\frac{{I_1\left({z}\right)}}{{I_0\left({z}\right)}}", exp)
+        return powered(rf"\frac{{I_1\left({z}\right)}}{{I_0\left({z}\right)}}", exp)
 
 
 class LogSigmoid(sp.Function):
@@ -61,10 +61,10 @@ class LogSigmoid(sp.Function):
         return -sp.log(1 + sp.exp(-u))
 
     def _latex(self, printer, exp=None):
-        return _powered(rf"\log \sigma\left({printer._print(self.args[0])}\right)", exp)
+        return powered(rf"\log \sigma\left({printer._print(self.args[0])}\right)", exp)
 
 
-def _powered(tex, exp):
+def powered(tex, exp):
     """LaTeX of a function value, raised to ``exp`` when the printer asks (f(z)^2)."""
     return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 

@@ -121,19 +121,22 @@ def test_precompile_builds_every_kernel():
     assert all(u.built for m in mjsd.__all__[:-1] for u in getattr(mjsd, m)._UFUNCS)
 
 
-@pytest.mark.parametrize("module, name", [(normal, "jsd_geometric"), (normal, "jsd_arithmetic"),
-                                          (mjsd.dirichlet, "jsd_geometric")])
-def test_out_receives_the_values(module, name):
-    f = getattr(module, name)
-    args = ((np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]]), np.array([2.0, 1.0, 1.0]), 0.3)
-            if module is mjsd.dirichlet else (np.array([0.0, 1.0]), 1.0, 2.0, np.array([[1.0], [3.0]]), 0.3))
-    expected = f(*args)
+NORMAL_BATCH = (np.array([0.0, 1.0]), 1.0, 2.0, np.array([[1.0], [3.0]]), 0.3)  # result (2, 2)
+DIRICHLET_BATCH = (np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 4.0]]), np.array([2.0, 1.0, 1.0]), 0.3)  # result (2,)
+
+
+@pytest.mark.parametrize("f, batch, scalar", [
+    (normal.jsd_geometric, NORMAL_BATCH, (0.0, 1.0, 2.0, 1.0, 0.3)),
+    (normal.jsd_arithmetic, NORMAL_BATCH, (0.0, 1.0, 2.0, 1.0, 0.3)),
+    (mjsd.dirichlet.jsd_geometric, DIRICHLET_BATCH, ([1.0, 2.0, 3.0], [2.0, 1.0, 1.0], 0.3))],
+    ids=["normal.jsd_geometric", "normal.jsd_arithmetic", "dirichlet.jsd_geometric"])
+def test_out_receives_the_values(f, batch, scalar):
+    expected = f(*batch)
     out = np.full(expected.shape, np.nan)
-    assert f(*args, out=out) is out
+    assert f(*batch, out=out) is out
     np.testing.assert_array_equal(out, expected)
     scalar_out = np.empty(())
-    assert f(*(np.asarray(a)[(0,) * (np.ndim(a) - (module is mjsd.dirichlet and i < 2))]
-               for i, a in enumerate(args)), out=scalar_out) is scalar_out
+    assert f(*scalar, out=scalar_out) is scalar_out and float(scalar_out) == f(*scalar)
 
 
 @pytest.mark.parametrize("bad", [np.empty(3), np.empty((2, 2), np.float32), [0.0, 0.0], np.empty(2)[::-1].copy()])

@@ -196,8 +196,9 @@ def _numeric_kernel(kernel, name, runtime):
             f"    return _{name}_{runtime}(({_law_arguments(kernel)},), alpha)\n")
 
 
+# the kernels that become ufuncs (a MonteCarlo estimate is plain Python around _monte_carlo, see family_module)
 _KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, ArithmeticCubature: _cubature,
-            SeriesSum: _series, BySize: _by_size, MonteCarlo: _monte_carlo}
+            SeriesSum: _series, BySize: _by_size}
 # the runtime factories a module binds its numeric kernels with, found in its code
 _FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as quadrature_jsd"),
               ("cubature_jsd(", "from ._quadrature import arithmetic_jsd_2d as cubature_jsd"),
@@ -229,32 +230,35 @@ def _loop_type(kernel):
 
 
 def _public(kernel):
-    params = ", ".join(p.name if p.default is None else f"{p.name}={p.default!r}" for p in kernel.params)
-    checks = ", ".join(f'("{p.name}", {p.name}, {p.constraint.upper()})' for p in kernel.params)
+    params, checks = _arguments(kernel)
     sizes = getattr(kernel, "sizes", ())
     check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
-    doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel), "    ")
+    doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _OUT_DOC, "    ")
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
     quiet = "" if isinstance(kernel, ClosedForm) else ", quiet_overflow=True"
-    call = f"_validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})"
-    doc = doc.rstrip() + "\n" + textwrap.indent(_OUT_DOC, "    ")
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
             f"{check_sizes}"
-            f"    return {call}\n")
+            f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})\n")
 
 
 def _public_monte_carlo(kernel):
     """An estimate and its standard error; the draws come from the runtime's sampler, seeded by ``seed``."""
-    params = ", ".join(p.name if p.default is None else f"{p.name}={p.default!r}" for p in kernel.params)
-    checks = ", ".join(f'("{p.name}", {p.name}, {p.constraint.upper()})' for p in kernel.params)
+    params, checks = _arguments(kernel)
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _MONTE_CARLO_DOC, "    ")
     return (f"\n\ndef {kernel.name}({params}, samples=100_000, seed=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
             f"    return _monte_carlo.estimate(_{kernel.name}_moments, _monte_carlo.{kernel.sampler}, arrays, "
             f"samples, seed)\n")
+
+
+def _arguments(kernel):
+    """A public function's parameter list (with defaults) and the (name, value, constraint) triples it checks."""
+    params = ", ".join(p.name if p.default is None else f"{p.name}={p.default!r}" for p in kernel.params)
+    checks = ", ".join(f'("{p.name}", {p.name}, {p.constraint.upper()})' for p in kernel.params)
+    return params, checks
 
 
 _OUT_DOC = "    out: optional float64 array of the broadcast batch shape to write the values into (then returned)"

@@ -54,30 +54,31 @@ def beta_landmarks(a, b):
     return sp.log(a / b), sp.sqrt(1 / a + 1 / b)
 
 
-def quadrature_kernel(k, doc):
+LAWS = (FAMILY.symbols(1), FAMILY.symbols(2))  # the two laws' concentrations
+
+
+def quadrature_kernel(k, params, doc):
     """The arithmetic JSD for k = 2 (quadrature in u) or k = 3 (nested quadrature in u, then v)."""
-    pair, skew = FAMILY.signature()
-    laws = (FAMILY.symbols(1), FAMILY.symbols(2))
-    coordinates, logs = stick_breaking(k)
-    densities = tuple(log_density(c, logs) for c in laws)
-    along_u = tuple(mark for c in laws for mark in beta_landmarks(c[0], sum(c[j] for j in range(1, k))))
+    _, logs = stick_breaking(k)
+    densities = tuple(log_density(c, logs) for c in LAWS)
+    along_u = tuple(mark for c in LAWS for mark in beta_landmarks(c[0], sum(c[j] for j in range(1, k))))
     if k == 2:
-        return ArithmeticQuadrature("jsd_arithmetic", pair + (skew,), u, densities, along_u, doc)
-    along_v = tuple(mark for c in laws for mark in beta_landmarks(c[1], c[2]))
-    return ArithmeticCubature("jsd_arithmetic", pair + (skew,), u, v, densities, along_u, along_v, doc)
+        return ArithmeticQuadrature("jsd_arithmetic", params, u, densities, along_u, doc)
+    along_v = tuple(mark for c in LAWS for mark in beta_landmarks(c[1], c[2]))
+    return ArithmeticCubature("jsd_arithmetic", params, u, v, densities, along_u, along_v, doc)
 
 
 def arithmetic_kernels():
     """jsd_arithmetic by quadrature for k = 2, 3; jsd_arithmetic_monte_carlo for any k."""
     pair, skew = FAMILY.signature()
+    params = pair + (skew,)
     doc = divergence_docs(FAMILY.law, "adaptive Gauss-Kronrod\nquadrature in logit stick-breaking coordinates, "
                                       "nested over the plane for k = 3 (relative accuracy\n1e-10); k = 2 or 3 only: "
                                       "jsd_arithmetic_monte_carlo estimates any k")["jsd_arithmetic"]
-    by_size = BySize("jsd_arithmetic", pair + (skew,), tuple((k, quadrature_kernel(k, doc)) for k in (2, 3)), doc)
+    by_size = BySize("jsd_arithmetic", params, tuple((k, quadrature_kernel(k, params, doc)) for k in (2, 3)), doc)
     point = sp.IndexedBase("log_x", real=True)  # a draw, as its log-coordinates log x_j
-    densities = tuple(log_density(c, point) for c in (FAMILY.symbols(1), FAMILY.symbols(2)))
-    estimate = MonteCarlo("jsd_arithmetic_monte_carlo", pair + (skew,), point, densities, "log_dirichlet",
-                          MONTE_CARLO_DOC)
+    estimate = MonteCarlo("jsd_arithmetic_monte_carlo", params, point, tuple(log_density(c, point) for c in LAWS),
+                          "log_dirichlet", MONTE_CARLO_DOC)
     return [by_size, estimate]
 
 

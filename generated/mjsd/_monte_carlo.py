@@ -15,7 +15,7 @@ import numba
 import numpy as np
 
 from ._quadrature import log_mixture, phi
-from ._validate import as_float64
+from ._validate import as_float64, result
 
 
 def arithmetic_jsd(log_densities):
@@ -40,7 +40,7 @@ def estimate(moments, sampler, arrays, samples, seed):
     samples = _sample_count(samples)
     rng = np.random.default_rng(seed)
     law1, law2, alpha = arrays
-    batch = np.broadcast_shapes(law1.shape[:-1], law2.shape[:-1], alpha.shape)
+    batch = arrays.shape
     law1 = np.broadcast_to(law1, batch + law1.shape[-1:])
     law2 = np.broadcast_to(law2, batch + law2.shape[-1:])
     alpha = np.broadcast_to(alpha, batch)
@@ -55,9 +55,7 @@ def estimate(moments, sampler, arrays, samples, seed):
         mean2, variance2 = moments(sampler(rng, params[1], samples), params, a)
         values[index] = (1.0 - a) * mean1 + a * mean2
         errors[index] = math.sqrt(((1.0 - a) ** 2 * variance1 + a ** 2 * variance2) / samples)
-    if not batch:
-        return float(values), float(errors)
-    return values, errors
+    return result(values), result(errors)
 
 
 def _sample_count(samples):
