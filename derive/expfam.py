@@ -76,6 +76,12 @@ class ExponentialFamily:
         ta = interpolate(t1, t2, alpha)
         return (1 - alpha) * self.bregman(t1, ta) + alpha * self.bregman(t2, ta)
 
+    def jsd_geometric_deasy(self, params1, params2, alpha):
+        """Deasy et al. (2020)'s skew: mixture p1^alpha p2^(1 - alpha) (ours at 1 - alpha), KL weights 1 - alpha, alpha."""
+        t1, t2 = self.natural_of(params1), self.natural_of(params2)
+        swapped = interpolate(t1, t2, 1 - alpha)
+        return (1 - alpha) * self.bregman(swapped, t1) + alpha * self.bregman(swapped, t2)
+
     def bhattacharyya(self, params1, params2, alpha):
         return self.skew_jensen(self.natural_of(params1), self.natural_of(params2), alpha)
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import sympy as sp
 
-from .printer import NumbaPrinter, straight_line
-from .printer import SPECIAL
-from .spec import VECTORS, ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MonteCarlo, SeriesSum
+from .matrix import identical, matrix_kernel
+from .printer import SPECIAL, NumbaPrinter, straight_line
+from .spec import (CORE_DIMENSIONS, SPD, VECTORS, ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm,
+                   MatrixClosedForm, MonteCarlo, SeriesSum)
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -51,7 +52,8 @@ def family_module(family):
     bodies, ufuncs = [], []
     compiled = {}  # closed form -> the first kernel computing it; later twins reuse its compiled code
     for kernel in family.kernels:
-        key = (kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends) if isinstance(kernel, ClosedForm) else kernel
+        key = ((kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends, getattr(kernel, "zero_when_identical", True))
+               if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else kernel)
         twin = compiled.setdefault(key, kernel.name)
         if twin != kernel.name:
             bodies.append(_alias(kernel.name, twin) + _public(kernel))
@@ -65,10 +67,11 @@ def family_module(family):
     code = "".join(bodies)
     constraints = sorted({p.constraint.upper() for k in family.kernels for p in k.params})
     imports = ["from . import _validate", "from ._lazy import LazyUfunc"]
-    imports += [f"from . import {SPECIAL}"] if f"{SPECIAL}." in code else []
+    imports += [f"from . import {module}" for module in (SPECIAL, "_linalg") if f"{module}." in code]
     imports += [f"from ._validate import {', '.join(constraints)}"]
     imports += [line for use, line in _FACTORIES if use in code]
-    parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", "", *imports,
+    numpy = ["import numpy as np"] if "np.empty(" in code else []
+    parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", *numpy, "", *imports,
              f"\n__all__ = {[k.name for k in family.kernels]!r}\n", code]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -91,6 +94,8 @@ def _closed_form(kernel):
     printer = NumbaPrinter()
     lines = [f"{p.symbol} = {p.name}" for p in kernel.params if str(p.symbol) != p.name]
     lines = ["    " + line for line in lines]
+    if kernel.zero_when_identical:
+        lines.append(f"    if {identical(kernel)}:\n        return 0.0")
     if kernel.zero_at_alpha_ends:
         lines.append("    if alpha == 0.0 or alpha == 1.0:\n        return 0.0")
     for symbol, value in kernel.preamble:
@@ -107,6 +112,11 @@ def _closed_form(kernel):
 
 def _vectors(kernel):
     return [p for p in kernel.params if p.constraint in VECTORS]
+
+
+def _cores(kernel):
+    """The parameters holding a vector or matrix per law (core dimensions of the kernel's generalised ufunc)."""
+    return [p for p in kernel.params if p.constraint in CORE_DIMENSIONS]
 
 
 def _loops(expr, array):
@@ -198,7 +208,7 @@ def _numeric_kernel(kernel, name, runtime):
 
 # the kernels that become ufuncs (a MonteCarlo estimate is plain Python around _monte_carlo, see family_module)
 _KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, ArithmeticCubature: _cubature,
-            SeriesSum: _series, BySize: _by_size}
+            SeriesSum: _series, BySize: _by_size, MatrixClosedForm: matrix_kernel}
 # the runtime factories a module binds its numeric kernels with, found in its code
 _FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as quadrature_jsd"),
               ("cubature_jsd(", "from ._quadrature import arithmetic_jsd_2d as cubature_jsd"),
@@ -211,11 +221,12 @@ def _ufunc(kernel):
     """The kernel as a numpy ufunc over the batch (a generalised ufunc with core dimension k for vector parameters),
     built at its first call (runtime _lazy.py): importing mjsd compiles nothing."""
     args = _signature(kernel)
-    if not _vectors(kernel):
+    if not _cores(kernel):
         decorator = f'numba.vectorize(["{_loop_type(kernel)}"], cache=True)'
         loop = f"def _{kernel.name}_loop({args}):\n    return _{kernel.name}({args})\n"
     else:
-        layout = ",".join("(k)" if p.constraint in VECTORS else "()" for p in kernel.params)
+        core = {0: "()", 1: "(k)", 2: "(k,k)"}
+        layout = ",".join(core[CORE_DIMENSIONS.get(p.constraint, 0)] for p in kernel.params)
         decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
         loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
     return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop)\n"
@@ -223,9 +234,10 @@ def _ufunc(kernel):
 
 def _loop_type(kernel):
     """The one numba signature a kernel's ufunc has: everything float64 (the arguments are checked first)."""
-    if not _vectors(kernel):
+    if not _cores(kernel):
         return f"float64({', '.join(['float64'] * len(kernel.params))})"
-    types = ", ".join("float64[:]" if p.constraint in VECTORS else "float64" for p in kernel.params)
+    array = {0: "float64", 1: "float64[:]", 2: "float64[:, :]"}
+    types = ", ".join(array[CORE_DIMENSIONS.get(p.constraint, 0)] for p in kernel.params)
     return f"void({types}, float64[:])"
 
 
@@ -235,7 +247,9 @@ def _public(kernel):
     check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _OUT_DOC, "    ")
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
-    quiet = "" if isinstance(kernel, ClosedForm) else ", quiet_overflow=True"
+    quiet = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
+    spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
+    quiet += f", matrices={spd!r}" if spd else ""
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"

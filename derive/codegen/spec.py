@@ -7,8 +7,11 @@ from ..symbols import alpha, loc1, loc2, scale1, scale2
 
 # The constraints of generated/_validate.py (each value is the lower-cased name of its constant there).
 REAL, POSITIVE, NONNEGATIVE, UNIT, OPEN_UNIT, COUNT = "real", "positive", "nonnegative", "unit", "open_unit", "count"
-SIMPLEX, POSITIVE_VECTOR = "simplex", "positive_vector"  # rows along the last axis: (..., k)
-VECTORS = (SIMPLEX, POSITIVE_VECTOR)
+SIMPLEX, POSITIVE_VECTOR = "simplex", "positive_vector"  # rows along the last axis: (..., k), k >= 2
+REAL_VECTOR, SCALE_VECTOR = "real_vector", "scale_vector"  # rows (..., d), d >= 1: means, standard deviations
+SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
+VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
+CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes of one law's parameter; the rest is batch
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ClosedForm:
     doc: str
     preamble: tuple = ()
     zero_at_alpha_ends: bool = False
+    zero_when_identical: bool = False  # return exactly 0 when the two laws' parameters are equal
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,26 @@ class SeriesSum:
     log_masses: tuple
     windows: tuple
     doc: str
+
+
+@dataclass(frozen=True)
+class MatrixClosedForm:
+    """A closed form in d-dimensional vectors and d x d SPD matrices (derive/matrices.py): ``expr`` is a scalar
+    expression whose matrix parts are the atoms LogDet, TraceSolve and Quadratic of matrix symbols and their linear
+    combinations. The kernel factorises each matrix once (Cholesky) and evaluates the atoms by triangular solves;
+    for each d in ``unrolled`` it is also written out as straight-line code on the entries, chosen at run time.
+
+    ``preamble`` lists (vector symbol, vector expression) pairs computed first (delta = loc1 - loc2).
+    ``zero_at_alpha_ends`` as for ClosedForm; every kernel returns exactly 0 for identical laws.
+    """
+
+    name: str
+    params: tuple
+    expr: sp.Expr
+    doc: str
+    preamble: tuple = ()
+    zero_at_alpha_ends: bool = False
+    unrolled: tuple = (2, 3)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@
 
 Each public function hands its arguments here as (name, value, constraint) triples; the values come back as float64
 arrays that broadcast together, or a ValueError/TypeError names the parameter and the constraint it breaks.
-Vector parameters (a categorical's probabilities, a Dirichlet's concentrations) hold one law per row along the last
-axis; their leading axes broadcast with the other arguments, and all of them must agree on the row length.
+Vector parameters (a categorical's probabilities, a Dirichlet's concentrations, a mean) hold one law per row along the
+last axis, matrix parameters (covariances) one law per d x d matrix along the last two; their leading axes broadcast
+with the other arguments, and all of them must agree on the length d.
 """
 import contextlib
 
@@ -20,7 +21,13 @@ OPEN_UNIT = "open_unit"  # a probability of a law inside its family: in (0, 1)
 COUNT = "count"  # a number of trials: a positive integer
 SIMPLEX = "simplex"  # rows of probabilities, each > 0, summing to 1
 POSITIVE_VECTOR = "positive_vector"  # rows of positive entries
-VECTORS = (SIMPLEX, POSITIVE_VECTOR)
+REAL_VECTOR = "real_vector"  # rows (..., d) of finite entries, d >= 1: means
+SCALE_VECTOR = "scale_vector"  # rows (..., d) of positive entries, d >= 1: standard deviations
+SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
+VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
+CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes holding one law's parameter
+MINIMUM_LENGTH = {SIMPLEX: 2, POSITIVE_VECTOR: 2}  # a law on the simplex needs two categories; others take d >= 1
+SYMMETRY_TOLERANCE = 1e-10  # |a_ij - a_ji| allowed, relative to sqrt(a_ii a_jj) (rounding of a computed covariance)
 SIMPLEX_TOLERANCE = 1e-8  # how far a row's sum may stray from 1 (float64 rounding of a sum of k terms is far smaller)
 
 _RULES = {
@@ -32,6 +39,9 @@ _RULES = {
     COUNT: ("must be a positive integer", lambda v: np.isfinite(v) & (v >= 1) & (v == np.round(v))),
     SIMPLEX: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
     POSITIVE_VECTOR: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
+    REAL_VECTOR: ("entries must be finite", lambda v: np.isfinite(v)),
+    SCALE_VECTOR: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
+    SPD: ("entries must be finite", lambda v: np.isfinite(v)),
 }
 
 
@@ -55,11 +65,14 @@ class Checked(list):
 def check(*arguments):
     """Validate (name, value, constraint) triples; return the float64 arrays, broadcast-compatible."""
     arrays = [_checked(name, value, constraint) for name, value, constraint in arguments]
-    vectors = [(name, a) for (name, _, constraint), a in zip(arguments, arrays) if constraint in VECTORS]
-    if len({a.shape[-1] for _, a in vectors}) > 1:
-        shapes = " and ".join(f"{name} {a.shape}" for name, a in vectors)
+    cores = [(name, a, CORE_DIMENSIONS[constraint]) for (name, _, constraint), a in zip(arguments, arrays)
+             if constraint in CORE_DIMENSIONS]
+    if len({a.shape[-1] for _, a, _ in cores}) > 1:
+        shapes = " and ".join(f"{name} {a.shape}" for name, a, _ in cores)
+        if any(core == 2 for _, _, core in cores):
+            raise ValueError(f"{shapes} disagree on the dimension d: vectors are (..., d), matrices (..., d, d)")
         raise ValueError(f"{shapes} must have rows of the same length (the last axis)")
-    batch = [a.shape[:-1] if constraint in VECTORS else a.shape
+    batch = [a.shape[:a.ndim - CORE_DIMENSIONS.get(constraint, 0)]
              for (_, _, constraint), a in zip(arguments, arrays)]
     try:
         shape = np.broadcast_shapes(*batch)
@@ -71,10 +84,18 @@ def check(*arguments):
 
 def _checked(name, value, constraint):
     array = as_float64(name, value)
-    if constraint in VECTORS and (array.ndim == 0 or array.shape[-1] < 2):
-        raise ValueError(f"{name} must be an array of shape (..., k) with k >= 2, got shape {array.shape}")
+    shortest = MINIMUM_LENGTH.get(constraint, 1)
+    if constraint in VECTORS and (array.ndim == 0 or array.shape[-1] < shortest):
+        length = "k >= 2" if shortest == 2 else "d >= 1"
+        raise ValueError(f"{name} must be an array of shape (..., {'k' if shortest == 2 else 'd'}) with {length}, "
+                         f"got shape {array.shape}")
+    if constraint == SPD and (array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] == 0):
+        raise ValueError(f"{name} must be an array of square matrices, shape (..., d, d) with d >= 1, "
+                         f"got shape {array.shape}")
     message, holds = _RULES[constraint]
     _located(name, array, holds(array), message)
+    if constraint == SPD:
+        _symmetric(name, array)
     if constraint == SIMPLEX:
         sums = array.sum(axis=-1)
         _located(name, sums, np.abs(sums - 1) <= SIMPLEX_TOLERANCE,
@@ -92,6 +113,44 @@ def _located(name, array, ok, message, got="got"):
     raise ValueError(f"{name} {message}, {got} {float(shown)!r}{where}")
 
 
+def _symmetric(name, array):
+    """Raise naming the batch index of the first matrix that is not symmetric (within SYMMETRY_TOLERANCE)."""
+    diagonal = np.abs(np.diagonal(array, axis1=-2, axis2=-1))
+    scale = np.sqrt(diagonal[..., :, None] * diagonal[..., None, :])
+    asymmetric = np.abs(array - np.swapaxes(array, -1, -2)) > SYMMETRY_TOLERANCE * scale
+    bad = asymmetric.any(axis=(-2, -1))
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        i, j = (int(k) for k in np.argwhere(asymmetric[index])[0])
+        where = f" at batch index {index}" if index else ""
+        raise ValueError(f"{name} must be symmetric positive definite: the matrix{where} is not symmetric "
+                         f"(entry [{i}, {j}] = {float(array[index + (i, j)])!r}, entry [{j}, {i}] = {float(array[index + (j, i)])!r})")
+
+
+def positive_definite(values, arrays, matrices):
+    """Raise if a kernel returned NaN: its Cholesky factorisation of a matrix argument failed (every other argument
+    was checked finite and in range). ``matrices`` are (name, position in arrays) of the SPD arguments; the error
+    names the first argument and batch index whose matrix is not positive definite."""
+    failed = np.isnan(values)
+    if not np.any(failed):
+        return
+    for name, position in matrices:
+        array = arrays[position]
+        batch = array.shape[:-2]
+        for index in np.argwhere(failed):
+            own = tuple(int(i) if size > 1 else 0 for i, size in zip(index[len(index) - len(batch):], batch))
+            try:
+                np.linalg.cholesky(array[own])
+            except np.linalg.LinAlgError:
+                where = f" at batch index {own}" if own else ""
+                raise ValueError(f"{name} must be symmetric positive definite: the matrix{where} is not "
+                                 "(its Cholesky factorisation fails)") from None
+    index = tuple(int(i) for i in np.argwhere(failed)[0])
+    names = " and ".join(name for name, _ in matrices)
+    raise ValueError(f"{names} are too close to singular to factorise{f' at batch index {index}' if index else ''} "
+                     "(a Cholesky factorisation failed): check their condition numbers")
+
+
 def row_length(name, array, sizes):
     """Raise unless the rows of ``array`` (already checked) have one of the lengths a kernel supports."""
     if array.shape[-1] not in sizes:
@@ -103,15 +162,18 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def apply(ufunc, arrays, out=None, quiet_overflow=False):
+def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=()):
     """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
 
     ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
     density is 0 and the integrand correctly vanishes, is expected and not reported as a RuntimeWarning.
+    ``matrices``: the SPD arguments, as for ``positive_definite``.
     """
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     with np.errstate(over="ignore") if quiet_overflow else contextlib.nullcontext():
         ufunc(*arrays, target)
+    if matrices:
+        positive_definite(target, arrays, matrices)
     return result(target) if out is None else out
 
 

@@ -1,0 +1,115 @@
+"""Kernels of multivariate closed forms (spec.MatrixClosedForm): Cholesky factors and triangular solves, no inverse.
+
+A closed form's matrix parts are the atoms of derive/matrices.py. For any d the kernel factorises each matrix the
+atoms name once (runtime _linalg.factor) and evaluates each atom on the factors; for each d in ``unrolled`` the same
+evaluation is written out on the symbolic entries (derive.matrices.unrolled) as straight-line code. A dispatcher
+returns 0 for identical laws (and at the ends of alpha for skew divergences) and picks the kernel by d.
+"""
+import sympy as sp
+
+from ..matrices import LogDet, Quadratic, TraceSolve, atoms, combination, matrices, unrolled
+from .printer import NumbaPrinter, straight_line
+from .spec import SPD, VECTORS
+
+JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
+
+
+def matrix_kernel(kernel):
+    text = "".join(_unrolled(kernel, d) for d in kernel.unrolled) + _any_dimension(kernel)
+    return text + _dispatcher(kernel)
+
+
+def _arguments(kernel):
+    return ", ".join(p.name for p in kernel.params)
+
+
+def _first_matrix(kernel):
+    return next(p.name for p in kernel.params if p.constraint == SPD)
+
+
+def _dispatcher(kernel):
+    args = _arguments(kernel)
+    lines = [f"    if {identical(kernel)}:", "        return 0.0"]
+    if kernel.zero_at_alpha_ends:
+        lines += ["    if alpha == 0.0 or alpha == 1.0:", "        return 0.0"]
+    lines.append(f"    _d = {_first_matrix(kernel)}.shape[0]")
+    for d in kernel.unrolled:
+        lines += [f"    if _d == {d}:", f"        return _{kernel.name}_d{d}({args})"]
+    lines.append(f"    return _{kernel.name}_any({args})")
+    return f"\n\n{JIT}\ndef _{kernel.name}({args}):\n" + "\n".join(lines) + "\n"
+
+
+def identical(kernel):
+    """The condition that the two laws' parameters (the first and second half, alpha aside) are equal."""
+    laws = [p for p in kernel.params if p.name != "alpha"]
+    half = len(laws) // 2
+    return " and ".join(_same(a.constraint, a.name, b.name) for a, b in zip(laws[:half], laws[half:]))
+
+
+def _same(constraint, a, b):
+    if constraint == SPD:
+        return f"_linalg.same_matrix({a}, {b})"
+    return f"_linalg.same_vector({a}, {b})" if constraint in VECTORS else f"{a} == {b}"
+
+
+def _unrolled(kernel, d):
+    """Straight-line code for dimension d: the preamble's vectors entry by entry, each factor's pivots checked."""
+    printer, lines, vectors = NumbaPrinter(), [], {}
+    for symbol, value in kernel.preamble:
+        entries = []
+        for i in range(d):
+            name = sp.Symbol(f"_{symbol.name}{i}")
+            entry = sp.Add(*(c * sp.IndexedBase(s.name)[i] for s, c in combination(value)))
+            lines.append(f"    {name} = {printer.doprint(entry)}")
+            entries.append(name)
+        vectors[symbol] = sp.Matrix(entries)
+    steps, scalar = unrolled(kernel.expr, d, vectors)
+    for kind, symbol, value in steps:
+        if kind == "let":
+            lines.append(f"    {symbol} = {printer.doprint(value)}")
+        else:  # a pivot: > 0 for a positive definite matrix, and the factor's diagonal entry is its square root
+            lines += [f"    _pivot = {printer.doprint(value)}", "    if not _pivot > 0.0:", "        return math.nan",
+                      f"    {symbol} = math.sqrt(_pivot)"]
+    body, result = straight_line(scalar)
+    lines += body + [f"    return max({result}, 0.0)"]
+    return f"\n\n{JIT}\ndef _{kernel.name}_d{d}({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+def _any_dimension(kernel):
+    """Loops for any d: each matrix factorised once into a new array, each atom a _linalg call on the factors."""
+    printer, lines = NumbaPrinter(), []
+    for symbol, value in kernel.preamble:
+        lines.append(f"    {symbol.name} = {printer.doprint(_arrays(value))}")
+    factors = {}
+    for n, matrix in enumerate(matrices(kernel.expr)):
+        terms = combination(matrix)
+        if len(terms) > 2:
+            raise ValueError(f"the runtime factorises combinations of at most two matrices: {matrix}")
+        (a1, c1), (a2, c2) = terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
+        name = f"_l{n}"
+        lines += [f"    {name} = np.empty({a1.name}.shape)",
+                  f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
+                  f"{name}):", "        return math.nan"]
+        factors[matrix] = name
+    values = {}
+    for n, atom in enumerate(atoms(kernel.expr)):
+        symbol = sp.Symbol(f"_a{n}")
+        if isinstance(atom, LogDet):
+            call = f"_linalg.logdet({factors[atom.args[0]]})"
+        elif isinstance(atom, TraceSolve):
+            call = f"_linalg.trace_solve({factors[atom.args[0]]}, {factors[atom.args[1]]})"
+        else:
+            call = f"_linalg.quadratic({factors[atom.args[1]]}, {atom.args[0].name})"
+        lines.append(f"    {symbol} = {call}")
+        values[atom] = symbol
+    scalar = kernel.expr.xreplace(values)
+    if any(s.name == "d" for s in scalar.free_symbols):
+        lines.append(f"    d = float({_first_matrix(kernel)}.shape[0])")
+    body, result = straight_line(scalar)
+    lines += body + [f"    return max({result}, 0.0)"]
+    return f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+def _arrays(value):
+    """A linear combination of vector arguments (loc1 - loc2) as numpy array arithmetic."""
+    return sp.Add(*(c * sp.Symbol(s.name) for s, c in combination(value)))

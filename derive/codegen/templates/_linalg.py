@@ -1,0 +1,91 @@
+"""Cholesky factorisations and the matrix atoms on them, for the generated multivariate kernels of any dimension d.
+
+The closed forms (derive/matrices.py) need only log det A, tr(A^-1 B) and v^T A^-1 v of symmetric positive definite
+matrices A, B that are covariances or linear combinations of two of them; each is a function of Cholesky factors
+L L^T = A, so no inverse is ever formed. Matrices are read from their lower triangle. A factorisation that meets a
+non-positive pivot reports failure, and the kernel returns NaN for the wrapper to turn into a clear error.
+"""
+import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def factor(c1, a1, c2, a2, out):
+    """The Cholesky factor of c1 a1 + c2 a2 into ``out`` (lower triangular); False if not positive definite."""
+    d = a1.shape[0]
+    for j in range(d):
+        pivot = c1 * a1[j, j] + c2 * a2[j, j]
+        for k in range(j):
+            pivot -= out[j, k] * out[j, k]
+        if not pivot > 0.0:
+            return False
+        diagonal = math.sqrt(pivot)
+        out[j, j] = diagonal
+        for i in range(j + 1, d):
+            entry = c1 * a1[i, j] + c2 * a2[i, j]
+            for k in range(j):
+                entry -= out[i, k] * out[j, k]
+            out[i, j] = entry / diagonal
+            out[j, i] = 0.0
+    return True
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def logdet(factor):
+    """log det A = 2 sum_j log L_jj."""
+    total = 0.0
+    for j in range(factor.shape[0]):
+        total += math.log(factor[j, j])
+    return 2.0 * total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def quadratic(factor, v):
+    """v^T A^-1 v = ||L^-1 v||^2, by forward substitution."""
+    d = factor.shape[0]
+    solved = np.empty(d)
+    total = 0.0
+    for i in range(d):
+        entry = v[i]
+        for k in range(i):
+            entry -= factor[i, k] * solved[k]
+        solved[i] = entry / factor[i, i]
+        total += solved[i] * solved[i]
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def trace_solve(factor_a, factor_b):
+    """tr(A^-1 B) = ||L_A^-1 L_B||_F^2, column by column (column c of L_B, and of the solution, starts at row c)."""
+    d = factor_a.shape[0]
+    solved = np.empty(d)
+    total = 0.0
+    for c in range(d):
+        for i in range(c, d):
+            entry = factor_b[i, c]
+            for k in range(c, i):
+                entry -= factor_a[i, k] * solved[k]
+            solved[i] = entry / factor_a[i, i]
+            total += solved[i] * solved[i]
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def same_vector(a, b):
+    """Whether two vectors hold the same entries (identical laws: every divergence is exactly 0)."""
+    for i in range(a.shape[0]):
+        if a[i] != b[i]:
+            return False
+    return True
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def same_matrix(a, b):
+    """Whether two square matrices hold the same lower triangle (the only entries the kernels read)."""
+    for i in range(a.shape[0]):
+        for j in range(i + 1):
+            if a[i, j] != b[i, j]:
+                return False
+    return True

@@ -1,0 +1,176 @@
+"""Closed forms in d-dimensional vectors and d x d SPD matrices, and the three atoms they are written in.
+
+A multivariate closed form (mvnormal, wishart) is a scalar SymPy expression whose matrix parts are only
+
+* ``LogDet(A)``            log det A,
+* ``TraceSolve(A, B)``     tr(A^-1 B),
+* ``Quadratic(v, A)``      v^T A^-1 v,
+
+with A, B matrix symbols (covariances) or linear combinations of them with scalar coefficients, e.g.
+alpha cov1 + (1 - alpha) cov2. Every atom is a function of Cholesky factors: log det A = 2 sum log L_jj,
+tr(A^-1 B) = ||L_A^-1 L_B||_F^2 and v^T A^-1 v = ||L_A^-1 v||^2, so the generated kernels factorise each matrix once and
+never form an inverse. ``explicit`` evaluates the atoms on explicit matrices (exact determinants and inverses: the
+notebooks compare entry-by-entry forms with it); ``unrolled`` writes the Cholesky evaluation out on the symbolic
+entries of a fixed small d (straight-line kernels).
+"""
+import sympy as sp
+
+
+class LogDet(sp.Function):
+    """log det A of a symmetric positive definite A."""
+
+    is_real = True
+
+    def _latex(self, printer):
+        return rf"\log\det\left({printer._print(self.args[0])}\right)"
+
+
+class TraceSolve(sp.Function):
+    """tr(A^-1 B) for symmetric positive definite A and B."""
+
+    is_real = True
+
+    def _latex(self, printer):
+        a, b = (printer._print(m) for m in self.args)
+        return rf"\operatorname{{tr}}\left(\left({a}\right)^{{-1}} {b}\right)"
+
+
+class Quadratic(sp.Function):
+    """v^T A^-1 v for a vector v and a symmetric positive definite A."""
+
+    is_real = True
+
+    def _latex(self, printer):
+        v, a = (printer._print(m) for m in self.args)
+        return rf"{v}^{{T}} \left({a}\right)^{{-1}} {v}"
+
+
+ATOMS = (LogDet, TraceSolve, Quadratic)
+
+
+def atoms(expr):
+    """The atoms of ``expr``, in a deterministic order."""
+    return sorted(expr.atoms(*ATOMS), key=sp.default_sort_key)
+
+
+def collected(expr):
+    """``expr`` as a sum of atoms with factored coefficients (plus a factored remainder): one term per atom."""
+    found = atoms(expr)
+    placeholders = {atom: sp.Dummy(f"atom{n}") for n, atom in enumerate(found)}
+    flat = sp.expand(expr.xreplace(placeholders))
+    terms = sp.collect(flat, list(placeholders.values()), evaluate=False)
+    back = {v: k for k, v in placeholders.items()}
+    return sp.Add(*(sp.factor(c) * back.get(p, p) for p, c in terms.items()))
+
+
+def matrices(expr):
+    """The SPD matrices (symbols or combinations) the atoms of ``expr`` factorise, in a deterministic order."""
+    found = set()
+    for atom in atoms(expr):
+        found |= {atom.args[0]} if isinstance(atom, LogDet) else set(atom.args) if isinstance(atom, TraceSolve) \
+            else {atom.args[1]}
+    return sorted(found, key=sp.default_sort_key)
+
+
+def combination(matrix):
+    """A matrix symbol or linear combination of them as ((symbol, coefficient), ...), ordered by symbol name."""
+    terms = {}
+    for term in sp.Add.make_args(matrix):
+        scalars = [a for a in sp.Mul.make_args(term) if not a.is_Matrix] if isinstance(term, sp.MatMul) else []
+        symbols = [a for a in term.args if a.is_Matrix] if isinstance(term, sp.MatMul) else [term]
+        if len(symbols) != 1 or not isinstance(symbols[0], sp.MatrixSymbol):
+            raise ValueError(f"not a linear combination of matrix symbols: {matrix}")
+        terms[symbols[0]] = terms.get(symbols[0], sp.S.Zero) + sp.Mul(*scalars)
+    return tuple(sorted(terms.items(), key=lambda item: item[0].name))
+
+
+def entries(symbol, d):
+    """The explicit d x d (or d-vector) of a matrix symbol's entries, an IndexedBase of its name: symmetric
+    matrices read their lower triangle, so the kernels use exactly the entries a Cholesky factorisation reads."""
+    base = sp.IndexedBase(symbol.name, real=True)
+    if symbol.shape[1] == 1:
+        return sp.Matrix(d, 1, lambda i, _: base[i])
+    return sp.Matrix(d, d, lambda i, j: base[max(i, j), min(i, j)])
+
+
+def explicit(expr, d, values=None):
+    """``expr`` with every atom evaluated on explicit d x d matrices by exact determinants and inverses.
+
+    ``values`` maps matrix symbols to explicit matrices (default: their symbolic entries, ``entries``) and the
+    dimension symbol is set to d.
+    """
+    values = dict(values or {})
+
+    def concrete(matrix):
+        return sum((c * (values.get(s) if s in values else entries(s, d)) for s, c in combination(matrix)),
+                   sp.zeros(d, d))
+
+    def vector(v):
+        return values.get(v) if v in values else entries(v, d)
+
+    replaced = expr.replace(lambda e: isinstance(e, LogDet), lambda e: sp.log(concrete(e.args[0]).det()))
+    replaced = replaced.replace(lambda e: isinstance(e, TraceSolve),
+                                lambda e: (concrete(e.args[0]).inv() * concrete(e.args[1])).trace())
+    replaced = replaced.replace(lambda e: isinstance(e, Quadratic),
+                                lambda e: (vector(e.args[0]).T * concrete(e.args[1]).inv() * vector(e.args[0]))[0, 0])
+    dimension = {s: d for s in replaced.free_symbols if s.name == "d" and s.is_integer}
+    return replaced.subs(dimension)
+
+
+def unrolled(expr, d, vectors=None):
+    """Straight-line evaluation of ``expr`` at dimension d through Cholesky factors of its matrices.
+
+    Returns (steps, scalar): ``steps`` are, in order, ("let", symbol, value) assignments and ("pivot", symbol, value)
+    factorisation pivots, which must be > 0 (else the matrix is not positive definite) and whose square root is the
+    symbol; ``scalar`` is ``expr`` in those symbols. ``vectors`` maps vector symbols to explicit entries (default:
+    ``entries``).
+    """
+    steps, factors = [], {}
+    vectors = dict(vectors or {})
+    for n, matrix in enumerate(matrices(expr)):
+        values = sum((c * entries(s, d) for s, c in combination(matrix)), sp.zeros(d, d))
+        factors[matrix] = _cholesky(values, f"_l{n}_", steps)
+    replacements = {}
+    for n, atom in enumerate(atoms(expr)):
+        if isinstance(atom, LogDet):
+            value = 2 * sp.log(sp.Mul(*(factors[atom.args[0]][j, j] for j in range(d))))
+        elif isinstance(atom, TraceSolve):
+            solved = _forward(factors[atom.args[0]], factors[atom.args[1]], f"_w{n}_", steps)
+            value = sum(w * w for w in solved if w != 0)
+        else:
+            v = vectors.get(atom.args[0], entries(atom.args[0], d))
+            value = sum(w * w for w in _forward(factors[atom.args[1]], v, f"_w{n}_", steps))
+        replacements[atom] = value
+    scalar = expr.xreplace(replacements)
+    dimension = {s: d for s in scalar.free_symbols if s.name == "d" and s.is_integer}
+    return steps, scalar.subs(dimension)
+
+
+def _cholesky(a, prefix, steps):
+    """Lower-triangular L with L L^T = a, as symbols assigned in ``steps`` (pivots checked by the kernel)."""
+    d = a.shape[0]
+    factor = sp.zeros(d, d)
+    for j in range(d):
+        diagonal = sp.Symbol(f"{prefix}{j}{j}")
+        steps.append(("pivot", diagonal, a[j, j] - sum(factor[j, k] ** 2 for k in range(j))))
+        factor[j, j] = diagonal
+        for i in range(j + 1, d):
+            entry = sp.Symbol(f"{prefix}{i}{j}")
+            steps.append(("let", entry, (a[i, j] - sum(factor[i, k] * factor[j, k] for k in range(j))) / diagonal))
+            factor[i, j] = entry
+    return factor
+
+
+def _forward(factor, b, prefix, steps):
+    """The entries of L^-1 b by forward substitution (zeros of a lower-triangular b stay zeros, unassigned)."""
+    d, columns = factor.shape[0], b.shape[1]
+    solved = sp.zeros(d, columns)
+    for c in range(columns):
+        for i in range(d):
+            value = b[i, c] - sum(factor[i, k] * solved[k, c] for k in range(i))
+            if value == 0:
+                continue
+            symbol = sp.Symbol(f"{prefix}{i}{c}")
+            steps.append(("let", symbol, value / factor[i, i]))
+            solved[i, c] = symbol
+    return list(solved)
