@@ -29,7 +29,9 @@ def _first_matrix(kernel):
 
 def _dispatcher(kernel):
     args = _arguments(kernel)
-    lines = [f"    if {identical(kernel)}:", "        return 0.0"]
+    matrices = " and ".join(f"_linalg.symmetric({p.name})" for p in kernel.params if p.constraint == SPD)
+    lines = [f"    if not ({matrices}):", "        return math.nan  # the wrapper names the matrix at fault",
+             f"    if {identical(kernel)}:", "        return 0.0"]
     if kernel.zero_at_alpha_ends:
         lines += ["    if alpha == 0.0 or alpha == 1.0:", "        return 0.0"]
     lines.append(f"    _d = {_first_matrix(kernel)}.shape[0]")
@@ -76,40 +78,40 @@ def _unrolled(kernel, d):
 
 
 def _any_dimension(kernel):
-    """Loops for any d: each matrix factorised once into a new array, each atom a _linalg call on the factors."""
-    printer, lines = NumbaPrinter(), []
-    for symbol, value in kernel.preamble:
-        lines.append(f"    {symbol.name} = {printer.doprint(_arrays(value))}")
+    """Loops for any d: one allocation holds every factor and one every vector (the preamble's and a workspace for
+    the solves); each matrix is factorised once, each atom is a _linalg call on the factors."""
+    printer = NumbaPrinter()
+    found = matrices(kernel.expr)
+    first = _first_matrix(kernel)
+    lines = [f"    _n = {first}.shape[0]", f"    _factors = np.empty(({len(found)}, _n, _n))",
+             f"    _vectors = np.empty(({len(kernel.preamble) + 1}, _n))", "    _work = _vectors[0]"]
+    for n, (symbol, value) in enumerate(kernel.preamble, start=1):
+        entry = sp.Add(*(c * sp.IndexedBase(s.name)[sp.Symbol("_i")] for s, c in combination(value)))
+        lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
+                  f"        {symbol.name}[_i] = {printer.doprint(entry)}"]
     factors = {}
-    for n, matrix in enumerate(matrices(kernel.expr)):
+    for n, matrix in enumerate(found):
         terms = combination(matrix)
         if len(terms) > 2:
             raise ValueError(f"the runtime factorises combinations of at most two matrices: {matrix}")
         (a1, c1), (a2, c2) = terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
-        name = f"_l{n}"
-        lines += [f"    {name} = np.empty({a1.name}.shape)",
-                  f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
-                  f"{name}):", "        return math.nan"]
-        factors[matrix] = name
+        lines += [f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
+                  f"_factors[{n}]):", "        return math.nan"]
+        factors[matrix] = f"_factors[{n}]"
     values = {}
     for n, atom in enumerate(atoms(kernel.expr)):
         symbol = sp.Symbol(f"_a{n}")
         if isinstance(atom, LogDet):
             call = f"_linalg.logdet({factors[atom.args[0]]})"
         elif isinstance(atom, TraceSolve):
-            call = f"_linalg.trace_solve({factors[atom.args[0]]}, {factors[atom.args[1]]})"
+            call = f"_linalg.trace_solve({factors[atom.args[0]]}, {factors[atom.args[1]]}, _work)"
         else:
-            call = f"_linalg.quadratic({factors[atom.args[1]]}, {atom.args[0].name})"
+            call = f"_linalg.quadratic({factors[atom.args[1]]}, {atom.args[0].name}, _work)"
         lines.append(f"    {symbol} = {call}")
         values[atom] = symbol
     scalar = kernel.expr.xreplace(values)
     if any(s.name == "d" for s in scalar.free_symbols):
-        lines.append(f"    d = float({_first_matrix(kernel)}.shape[0])")
+        lines.append("    d = float(_n)")
     body, result = straight_line(scalar)
     lines += body + [f"    return max({result}, 0.0)"]
     return f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
-
-
-def _arrays(value):
-    """A linear combination of vector arguments (loc1 - loc2) as numpy array arithmetic."""
-    return sp.Add(*(c * sp.Symbol(s.name) for s, c in combination(value)))

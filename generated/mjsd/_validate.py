@@ -7,7 +7,8 @@ Each public function hands its arguments here as (name, value, constraint) tripl
 arrays that broadcast together, or a ValueError/TypeError names the parameter and the constraint it breaks.
 Vector parameters (a categorical's probabilities, a Dirichlet's concentrations, a mean) hold one law per row along the
 last axis, matrix parameters (covariances) one law per d x d matrix along the last two; their leading axes broadcast
-with the other arguments, and all of them must agree on the length d.
+with the other arguments, and all of them must agree on the length d. Degrees of freedom (a Wishart law's) must
+exceed d - 1, d that common length.
 """
 import contextlib
 
@@ -24,6 +25,7 @@ POSITIVE_VECTOR = "positive_vector"  # rows of positive entries
 REAL_VECTOR = "real_vector"  # rows (..., d) of finite entries, d >= 1: means
 SCALE_VECTOR = "scale_vector"  # rows (..., d) of positive entries, d >= 1: standard deviations
 SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
+DEGREES_OF_FREEDOM = "degrees_of_freedom"  # a scalar > d - 1, d the dimension of the matrix arguments (Wishart)
 VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes holding one law's parameter
 MINIMUM_LENGTH = {SIMPLEX: 2, POSITIVE_VECTOR: 2}  # a law on the simplex needs two categories; others take d >= 1
@@ -42,6 +44,7 @@ _RULES = {
     REAL_VECTOR: ("entries must be finite", lambda v: np.isfinite(v)),
     SCALE_VECTOR: ("entries must be finite and > 0", lambda v: np.isfinite(v) & (v > 0)),
     SPD: ("entries must be finite", lambda v: np.isfinite(v)),
+    DEGREES_OF_FREEDOM: ("must be finite", lambda v: np.isfinite(v)),  # and > d - 1: checked with the matrices
 }
 
 
@@ -72,6 +75,11 @@ def check(*arguments):
         if any(core == 2 for _, _, core in cores):
             raise ValueError(f"{shapes} disagree on the dimension d: vectors are (..., d), matrices (..., d, d)")
         raise ValueError(f"{shapes} must have rows of the same length (the last axis)")
+    dimension = cores[0][1].shape[-1] if cores else 1
+    for (name, _, constraint), array in zip(arguments, arrays):
+        if constraint == DEGREES_OF_FREEDOM:
+            _located(name, array, array > dimension - 1, f"must be > d - 1 = {dimension - 1} (the matrices are "
+                                                         f"{dimension} x {dimension})")
     batch = [a.shape[:a.ndim - CORE_DIMENSIONS.get(constraint, 0)]
              for (_, _, constraint), a in zip(arguments, arrays)]
     try:
@@ -92,10 +100,10 @@ def _checked(name, value, constraint):
     if constraint == SPD and (array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] == 0):
         raise ValueError(f"{name} must be an array of square matrices, shape (..., d, d) with d >= 1, "
                          f"got shape {array.shape}")
+    if constraint == SPD:  # finite, symmetric, positive definite: checked inside the kernel (see positive_definite)
+        return array
     message, holds = _RULES[constraint]
     _located(name, array, holds(array), message)
-    if constraint == SPD:
-        _symmetric(name, array)
     if constraint == SIMPLEX:
         sums = array.sum(axis=-1)
         _located(name, sums, np.abs(sums - 1) <= SIMPLEX_TOLERANCE,
@@ -128,12 +136,20 @@ def _symmetric(name, array):
 
 
 def positive_definite(values, arrays, matrices):
-    """Raise if a kernel returned NaN: its Cholesky factorisation of a matrix argument failed (every other argument
-    was checked finite and in range). ``matrices`` are (name, position in arrays) of the SPD arguments; the error
-    names the first argument and batch index whose matrix is not positive definite."""
+    """Raise if a kernel returned NaN: a matrix argument was not finite, not symmetric or not positive definite.
+
+    The kernels check their matrices themselves (in the same pass that factorises them, which costs far less than
+    checking the whole batch here first) and return NaN for a bad one; every other argument was checked before.
+    ``matrices`` are (name, position in arrays) of the SPD arguments; the error names the first argument and batch
+    index at fault and what is wrong.
+    """
     failed = np.isnan(values)
     if not np.any(failed):
         return
+    for name, position in matrices:
+        message, holds = _RULES[SPD]
+        _located(name, arrays[position], holds(arrays[position]), message)
+        _symmetric(name, arrays[position])
     for name, position in matrices:
         array = arrays[position]
         batch = array.shape[:-2]

@@ -95,23 +95,29 @@ def _kl_d3(loc1, cov1, loc2, cov2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl_any(loc1, cov1, loc2, cov2):
-    delta = loc1 - loc2
-    _l0 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _l0):
+    _n = cov1.shape[0]
+    _factors = np.empty((2, _n, _n))
+    _vectors = np.empty((2, _n))
+    _work = _vectors[0]
+    delta = _vectors[1]
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0]):
         return math.nan
-    _l1 = np.empty(cov2.shape)
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _l1):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1]):
         return math.nan
-    _a0 = _linalg.logdet(_l0)
-    _a1 = _linalg.logdet(_l1)
-    _a2 = _linalg.quadratic(_l1, delta)
-    _a3 = _linalg.trace_solve(_l1, _l0)
-    d = float(cov1.shape[0])
+    _a0 = _linalg.logdet(_factors[0])
+    _a1 = _linalg.logdet(_factors[1])
+    _a2 = _linalg.quadratic(_factors[1], delta, _work)
+    _a3 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    d = float(_n)
     return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - (1.0/2.0)*d, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, cov1, loc2, cov2):
+    if not (_linalg.symmetric(cov1) and _linalg.symmetric(cov2)):
+        return math.nan  # the wrapper names the matrix at fault
     if _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
         return 0.0
     _d = cov1.shape[0]
@@ -239,23 +245,29 @@ def _jeffreys_d3(loc1, cov1, loc2, cov2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys_any(loc1, cov1, loc2, cov2):
-    delta = loc1 - loc2
-    _l0 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _l0):
+    _n = cov1.shape[0]
+    _factors = np.empty((2, _n, _n))
+    _vectors = np.empty((2, _n))
+    _work = _vectors[0]
+    delta = _vectors[1]
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0]):
         return math.nan
-    _l1 = np.empty(cov2.shape)
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _l1):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1]):
         return math.nan
-    _a0 = _linalg.quadratic(_l0, delta)
-    _a1 = _linalg.quadratic(_l1, delta)
-    _a2 = _linalg.trace_solve(_l0, _l1)
-    _a3 = _linalg.trace_solve(_l1, _l0)
-    d = float(cov1.shape[0])
+    _a0 = _linalg.quadratic(_factors[0], delta, _work)
+    _a1 = _linalg.quadratic(_factors[1], delta, _work)
+    _a2 = _linalg.trace_solve(_factors[0], _factors[1], _work)
+    _a3 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    d = float(_n)
     return max(((1.0/2.0))*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - d, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, cov1, loc2, cov2):
+    if not (_linalg.symmetric(cov1) and _linalg.symmetric(cov2)):
+        return math.nan  # the wrapper names the matrix at fault
     if _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
         return 0.0
     _d = cov1.shape[0]
@@ -416,25 +428,28 @@ def _jsd_geometric_d3(loc1, cov1, loc2, cov2, alpha):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha):
-    delta = loc1 - loc2
-    _l0 = np.empty(cov1.shape)
-    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _l0):
+    _n = cov1.shape[0]
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((2, _n))
+    _work = _vectors[0]
+    delta = _vectors[1]
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0]):
         return math.nan
-    _l1 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _l1):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
         return math.nan
-    _l2 = np.empty(cov2.shape)
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _l2):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
         return math.nan
-    _a0 = _linalg.logdet(_l0)
-    _a1 = _linalg.logdet(_l1)
-    _a2 = _linalg.logdet(_l2)
-    _a3 = _linalg.quadratic(_l0, delta)
-    _a4 = _linalg.quadratic(_l1, delta)
-    _a5 = _linalg.quadratic(_l2, delta)
-    _a6 = _linalg.trace_solve(_l1, _l2)
-    _a7 = _linalg.trace_solve(_l2, _l1)
-    d = float(cov1.shape[0])
+    _a0 = _linalg.logdet(_factors[0])
+    _a1 = _linalg.logdet(_factors[1])
+    _a2 = _linalg.logdet(_factors[2])
+    _a3 = _linalg.quadratic(_factors[0], delta, _work)
+    _a4 = _linalg.quadratic(_factors[1], delta, _work)
+    _a5 = _linalg.quadratic(_factors[2], delta, _work)
+    _a6 = _linalg.trace_solve(_factors[1], _factors[2], _work)
+    _a7 = _linalg.trace_solve(_factors[2], _factors[1], _work)
+    d = float(_n)
     _t0 = alpha - 1.0
     _t1 = ((1.0/2.0))*_t0*alpha
     return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1*alpha - (1.0/2.0)*_a2*_t0 + ((1.0/2.0))*_a3*_t0*alpha - _a4*_t1 - _a5*_t1 - _a6*_t1 - _a7*_t1 + _t0*alpha*d, 0.0)
@@ -442,6 +457,8 @@ def _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(loc1, cov1, loc2, cov2, alpha):
+    if not (_linalg.symmetric(cov1) and _linalg.symmetric(cov2)):
+        return math.nan  # the wrapper names the matrix at fault
     if _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
         return 0.0
     if alpha == 0.0 or alpha == 1.0:
@@ -578,26 +595,31 @@ def _jsd_geometric_dual_d3(loc1, cov1, loc2, cov2, alpha):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual_any(loc1, cov1, loc2, cov2, alpha):
-    delta = loc1 - loc2
-    _l0 = np.empty(cov1.shape)
-    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _l0):
+    _n = cov1.shape[0]
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((2, _n))
+    _work = _vectors[0]
+    delta = _vectors[1]
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0]):
         return math.nan
-    _l1 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _l1):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
         return math.nan
-    _l2 = np.empty(cov2.shape)
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _l2):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
         return math.nan
-    _a0 = _linalg.logdet(_l0)
-    _a1 = _linalg.logdet(_l1)
-    _a2 = _linalg.logdet(_l2)
-    _a3 = _linalg.quadratic(_l0, delta)
+    _a0 = _linalg.logdet(_factors[0])
+    _a1 = _linalg.logdet(_factors[1])
+    _a2 = _linalg.logdet(_factors[2])
+    _a3 = _linalg.quadratic(_factors[0], delta, _work)
     _t0 = ((1.0/2.0))*alpha + (-1.0/2.0)
     return max(((1.0/2.0))*_a0 - (1.0/2.0)*_a1*alpha + _a2*_t0 - _a3*_t0*alpha, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha):
+    if not (_linalg.symmetric(cov1) and _linalg.symmetric(cov2)):
+        return math.nan  # the wrapper names the matrix at fault
     if _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
         return 0.0
     if alpha == 0.0 or alpha == 1.0:
@@ -793,25 +815,28 @@ def _jsd_geometric_deasy_d3(loc1, cov1, loc2, cov2, alpha):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha):
-    delta = loc1 - loc2
-    _l0 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0 - alpha, cov1, alpha, cov2, _l0):
+    _n = cov1.shape[0]
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((2, _n))
+    _work = _vectors[0]
+    delta = _vectors[1]
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    if not _linalg.factor(1.0 - alpha, cov1, alpha, cov2, _factors[0]):
         return math.nan
-    _l1 = np.empty(cov1.shape)
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _l1):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
         return math.nan
-    _l2 = np.empty(cov2.shape)
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _l2):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
         return math.nan
-    _a0 = _linalg.logdet(_l0)
-    _a1 = _linalg.logdet(_l1)
-    _a2 = _linalg.logdet(_l2)
-    _a3 = _linalg.quadratic(_l0, delta)
-    _a4 = _linalg.quadratic(_l1, delta)
-    _a5 = _linalg.quadratic(_l2, delta)
-    _a6 = _linalg.trace_solve(_l1, _l2)
-    _a7 = _linalg.trace_solve(_l2, _l1)
-    d = float(cov1.shape[0])
+    _a0 = _linalg.logdet(_factors[0])
+    _a1 = _linalg.logdet(_factors[1])
+    _a2 = _linalg.logdet(_factors[2])
+    _a3 = _linalg.quadratic(_factors[0], delta, _work)
+    _a4 = _linalg.quadratic(_factors[1], delta, _work)
+    _a5 = _linalg.quadratic(_factors[2], delta, _work)
+    _a6 = _linalg.trace_solve(_factors[1], _factors[2], _work)
+    _a7 = _linalg.trace_solve(_factors[2], _factors[1], _work)
+    d = float(_n)
     _t0 = ((1.0/2.0))*alpha
     _t1 = alpha - 1.0
     _t2 = (alpha*alpha)
@@ -822,6 +847,8 @@ def _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha):
+    if not (_linalg.symmetric(cov1) and _linalg.symmetric(cov2)):
+        return math.nan  # the wrapper names the matrix at fault
     if _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
         return 0.0
     _d = cov1.shape[0]

@@ -3,12 +3,13 @@
 The closed forms (derive/matrices.py) need only log det A, tr(A^-1 B) and v^T A^-1 v of symmetric positive definite
 matrices A, B that are covariances or linear combinations of two of them; each is a function of Cholesky factors
 L L^T = A, so no inverse is ever formed. Matrices are read from their lower triangle. A factorisation that meets a
-non-positive pivot reports failure, and the kernel returns NaN for the wrapper to turn into a clear error.
+non-positive pivot reports failure, and the kernel returns NaN for the wrapper to turn into a clear error; so does
+a matrix that is not finite or not symmetric (``symmetric``), checked here rather than by the wrapper, in one cheap
+pass per matrix.
 """
 import math
 
 import numba
-import numpy as np
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -32,6 +33,21 @@ def factor(c1, a1, c2, a2, out):
     return True
 
 
+SYMMETRY_TOLERANCE = 1e-10  # as generated/_validate.py: |a_ij - a_ji| <= tolerance sqrt(a_ii a_jj)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def symmetric(a):
+    """Whether a square matrix is finite and symmetric within SYMMETRY_TOLERANCE (comparisons with NaN fail)."""
+    for i in range(a.shape[0]):
+        if not math.isfinite(a[i, i]):
+            return False
+        for j in range(i):
+            if not abs(a[i, j] - a[j, i]) <= SYMMETRY_TOLERANCE * math.sqrt(abs(a[i, i] * a[j, j])):
+                return False
+    return True
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def logdet(factor):
     """log det A = 2 sum_j log L_jj."""
@@ -42,10 +58,9 @@ def logdet(factor):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def quadratic(factor, v):
-    """v^T A^-1 v = ||L^-1 v||^2, by forward substitution."""
+def quadratic(factor, v, solved):
+    """v^T A^-1 v = ||L^-1 v||^2, by forward substitution (``solved``: a workspace of length d)."""
     d = factor.shape[0]
-    solved = np.empty(d)
     total = 0.0
     for i in range(d):
         entry = v[i]
@@ -57,10 +72,10 @@ def quadratic(factor, v):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def trace_solve(factor_a, factor_b):
-    """tr(A^-1 B) = ||L_A^-1 L_B||_F^2, column by column (column c of L_B, and of the solution, starts at row c)."""
+def trace_solve(factor_a, factor_b, solved):
+    """tr(A^-1 B) = ||L_A^-1 L_B||_F^2, column by column (column c of L_B, and of the solution, starts at row c;
+    ``solved``: a workspace of length d)."""
     d = factor_a.shape[0]
-    solved = np.empty(d)
     total = 0.0
     for c in range(d):
         for i in range(c, d):
