@@ -2,7 +2,8 @@
 
 Each prints (derive.codegen.printer) as a call into the generated runtime module ``mjsd._special``, where it is
 written in numba. SymPy's own functions are used wherever numba has them (loggamma -> math.lgamma) or where the
-printer maps them (polygamma(0, .) -> _special.digamma, polygamma(1, .) -> _special.trigamma).
+printer maps them (polygamma(0, .) -> _special.digamma, polygamma(1, .) -> _special.trigamma). Functions of two
+arguments (the multivariate gamma and digamma functions of dimension d) print as calls with both.
 """
 import sympy as sp
 
@@ -64,9 +65,75 @@ class LogSigmoid(sp.Function):
         return powered(rf"\log \sigma\left({printer._print(self.args[0])}\right)", exp)
 
 
+class LogMultiGamma(sp.Function):
+    """log Gamma_d(a) = d (d - 1)/4 log pi + sum_{j=1..d} log Gamma(a + (1 - j)/2), the multivariate log-gamma function
+    (the Wishart log-normaliser's special part), for a > (d - 1)/2 and a positive integer dimension d."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)  # d is an integer
+        return MultiDigamma(*self.args)
+
+    @classmethod
+    def eval(cls, a, d):
+        if d == 1:
+            return sp.loggamma(a)
+
+    def _eval_expand_func(self, **hints):
+        a, d = self.args
+        if not d.is_Integer:
+            return self
+        return (d * (d - 1) * sp.log(sp.pi) / 4 + sp.Add(*(sp.loggamma(a + sp.Rational(1 - j, 2))
+                                                         for j in range(1, int(d) + 1))))
+
+    def _eval_rewrite_as_Sum(self, a, d, **kwargs):
+        j = sp.Dummy("j", integer=True, positive=True)
+        return d * (d - 1) * sp.log(sp.pi) / 4 + sp.Sum(sp.loggamma(a + (1 - j) / 2), (j, 1, d))
+
+    def _latex(self, printer, exp=None):
+        a, d = (printer._print(arg) for arg in self.args)
+        return powered(rf"\log\Gamma_{{{d}}}\left({a}\right)", exp)
+
+
+class MultiDigamma(sp.Function):
+    """psi_d(a) = sum_{j=1..d} psi(a + (1 - j)/2), the multivariate digamma function d log Gamma_d(a) / da, for
+    a > (d - 1)/2 and a positive integer dimension d (E log det X = psi_d(n/2) + d log 2 + log det V, X ~ W(n, V))."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        a, d = self.args
+        j = sp.Dummy("j", integer=True, positive=True)
+        return sp.Sum(sp.polygamma(1, a + (1 - j) / 2), (j, 1, d))
+
+    @classmethod
+    def eval(cls, a, d):
+        if d == 1:
+            return sp.polygamma(0, a)
+
+    def _eval_expand_func(self, **hints):
+        a, d = self.args
+        if not d.is_Integer:
+            return self
+        return sp.Add(*(sp.polygamma(0, a + sp.Rational(1 - j, 2)) for j in range(1, int(d) + 1)))
+
+    def _eval_rewrite_as_Sum(self, a, d, **kwargs):
+        j = sp.Dummy("j", integer=True, positive=True)
+        return sp.Sum(sp.polygamma(0, a + (1 - j) / 2), (j, 1, d))
+
+    def _latex(self, printer, exp=None):
+        a, d = (printer._print(arg) for arg in self.args)
+        return powered(rf"\psi_{{{d}}}\left({a}\right)", exp)
+
+
 def powered(tex, exp):
     """LaTeX of a function value, raised to ``exp`` when the printer asks (f(z)^2)."""
     return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
-NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid"}
+NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
+               LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma"}

@@ -89,7 +89,7 @@ def test_docstrings_say_which_argument_alpha_weights():
             assert "weighting the second" in doc
     families = {"normal", "cauchy", "bernoulli", "binomial", "categorical", "poisson", "geometric", "exponential",
                 "gamma", "beta", "dirichlet", "lognormal", "inverse_gaussian", "laplace", "rayleigh", "weibull",
-                "von_mises", "mvnormal", "diagnormal"}  # the table, the first two, the multivariate ones
+                "von_mises", "mvnormal", "diagnormal", "wishart"}  # the table, the first two, multivariate
     assert set(mjsd.__all__) == families | {"precompile"} and all(hasattr(mjsd, name) for name in families)
 
 

@@ -21,7 +21,7 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_Function(self, expr):
         if type(expr) in NUMBA_NAMES:
-            return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({self._print(expr.args[0])})"
+            return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({', '.join(self._print(a) for a in expr.args)})"
         return super()._print_Function(expr)
 
     def _print_Indexed(self, expr):

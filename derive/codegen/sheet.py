@@ -16,10 +16,12 @@ Do not edit it by hand: change the source and regenerate. -->
 Every divergence of the package `mjsd`, one section per module, printed by `python -m derive` from the same SymPy
 expressions the numba kernels are generated from (so this sheet cannot drift from the code). Subscripts 1 and 2 are
 the first and second law; $\\alpha$ is the skew, weighting the second law; all values are in nats; $\\psi$ is the
-digamma function, $\\log\\Gamma$ the log-gamma function and $\\sigma$ the logistic sigmoid. The derivations are in
-`notebooks/`. Kernels also clip each value at 0 against rounding and return 0 exactly at $\\alpha = 0$ and $1$ for
-the skew divergences. In the multivariate modules $\mathrm{loc}$ are vectors and $\mathrm{cov}$ symmetric positive
-definite matrices of dimension $d$; their kernels evaluate $\log\det A$, $\operatorname{tr}(A^{-1} B)$ and
+digamma function, $\\log\\Gamma$ the log-gamma function and $\\sigma$ the logistic sigmoid; their multivariate
+versions (Wishart) are $\\log\\Gamma_d(a) = \\tfrac{d(d-1)}{4}\\log\\pi + \\sum_{j=1}^{d}\\log\\Gamma(a + \\tfrac{1-j}{2})$
+and $\\psi_d(a) = \\sum_{j=1}^{d}\\psi(a + \\tfrac{1-j}{2})$. The derivations are in `notebooks/`. Kernels also clip
+each value at 0 against rounding and return 0 exactly at $\\alpha = 0$ and $1$ for the skew divergences. In the
+multivariate modules $\mathrm{loc}$ are vectors and $\mathrm{cov}$ (and the Wishart $\mathrm{scale}$) symmetric
+positive definite matrices of dimension $d$; their kernels evaluate $\log\det A$, $\operatorname{tr}(A^{-1} B)$ and
 $v^T A^{-1} v$ from Cholesky factors, never forming an inverse.
 """
 

@@ -10,6 +10,7 @@ REAL, POSITIVE, NONNEGATIVE, UNIT, OPEN_UNIT, COUNT = "real", "positive", "nonne
 SIMPLEX, POSITIVE_VECTOR = "simplex", "positive_vector"  # rows along the last axis: (..., k), k >= 2
 REAL_VECTOR, SCALE_VECTOR = "real_vector", "scale_vector"  # rows (..., d), d >= 1: means, standard deviations
 SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
+DEGREES_OF_FREEDOM = "degrees_of_freedom"  # a scalar > d - 1, d the dimension of the matrix arguments (Wishart)
 VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes of one law's parameter; the rest is batch
 

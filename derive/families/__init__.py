@@ -4,8 +4,8 @@ normal and cauchy are derived in modules of their own; the exponential families 
 their densities (``catalogue.Family``) and share one derivation.
 """
 from . import (bernoulli, beta, binomial, categorical, cauchy, diagnormal, dirichlet, exponential, gamma, geometric, inverse_gaussian,
-               laplace, lognormal, mvnormal, normal, poisson, rayleigh, von_mises, weibull)
+               laplace, lognormal, mvnormal, normal, poisson, rayleigh, von_mises, weibull, wishart)
 
-FAMILIES = (normal, cauchy, categorical, dirichlet, mvnormal, diagnormal) + tuple(m.FAMILY for m in (
+FAMILIES = (normal, cauchy, categorical, dirichlet, mvnormal, diagnormal, wishart) + tuple(m.FAMILY for m in (
     bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh,
     weibull, beta, von_mises))

@@ -14,6 +14,7 @@ from . import categorical
 from . import dirichlet
 from . import mvnormal
 from . import diagnormal
+from . import wishart
 from . import bernoulli
 from . import binomial
 from . import poisson
@@ -28,12 +29,12 @@ from . import weibull
 from . import beta
 from . import von_mises
 
-__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'precompile']
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'precompile']
 
 
 def precompile():
     """Compile every kernel now, or load it from numba's cache, instead of at its first call: for a container
     image or a warm-up before forking workers, so later processes pay no compile time."""
-    for module in (normal, cauchy, categorical, dirichlet, mvnormal, diagnormal, bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh, weibull, beta, von_mises):
+    for module in (normal, cauchy, categorical, dirichlet, mvnormal, diagnormal, wishart, bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh, weibull, beta, von_mises):
         for ufunc in module._UFUNCS:
             ufunc.build()

@@ -1,4 +1,5 @@
-"""Special functions the generated kernels call and numba's ``math`` lacks: digamma, trigamma, log I0, I1/I0, softplus.
+"""Special functions the generated kernels call and numba's ``math`` lacks: digamma, trigamma, log I0, I1/I0, softplus,
+and the multivariate log-gamma and digamma functions of dimension d (sums of d lgamma or digamma values).
 
 All are float64 scalar functions accurate to a few units in the last place (relative error < 1e-15) on their whole
 domain, from 1e-300 to 1e300, so that a kernel's closed form loses no more than its own arithmetic does. Each pairs
@@ -36,6 +37,7 @@ _ASYMPTOTIC_TERMS = 30  # 27 are needed at x = 20, fewer beyond; the cap only bo
 _GAUSS_DEPTH = 40
 _SERIES_TOLERANCE = 1e-17
 _LOG_2PI = 1.8378770664093453
+_LOG_PI = 1.1447298858494002
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -169,3 +171,27 @@ def softplus(u):
 def log_sigmoid(u):
     """log(1 / (1 + e^-u)) = -softplus(-u)."""
     return -softplus(-u)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_multigamma(a, d):
+    """The multivariate log-gamma function log Gamma_d(a) = d (d - 1)/4 log pi + sum_{j=0..d-1} log Gamma(a - j/2),
+    for a > (d - 1)/2 (nan otherwise); d is the dimension, a positive integer passed as a float."""
+    if not a > 0.5 * (d - 1.0):
+        return math.nan
+    total = 0.25 * d * (d - 1.0) * _LOG_PI
+    for j in range(int(d)):
+        total += math.lgamma(a - 0.5 * j)
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def multi_digamma(a, d):
+    """The multivariate digamma function psi_d(a) = d log Gamma_d(a) / da = sum_{j=0..d-1} psi(a - j/2), for
+    a > (d - 1)/2 (nan otherwise); d is the dimension, a positive integer passed as a float."""
+    if not a > 0.5 * (d - 1.0):
+        return math.nan
+    total = 0.0
+    for j in range(int(d)):
+        total += digamma(a - 0.5 * j)
+    return total
