@@ -15,7 +15,7 @@ from ..codegen.spec import REAL_VECTOR, SCALE_VECTOR, ClosedForm, FamilyModule, 
 from ..symbols import alpha, loc1, loc2, scale1, scale2
 from ..tidy import delta, in_gap
 from . import mvnormal, normal
-from .simplex import i, size
+from .simplex import i
 
 LOCS = (sp.IndexedBase("loc1", real=True), sp.IndexedBase("loc2", real=True))
 SCALES = (sp.IndexedBase("scale1", positive=True), sp.IndexedBase("scale2", positive=True))
@@ -38,7 +38,7 @@ def univariate_forms():
 
 @cache
 def closed_forms():
-    return {name: sp.Sum(coordinate(form), (i, 0, size - 1)) for name, form in univariate_forms().items()}
+    return {name: sp.Sum(coordinate(form), (i, 0, mvnormal.d - 1)) for name, form in univariate_forms().items()}
 
 
 def signature():
