@@ -34,8 +34,9 @@ def package_init(families):
              "them all at once.",
              '"""',
              *(f"from . import {name}" for name in names),
+             "from ._pairwise import pairwise",
              "",
-             f"__all__ = {names + ['precompile']!r}",
+             f"__all__ = {names + ['pairwise', 'precompile']!r}",
              "",
              "",
              "def precompile():",
@@ -254,7 +255,14 @@ def _public(kernel):
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks})\n"
             f"{check_sizes}"
-            f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})\n")
+            f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})\n"
+            f"\n\n{kernel.name}.laws = {_laws(kernel)!r}  # for mjsd.pairwise\n")
+
+
+def _laws(kernel):
+    """The first and second law's parameters (names ending in 1 and 2) with their numbers of core axes."""
+    return tuple(tuple((p.name, CORE_DIMENSIONS.get(p.constraint, 0)) for p in kernel.params if p.name.endswith(w))
+                 for w in "12")
 
 
 def _public_monte_carlo(kernel):

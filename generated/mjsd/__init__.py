@@ -28,8 +28,9 @@ from . import rayleigh
 from . import weibull
 from . import beta
 from . import von_mises
+from ._pairwise import pairwise
 
-__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'precompile']
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'pairwise', 'precompile']
 
 
 def precompile():

@@ -45,6 +45,9 @@ def kl(a1, b1, a2, b2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(a1, b1, a2, b2):
     _t0 = a1 - a2
@@ -71,6 +74,9 @@ def jeffreys(a1, b1, a2, b2, *, out=None):
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -113,6 +119,9 @@ def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -149,6 +158,9 @@ def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -169,6 +181,9 @@ def bhattacharyya(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -214,6 +229,9 @@ def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -41,6 +41,9 @@ def kl(n, p1, p2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(n, p1, p2):
     _t0 = n*(p1 - p2)
@@ -65,6 +68,9 @@ def jeffreys(n, p1, p2, *, out=None):
     """
     arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -104,6 +110,9 @@ def jsd_geometric(n, p1, p2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(n, p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -138,6 +147,9 @@ def jsd_geometric_dual(n, p1, p2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -157,6 +169,9 @@ def bhattacharyya(n, p1, p2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -203,6 +218,9 @@ def jsd_arithmetic(n, p1, p2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -42,6 +42,9 @@ def kl(probs1, probs2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(probs1, probs2):
     _k = probs1.shape[0]
@@ -68,6 +71,9 @@ def jeffreys(probs1, probs2, *, out=None):
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -106,6 +112,9 @@ def jsd_geometric(probs1, probs2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(probs1, probs2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -140,6 +149,9 @@ def jsd_geometric_dual(probs1, probs2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -158,6 +170,9 @@ def bhattacharyya(probs1, probs2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -190,6 +205,9 @@ def jsd_arithmetic(probs1, probs2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+
+
+jsd_arithmetic.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -41,6 +41,9 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -80,6 +83,9 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_harmonic_ufunc, arrays, out)
 
 
+jsd_harmonic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
 # jsd_harmonic_dual reduces to the same closed form as jsd_harmonic (shown in the notebook): one compiled kernel.
 _jsd_harmonic_dual = _jsd_harmonic
 _jsd_harmonic_dual_ufunc = _jsd_harmonic_ufunc
@@ -100,6 +106,9 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_harmonic_dual_ufunc, arrays, out)
+
+
+jsd_harmonic_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -142,6 +151,9 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+
+
+jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -49,6 +49,9 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
@@ -81,6 +84,9 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -123,6 +129,9 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
@@ -163,6 +172,9 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -185,6 +197,9 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -224,6 +239,9 @@ def jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out)
+
+
+jsd_geometric_deasy.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -52,6 +52,9 @@ def kl(concentration1, concentration2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(concentration1, concentration2):
     _k = concentration1.shape[0]
@@ -83,6 +86,9 @@ def jeffreys(concentration1, concentration2, *, out=None):
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -135,6 +141,9 @@ def jsd_geometric(concentration1, concentration2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -185,6 +194,9 @@ def jsd_geometric_dual(concentration1, concentration2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _bhattacharyya(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -226,6 +238,9 @@ def bhattacharyya(concentration1, concentration2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -310,6 +325,9 @@ def jsd_arithmetic(concentration1, concentration2, alpha=0.5, *, out=None):
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
     _validate.row_length("concentration1", arrays[0], (2, 3))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

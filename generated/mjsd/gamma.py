@@ -42,6 +42,9 @@ def kl(shape1, rate1, shape2, rate2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape1, rate1, shape2, rate2):
     _t0 = shape1 - shape2
@@ -68,6 +71,9 @@ def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -106,6 +112,9 @@ def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -141,6 +150,9 @@ def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -161,6 +173,9 @@ def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -206,6 +221,9 @@ def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

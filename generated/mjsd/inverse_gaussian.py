@@ -44,6 +44,9 @@ def kl(mean1, shape1, mean2, shape2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(mean1, shape1, mean2, shape2):
     _t0 = (mean1*mean1)
@@ -77,6 +80,9 @@ def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -143,6 +149,9 @@ def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -181,6 +190,9 @@ def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -201,6 +213,9 @@ def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -248,6 +263,9 @@ def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -152,6 +152,9 @@ def kl(loc1, cov1, loc2, cov2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
 
 
+kl.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys_d2(loc1, cov1, loc2, cov2):
     _delta0 = loc1[0] - loc2[0]
@@ -300,6 +303,9 @@ def jeffreys(loc1, cov1, loc2, cov2, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD))
     return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+
+
+jeffreys.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -499,6 +505,9 @@ def jsd_geometric(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
 
 
+jsd_geometric.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual_d2(loc1, cov1, loc2, cov2, alpha):
     _delta0 = loc1[0] - loc2[0]
@@ -660,6 +669,9 @@ def jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
 
 
+jsd_geometric_dual.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -683,6 +695,9 @@ def bhattacharyya(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+
+
+bhattacharyya.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -886,6 +901,9 @@ def jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+
+
+jsd_geometric_deasy.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

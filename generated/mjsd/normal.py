@@ -42,6 +42,9 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
@@ -69,6 +72,9 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -110,6 +116,9 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -146,6 +155,9 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -166,6 +178,9 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -212,6 +227,9 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

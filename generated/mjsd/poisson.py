@@ -39,6 +39,9 @@ def kl(rate1, rate2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(rate1, rate2):
     return max((rate1 - rate2)*math.log(rate1/rate2), 0.0)
@@ -61,6 +64,9 @@ def jeffreys(rate1, rate2, *, out=None):
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -93,6 +99,9 @@ def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(rate1, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -123,6 +132,9 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -141,6 +153,9 @@ def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -184,6 +199,9 @@ def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -39,6 +39,9 @@ def kl(scale1, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(scale1, scale2):
     return max(((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)), 0.0)
@@ -61,6 +64,9 @@ def jeffreys(scale1, scale2, *, out=None):
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -96,6 +102,9 @@ def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -127,6 +136,9 @@ def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -145,6 +157,9 @@ def bhattacharyya(scale1, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -188,6 +203,9 @@ def jsd_arithmetic(scale1, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -44,6 +44,9 @@ def kl(loc1, kappa1, loc2, kappa2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, kappa1, loc2, kappa2):
     delta = loc1 - loc2
@@ -72,6 +75,9 @@ def jeffreys(loc1, kappa1, loc2, kappa2, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -113,6 +119,9 @@ def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -147,6 +156,9 @@ def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -167,6 +179,9 @@ def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -220,6 +235,9 @@ def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -42,6 +42,9 @@ def kl(shape, scale1, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
+kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape, scale1, scale2):
     return max((scale2/scale1)**shape + (scale1/scale2)**shape - 2.0, 0.0)
@@ -65,6 +68,9 @@ def jeffreys(shape, scale1, scale2, *, out=None):
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
     return _validate.apply(_jeffreys_ufunc, arrays, out)
+
+
+jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -101,6 +107,9 @@ def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
+jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -133,6 +142,9 @@ def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
+jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -152,6 +164,9 @@ def bhattacharyya(shape, scale1, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+
+
+bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -198,6 +213,9 @@ def jsd_arithmetic(shape, scale1, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+
+
+jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

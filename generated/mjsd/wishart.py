@@ -145,6 +145,9 @@ def kl(df1, scale1, df2, scale2, *, out=None):
     return _validate.apply(_kl_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
 
 
+kl.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys_d2(df1, scale1, df2, scale2):
     _pivot = scale1[0, 0]
@@ -289,6 +292,9 @@ def jeffreys(df1, scale1, df2, scale2, *, out=None):
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD))
     return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+
+
+jeffreys.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -483,6 +489,9 @@ def jsd_geometric(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
 
 
+jsd_geometric.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha):
     _pivot = alpha*scale1[0, 0] + (1.0 - alpha)*scale2[0, 0]
@@ -645,6 +654,9 @@ def jsd_geometric_dual(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
 
 
+jsd_geometric_dual.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -671,6 +683,9 @@ def bhattacharyya(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
     return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+
+
+bhattacharyya.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.

@@ -1,0 +1,36 @@
+"""mjsd.pairwise: the n x m matrix of divergences between two sets of laws, by broadcasting views.
+
+Every kernel function carries ``laws``: the names of the first and second law's parameters with the number of core
+axes of each (0 for a scalar, 1 for a vector, 2 for a matrix). The first set gets a new axis after its leading one,
+so the kernel's ufunc broadcasts (n, 1) against (m,) without copying any parameter: only the result is n x m.
+"""
+import numpy as np
+
+
+def pairwise(divergence, first, second, **fixed):
+    """The matrix D[i, j] = divergence(law i of ``first``, law j of ``second``), float64 of shape (n, m).
+
+    divergence: a kernel function of mjsd, e.g. mjsd.mvnormal.jsd_geometric
+    first: the first set's parameters in the function's order for the first law, each with a leading axis of
+        length n (e.g. (locs, covs) of shapes (n, d) and (n, d, d)); one array for a one-parameter law
+    second: the second set's, leading axis m
+    fixed: the remaining arguments by name (alpha, a shared parameter such as binomial's n, out=), broadcasting
+        with (n, m)
+    """
+    laws = getattr(divergence, "laws", None)
+    if laws is None:
+        raise TypeError(f"{getattr(divergence, '__name__', divergence)!r} is not an mjsd divergence of two laws")
+    arguments = dict(fixed)
+    for which, names, values in (("first", laws[0], first), ("second", laws[1], second)):
+        values = tuple(values) if isinstance(values, (tuple, list)) and len(names) > 1 else (values,)
+        if len(values) != len(names):
+            expected = ", ".join(name for name, _ in names)
+            raise ValueError(f"{which} must hold {len(names)} parameter arrays ({expected}), got {len(values)}")
+        for (name, core), value in zip(names, values):
+            array = np.asarray(value)
+            if array.ndim != core + 1:
+                raise ValueError(f"{name} must have one leading axis over the {which} set before its "
+                                 f"{core} parameter axes, shape ({'n' if which == 'first' else 'm'}, ...), "
+                                 f"got shape {array.shape}")
+            arguments[name] = array[:, None] if which == "first" else array
+    return divergence(**arguments)
