@@ -64,3 +64,19 @@ def test_pairwise_errors():
         mjsd.pairwise(mvnormal.kl, (np.zeros((2, 3)), np.stack([np.eye(3)] * 2)), (np.zeros((2, 3)), np.eye(3)))
     with pytest.raises(ValueError, match=r"scale2 entries must be finite and > 0|scale2 must be finite and > 0"):
         mjsd.pairwise(normal.kl, (np.zeros(3), np.ones(3)), (np.zeros(2), -np.ones(2)))
+
+
+def test_pairwise_dask_on_a_two_worker_cluster_equals_one_machine():
+    """Blocks computed by two worker processes of a distributed LocalCluster, against the in-memory matrix."""
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(11)
+    first, second = (rng.normal(size=(90, 2)), spd(rng, 90, 2)), (rng.normal(size=(70, 2)), spd(rng, 70, 2))
+    lazy = mjsd.pairwise_dask(mvnormal.jsd_geometric, first, second, chunks=(32, 25), alpha=0.4)
+    assert lazy.shape == (90, 70) and lazy.numblocks == (3, 3)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        blocks = lazy.compute(scheduler=client)
+        nearest = lazy.argmin(axis=1).compute(scheduler=client)  # a reduction, as for matrices too large to hold
+    expected = mjsd.pairwise(mvnormal.jsd_geometric, first, second, alpha=0.4)
+    np.testing.assert_array_equal(blocks, expected)
+    np.testing.assert_array_equal(nearest, expected.argmin(axis=1))

@@ -28,9 +28,9 @@ from . import rayleigh
 from . import weibull
 from . import beta
 from . import von_mises
-from ._pairwise import pairwise
+from ._pairwise import pairwise, pairwise_dask
 
-__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'pairwise', 'precompile']
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'pairwise', 'pairwise_dask', 'precompile']
 
 
 def precompile():

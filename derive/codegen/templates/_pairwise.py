@@ -34,3 +34,35 @@ def pairwise(divergence, first, second, **fixed):
                                  f"got shape {array.shape}")
             arguments[name] = array[:, None] if which == "first" else array
     return divergence(**arguments)
+
+
+def pairwise_dask(divergence, first, second, chunks=(2048, 2048), **fixed):
+    """``pairwise`` as a lazy dask array, block by block: for matrices too large for one machine's memory or time.
+
+    first, second, fixed: as for ``pairwise``; the parameter arrays may be numpy or dask arrays. chunks: the
+    (rows, columns) of one block; each block is one ``pairwise`` call on the two slices, so a block costs
+    8 * rows * columns bytes and the parameters of rows + columns laws. Compute it, or reduce it first (min, argmin
+    over a row, a threshold count), on any dask scheduler, e.g. a distributed cluster: the workers need mjsd
+    installed. Needs dask (``pip install "dask[array]"``), imported only here.
+    """
+    import dask.array as da
+
+    laws = getattr(divergence, "laws", None)
+    if laws is None:
+        raise TypeError(f"{getattr(divergence, '__name__', divergence)!r} is not an mjsd divergence of two laws")
+    pieces, counts = [], []
+    for index, names, values, rows in (("i", laws[0], first, chunks[0]), ("j", laws[1], second, chunks[1])):
+        values = tuple(values) if isinstance(values, (tuple, list)) and len(names) > 1 else (values,)
+        if len(values) != len(names):
+            raise ValueError(f"expected {len(names)} parameter arrays ({', '.join(n for n, _ in names)}), "
+                             f"got {len(values)}")
+        counts.append(len(values))
+        for (_, core), value in zip(names, values):
+            array = da.asarray(value)
+            array = array.rechunk((rows,) + array.shape[1:])
+            pieces += [array, index + "abc"[:core]]
+
+    def block(*arrays):
+        return pairwise(divergence, tuple(arrays[:counts[0]]), tuple(arrays[counts[0]:]), **fixed)
+
+    return da.blockwise(block, "ij", *pieces, dtype=np.float64, concatenate=True)
