@@ -7,7 +7,7 @@ returns 0 for identical laws (and at the ends of alpha for skew divergences) and
 """
 import sympy as sp
 
-from ..matrices import LogDet, Quadratic, TraceSolve, atoms, combination, matrices, unrolled
+from ..matrices import LogDet, TraceSolve, atoms, combination, matrices, unrolled
 from .printer import NumbaPrinter, straight_line
 from .spec import SPD, VECTORS
 
