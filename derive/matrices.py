@@ -15,6 +15,8 @@ entries of a fixed small d (straight-line kernels).
 """
 import sympy as sp
 
+dimension = sp.Symbol("d", integer=True, positive=True)  # the d of every d-vector and d x d matrix symbol
+
 
 class LogDet(sp.Function):
     """log det A of a symmetric positive definite A."""
@@ -53,9 +55,10 @@ def atoms(expr):
     return sorted(expr.atoms(*ATOMS), key=sp.default_sort_key)
 
 
-def collected(expr):
-    """``expr`` as a sum of atoms with factored coefficients (plus a factored remainder): one term per atom."""
-    found = atoms(expr)
+def collected(expr, functions=()):
+    """``expr`` as a sum of atoms, and of the values of ``functions`` (e.g. special functions), with factored
+    coefficients (plus a factored remainder): one term per atom or value."""
+    found = atoms(expr) + sorted(expr.atoms(*functions), key=sp.default_sort_key) if functions else atoms(expr)
     placeholders = {atom: sp.Dummy(f"atom{n}") for n, atom in enumerate(found)}
     flat = sp.expand(expr.xreplace(placeholders))
     terms = sp.collect(flat, list(placeholders.values()), evaluate=False)
@@ -113,8 +116,7 @@ def explicit(expr, d, values=None):
                                 lambda e: (concrete(e.args[0]).inv() * concrete(e.args[1])).trace())
     replaced = replaced.replace(lambda e: isinstance(e, Quadratic),
                                 lambda e: (vector(e.args[0]).T * concrete(e.args[1]).inv() * vector(e.args[0]))[0, 0])
-    dimension = {s: d for s in replaced.free_symbols if s.name == "d" and s.is_integer}
-    return replaced.subs(dimension)
+    return replaced.subs(dimension, d)
 
 
 def unrolled(expr, d, vectors=None):
@@ -142,8 +144,7 @@ def unrolled(expr, d, vectors=None):
             value = sum(w * w for w in _forward(factors[atom.args[1]], v, f"_w{n}_", steps))
         replacements[atom] = value
     scalar = expr.xreplace(replacements)
-    dimension = {s: d for s in scalar.free_symbols if s.name == "d" and s.is_integer}
-    return steps, scalar.subs(dimension)
+    return steps, scalar.subs(dimension, d)
 
 
 def _cholesky(a, prefix, steps):

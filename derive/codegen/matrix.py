@@ -61,8 +61,7 @@ def _unrolled(kernel, d):
         entries = []
         for i in range(d):
             name = sp.Symbol(f"_{symbol.name}{i}")
-            entry = sp.Add(*(c * sp.IndexedBase(s.name)[i] for s, c in combination(value)))
-            lines.append(f"    {name} = {printer.doprint(entry)}")
+            lines.append(f"    {name} = {printer.doprint(_entry(value, i))}")
             entries.append(name)
         vectors[symbol] = sp.Matrix(entries)
     steps, scalar = unrolled(kernel.expr, d, vectors)
@@ -77,6 +76,11 @@ def _unrolled(kernel, d):
     return f"\n\n{JIT}\ndef _{kernel.name}_d{d}({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
 
 
+def _entry(vector, index):
+    """Entry ``index`` of a linear combination of vector arguments (loc1 - loc2 -> loc1[index] - loc2[index])."""
+    return sp.Add(*(c * sp.IndexedBase(s.name)[index] for s, c in combination(vector)))
+
+
 def _any_dimension(kernel):
     """Loops for any d: one allocation holds every factor and one every vector (the preamble's and a workspace for
     the solves); each matrix is factorised once, each atom is a _linalg call on the factors."""
@@ -86,9 +90,8 @@ def _any_dimension(kernel):
     lines = [f"    _n = {first}.shape[0]", f"    _factors = np.empty(({len(found)}, _n, _n))",
              f"    _vectors = np.empty(({len(kernel.preamble) + 1}, _n))", "    _work = _vectors[0]"]
     for n, (symbol, value) in enumerate(kernel.preamble, start=1):
-        entry = sp.Add(*(c * sp.IndexedBase(s.name)[sp.Symbol("_i")] for s, c in combination(value)))
         lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
-                  f"        {symbol.name}[_i] = {printer.doprint(entry)}"]
+                  f"        {symbol.name}[_i] = {printer.doprint(_entry(value, sp.Symbol('_i')))}"]
     factors = {}
     for n, matrix in enumerate(found):
         terms = combination(matrix)

@@ -15,6 +15,7 @@ from ..codegen.spec import REAL_VECTOR, SCALE_VECTOR, ClosedForm, FamilyModule, 
 from ..symbols import alpha, loc1, loc2, scale1, scale2
 from ..tidy import delta, in_gap
 from . import mvnormal, normal
+from .catalogue import divergence_docs
 from .simplex import i
 
 LOCS = (sp.IndexedBase("loc1", real=True), sp.IndexedBase("loc2", real=True))
@@ -51,12 +52,14 @@ def signature():
     return tuple(pair), skew_param("normal")
 
 
+DOCS = {**divergence_docs("diagonal normal"), "jsd_geometric_deasy": mvnormal.DEASY_DOC}
+
+
 def module():
     pair, skew = signature()
     forms = closed_forms()
     kernels = [ClosedForm(name, pair + ((skew,) if name in mvnormal.SKEWED else ()), forms[name],
-                          mvnormal.DOCS[name].replace("multivariate normals", "diagonal normals")
-                          + "\n\nThe sum over the d coordinates of the univariate closed form.",
+                          DOCS[name] + "\n\nThe sum over the d coordinates of the univariate closed form.",
                           zero_at_alpha_ends=name in mvnormal.ZERO_AT_ALPHA_ENDS, zero_when_identical=True)
                for name in forms]
     return FamilyModule("diagnormal", "derive/families/diagnormal.py",

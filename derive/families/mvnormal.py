@@ -18,9 +18,9 @@ import sympy as sp
 
 from ..codegen.spec import REAL_VECTOR, SPD, FamilyModule, MatrixClosedForm, Param, skew_param
 from ..matrices import LogDet, Quadratic, TraceSolve, collected
+from ..matrices import dimension as d
 from ..symbols import alpha
-
-d = sp.Symbol("d", integer=True, positive=True)  # the dimension
+from .catalogue import divergence_docs
 loc1, loc2 = sp.MatrixSymbol("loc1", d, 1), sp.MatrixSymbol("loc2", d, 1)
 cov1, cov2 = sp.MatrixSymbol("cov1", d, d), sp.MatrixSymbol("cov2", d, d)
 delta = sp.MatrixSymbol("delta", d, 1)  # loc1 - loc2, computed first by the kernels
@@ -81,22 +81,11 @@ def signature(law="normal"):
     return tuple(pair), skew_param(law)
 
 
-DOCS = {
-    "kl": "Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two multivariate normals, in nats.",
-    "jeffreys": "Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two multivariate normals, in nats.",
-    "jsd_geometric": ("Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2), in nats (Nielsen 2019).\n\n"
-                      "(1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture\n"
-                      "p1^(1 - alpha) p2^alpha / Z, itself a normal; 0 at alpha = 0 and 1. Closed form."),
-    "jsd_geometric_dual": ("Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.\n\n"
-                           "(1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the\n"
-                           "skew Bhattacharyya distance. Closed form."),
-    "bhattacharyya": ("Skew Bhattacharyya distance -log integral p1^(1 - alpha) p2^alpha, in nats.\n\n"
-                      "alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance."),
-    "jsd_geometric_deasy": ("Skew geometric Jensen-Shannon divergence in the convention of Deasy et al. (2020), in nats.\n\n"
-                            "(1 - alpha) KL(p1 : g') + alpha KL(p2 : g'), g' = p1^alpha p2^(1 - alpha) / Z (the mixture\n"
-                            "weights swapped against JS^G): KL(p1 : p2) at alpha = 0, KL(p2 : p1) at alpha = 1, and\n"
-                            "equal to jsd_geometric at alpha = 1/2. Closed form."),
-}
+DEASY_DOC = ("Skew geometric Jensen-Shannon divergence in the convention of Deasy et al. (2020), in nats.\n\n"
+             "(1 - alpha) KL(p1 : g') + alpha KL(p2 : g'), g' = p1^alpha p2^(1 - alpha) / Z (the mixture\n"
+             "weights swapped against JS^G): KL(p1 : p2) at alpha = 0, KL(p2 : p1) at alpha = 1, and\n"
+             "equal to jsd_geometric at alpha = 1/2. Closed form.")
+DOCS = {**divergence_docs("multivariate normal"), "jsd_geometric_deasy": DEASY_DOC}
 COMPUTED = ("Each matrix is factorised once (Cholesky) and every inverse or determinant is a triangular solve or\n"
             "the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.")
 

@@ -29,11 +29,13 @@ from functools import cache
 import sympy as sp
 
 from ..codegen.spec import DEGREES_OF_FREEDOM, SPD, FamilyModule, MatrixClosedForm, Param, skew_param
-from ..matrices import LogDet, TraceSolve, atoms
+from ..matrices import LogDet, TraceSolve, collected
+from ..matrices import dimension as d
 from ..special import LogMultiGamma, MultiDigamma
 from ..symbols import alpha
+from . import mvnormal
+from .catalogue import divergence_docs
 
-d = sp.Symbol("d", integer=True, positive=True)  # the dimension (the same symbol as mvnormal's)
 df1, df2 = sp.symbols("df1 df2", positive=True)
 scale1, scale2 = sp.MatrixSymbol("scale1", d, d), sp.MatrixSymbol("scale2", d, d)
 LAWS = ((df1, scale1), (df2, scale2))
@@ -101,23 +103,13 @@ def trace_identity(expr, beta=alpha):
     return expr.subs(TraceSolve(S(beta), scale2), (d - beta * TraceSolve(S(beta), scale1)) / (1 - beta))
 
 
-def collected(expr):
-    """``expr`` as a sum of matrix atoms and multivariate gamma/digamma values with factored coefficients, plus a
-    factored remainder: one term per atom or special value (``derive.matrices.collected``, extended to them)."""
-    found = atoms(expr) + sorted(expr.atoms(LogMultiGamma, MultiDigamma), key=sp.default_sort_key)
-    placeholders = {atom: sp.Dummy(f"atom{n}") for n, atom in enumerate(found)}
-    terms = sp.collect(sp.expand(expr.xreplace(placeholders)), list(placeholders.values()), evaluate=False)
-    back = {v: k for k, v in placeholders.items()}
-    return sp.Add(*(sp.factor(c) * back.get(p, p) for p, c in terms.items()))
-
-
 @cache
 def closed_forms():
     """Each divergence in the atoms: what the kernels are generated from (notebook 11 derives and checks each)."""
     theorem = theorem_forms()
     forms = {name: theorem[name] for name in ("kl", "jeffreys", "jsd_geometric", "bhattacharyya")}
     forms["jsd_geometric_dual"] = forms["bhattacharyya"]  # equal (notebook 11 shows it through trace_identity)
-    return {name: collected(forms[name]) for name in ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual",
+    return {name: collected(forms[name], (LogMultiGamma, MultiDigamma)) for name in ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual",
                                                       "bhattacharyya")}
 
 
@@ -136,21 +128,8 @@ def signature():
     return tuple(pair), skew_param("Wishart law")
 
 
-DOCS = {
-    "kl": "Kullback-Leibler divergence KL(p1 : p2) = E_p1[log p1/p2] between two Wishart laws, in nats.",
-    "jeffreys": "Jeffreys divergence KL(p1 : p2) + KL(p2 : p1) between two Wishart laws, in nats.",
-    "jsd_geometric": ("Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2), in nats (Nielsen 2019).\n\n"
-                      "(1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture\n"
-                      "p1^(1 - alpha) p2^alpha / Z, itself a Wishart law; 0 at alpha = 0 and 1. Closed form."),
-    "jsd_geometric_dual": ("Dual skew geometric Jensen-Shannon divergence JS^G*_alpha(p1 : p2), in nats.\n\n"
-                           "(1 - alpha) KL(g : p1) + alpha KL(g : p2), g = p1^(1 - alpha) p2^alpha / Z; it equals the\n"
-                           "skew Bhattacharyya distance. Closed form."),
-    "bhattacharyya": ("Skew Bhattacharyya distance -log integral p1^(1 - alpha) p2^alpha, in nats.\n\n"
-                      "alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the\n"
-                      "Bhattacharyya distance."),
-}
-COMPUTED = ("Each matrix is factorised once (Cholesky) and every inverse or determinant is a triangular solve or\n"
-            "the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.\n"
+DOCS = divergence_docs("Wishart law")
+COMPUTED = (mvnormal.COMPUTED + "\n"
             "The Wishart density is |X|^((df - d - 1)/2) exp(-tr(scale^-1 X)/2) / (2^(df d/2) |scale|^(df/2)\n"
             "Gamma_d(df/2)) on d x d symmetric positive definite X (scipy.stats.wishart's parameterisation).")
 

@@ -14,6 +14,8 @@ import math
 
 import numba
 
+from ._validate import SYMMETRY_TOLERANCE  # |a_ij - a_ji| <= tolerance sqrt(a_ii a_jj), as the wrapper's diagnosis
+
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def factor(c1, a1, c2, a2, out):
@@ -34,9 +36,6 @@ def factor(c1, a1, c2, a2, out):
             out[i, j] = entry / diagonal
             out[j, i] = 0.0
     return True
-
-
-SYMMETRY_TOLERANCE = 1e-10  # as generated/_validate.py: |a_ij - a_ji| <= tolerance sqrt(a_ii a_jj)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -20,16 +20,9 @@ def pairwise(divergence, first, second, **fixed):
     fixed: the remaining arguments by name (alpha, a shared parameter such as binomial's n, out=), broadcasting
         with (n, m)
     """
-    laws = getattr(divergence, "laws", None)
-    if laws is None:
-        raise TypeError(f"{getattr(divergence, '__name__', divergence)!r} is not an mjsd divergence of two laws")
     arguments = dict(fixed)
-    for which, names, values in (("first", laws[0], first), ("second", laws[1], second)):
-        values = tuple(values) if isinstance(values, (tuple, list)) and len(names) > 1 else (values,)
-        if len(values) != len(names):
-            expected = ", ".join(name for name, _ in names)
-            raise ValueError(f"{which} must hold {len(names)} parameter arrays ({expected}), got {len(values)}")
-        for (name, core), value in zip(names, values):
+    for which, laws, values in _sets(divergence, first, second):
+        for (name, core), value in zip(laws, values):
             array = np.asarray(value)
             if array.ndim != core + 1:
                 raise ValueError(f"{name} must have one leading axis over the {which} set before its "
@@ -50,22 +43,30 @@ def pairwise_dask(divergence, first, second, chunks=(2048, 2048), **fixed):
     """
     import dask.array as da
 
-    laws = getattr(divergence, "laws", None)
-    if laws is None:
-        raise TypeError(f"{getattr(divergence, '__name__', divergence)!r} is not an mjsd divergence of two laws")
     pieces, counts = [], []
-    for index, names, values, rows in (("i", laws[0], first, chunks[0]), ("j", laws[1], second, chunks[1])):
-        values = tuple(values) if isinstance(values, (tuple, list)) and len(names) > 1 else (values,)
-        if len(values) != len(names):
-            raise ValueError(f"expected {len(names)} parameter arrays ({', '.join(n for n, _ in names)}), "
-                             f"got {len(values)}")
+    for (_, laws, values), index, rows in zip(_sets(divergence, first, second), "ij", chunks):
         counts.append(len(values))
-        for (_, core), value in zip(names, values):
+        for (_, core), value in zip(laws, values):
             array = da.asarray(value)
-            array = array.rechunk((rows,) + array.shape[1:])
-            pieces += [array, index + "abc"[:core]]
+            pieces += [array.rechunk((rows,) + array.shape[1:]), index + "abc"[:core]]
 
     def block(*arrays):
         return pairwise(divergence, tuple(arrays[:counts[0]]), tuple(arrays[counts[0]:]), **fixed)
 
     return da.blockwise(block, "ij", *pieces, dtype=np.float64, concatenate=True)
+
+
+def _sets(divergence, first, second):
+    """("first" or "second", the law's (name, core axes) pairs, its parameter values as a tuple) for both sets,
+    after checking that ``divergence`` is a kernel function of two laws and each set holds one value per parameter."""
+    laws = getattr(divergence, "laws", None)
+    if laws is None:
+        raise TypeError(f"{getattr(divergence, '__name__', divergence)!r} is not an mjsd divergence of two laws")
+    sets = []
+    for which, names, values in (("first", laws[0], first), ("second", laws[1], second)):
+        values = tuple(values) if isinstance(values, (tuple, list)) and len(names) > 1 else (values,)
+        if len(values) != len(names):
+            expected = ", ".join(name for name, _ in names)
+            raise ValueError(f"{which} must hold {len(names)} parameter arrays ({expected}), got {len(values)}")
+        sets.append((which, names, values))
+    return sets

@@ -110,10 +110,10 @@ _jsd_geometric_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:]
 
 
 def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
-    """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2), in nats (Nielsen 2019).
+    """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two diagonal normals, in nats.
 
-    (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture
-    p1^(1 - alpha) p2^alpha / Z, itself a normal; 0 at alpha = 0 and 1. Closed form.
+    (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
+    itself a diagonal normal (Nielsen 2019); 0 at alpha = 0 and 1. Closed form.
 
     The sum over the d coordinates of the univariate closed form.
 
@@ -181,7 +181,7 @@ _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
 def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
-    """Skew Bhattacharyya distance -log integral p1^(1 - alpha) p2^alpha, in nats.
+    """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two diagonal normals, in nats.
 
     alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
 

@@ -467,10 +467,10 @@ _jsd_geometric_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :]
 
 
 def jsd_geometric(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
-    """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2), in nats (Nielsen 2019).
+    """Skew geometric Jensen-Shannon divergence JS^G_alpha(p1 : p2) between two Wishart laws, in nats.
 
-    (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture
-    p1^(1 - alpha) p2^alpha / Z, itself a Wishart law; 0 at alpha = 0 and 1. Closed form.
+    (1 - alpha) KL(p1 : g) + alpha KL(p2 : g), g the normalised geometric mixture p1^(1 - alpha) p2^alpha / Z,
+    itself a Wishart law (Nielsen 2019); 0 at alpha = 0 and 1. Closed form.
 
     Each matrix is factorised once (Cholesky) and every inverse or determinant is a triangular solve or
     the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.
@@ -663,10 +663,9 @@ _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
 def bhattacharyya(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
-    """Skew Bhattacharyya distance -log integral p1^(1 - alpha) p2^alpha, in nats.
+    """Skew Bhattacharyya distance -log sum/integral p1^(1 - alpha) p2^alpha between two Wishart laws, in nats.
 
-    alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the
-    Bhattacharyya distance.
+    alpha weights p2 (the Chernoff alpha-coefficient); alpha = 1/2 gives the Bhattacharyya distance.
 
     Each matrix is factorised once (Cholesky) and every inverse or determinant is a triangular solve or
     the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.
