@@ -3,7 +3,8 @@ from .codegen import render, sheet
 from .families import FAMILIES
 
 PACKAGE = "mjsd"
-RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py", "_monte_carlo.py", "_lazy.py", "_linalg.py", "_pairwise.py")
+RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py", "_monte_carlo.py", "_lazy.py", "_linalg.py",
+           "_pairwise.py", "_parallel.py")
 
 
 def generated_files():

@@ -6,8 +6,9 @@ import sympy as sp
 
 from .matrix import identical, matrix_kernel
 from .printer import SPECIAL, NumbaPrinter, straight_line
-from .spec import (CORE_DIMENSIONS, SPD, VECTORS, ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm,
-                   MatrixClosedForm, MonteCarlo, SeriesSum)
+from .spec import (CORE_DIMENSIONS, COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, REAL, SPD, UNIT, VECTORS,
+                   ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MatrixClosedForm, MonteCarlo,
+                   SeriesSum)
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -25,25 +26,41 @@ def runtime_file(name):
 
 def package_init(families):
     names = [family.name for family in families]
+    public = ["pairwise", "pairwise_dask", "precompile", "set_num_threads", "get_num_threads"]
     lines = [header("derive/families/__init__.py"),
              '"""mjsd: Jensen-Shannon divergences built on abstract means, as numba kernels.',
              "",
              "Generated from the SymPy derivations in derive/ and notebooks/ (Nielsen, Entropy 21(5):485, 2019).",
              "Every divergence is in nats; alpha weights the second distribution (M_0 = first, M_1 = second).",
-             "Kernels compile at their first call (numba caches them on disk for later processes); precompile() does",
-             "them all at once.",
+             "A family's module is imported when first used (mjsd.normal, from mjsd import normal) and its kernels",
+             "compile at their first call (numba caches them on disk for later processes); precompile() does them",
+             "all at once. Large batches run on several threads (set_num_threads).",
              '"""',
-             *(f"from . import {name}" for name in names),
-             "from ._pairwise import pairwise, pairwise_dask",
+             "import importlib",
              "",
-             f"__all__ = {names + ['pairwise', 'pairwise_dask', 'precompile']!r}",
+             "from ._pairwise import pairwise, pairwise_dask",
+             "from ._parallel import get_num_threads, set_num_threads",
+             "",
+             f"FAMILIES = {tuple(names)!r}",
+             f"__all__ = {names + public!r}",
+             "",
+             "",
+             "def __getattr__(name):",
+             '    """Import a family\'s module at its first use: importing mjsd stays quick."""',
+             "    if name in FAMILIES:",
+             '        return importlib.import_module(f".{name}", __name__)',
+             '    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+             "",
+             "",
+             "def __dir__():",
+             "    return sorted(set(globals()) | set(FAMILIES))",
              "",
              "",
              "def precompile():",
              '    """Compile every kernel now, or load it from numba\'s cache, instead of at its first call: for a container',
              '    image or a warm-up before forking workers, so later processes pay no compile time."""',
-             f"    for module in ({', '.join(names)}):",
-             "        for ufunc in module._UFUNCS:",
+             "    for name in FAMILIES:",
+             "        for ufunc in importlib.import_module(f\".{name}\", __name__)._UFUNCS:",
              "            ufunc.build()",
              ""]
     return "\n".join(lines)
@@ -224,13 +241,30 @@ def _ufunc(kernel):
     args = _signature(kernel)
     if not _cores(kernel):
         decorator = f'numba.vectorize(["{_loop_type(kernel)}"], cache=True)'
-        loop = f"def _{kernel.name}_loop({args}):\n    return _{kernel.name}({args})\n"
+        guards = " and ".join(_GUARDS[p.constraint].format(p.name) for p in kernel.params)
+        loop = (f"def _{kernel.name}_loop({args}):\n    if {guards}:\n        return _{kernel.name}({args})\n"
+                "    return math.nan  # an argument breaks its constraint: the wrapper names it\n")
     else:
         core = {0: "()", 1: "(k)", 2: "(k,k)"}
         layout = ",".join(core[CORE_DIMENSIONS.get(p.constraint, 0)] for p in kernel.params)
         decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
         loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
     return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop)\n"
+
+
+# Each scalar constraint as a test a kernel's loop makes before computing (False for NaN): a batch is checked in the
+# same pass that computes it, and _validate names the argument only when a NaN comes out.
+_GUARDS = {REAL: "abs({0}) < math.inf", POSITIVE: "0.0 < {0} < math.inf", NONNEGATIVE: "0.0 <= {0} < math.inf",
+           UNIT: "0.0 <= {0} <= 1.0", OPEN_UNIT: "0.0 < {0} < 1.0", COUNT: "1.0 <= {0} < math.inf and {0} % 1.0 == 0.0"}
+# The fewest pairs worth a thread (runtime _parallel.py), by what one pair costs: ~10 ns, ~1 us, ~10 us and up.
+_GRAIN = {ClosedForm: 1 << 14, MatrixClosedForm: 1 << 8}
+NUMERIC_GRAIN = 4
+
+
+def _grain(kernel):
+    if isinstance(kernel, BySize):
+        return min(_grain(case) for _, case in kernel.cases)
+    return _GRAIN.get(type(kernel), NUMERIC_GRAIN)
 
 
 def _loop_type(kernel):
@@ -251,9 +285,11 @@ def _public(kernel):
     quiet = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
     spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
     quiet += f", matrices={spd!r}" if spd else ""
+    quiet += f", grain={_grain(kernel)}" if _grain(kernel) != 1 << 14 else ""
+    deferred = "" if _cores(kernel) else ", values=False"  # the kernel's loop tests the scalars (_GUARDS)
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
-            f"    arrays = _validate.check({checks})\n"
+            f"    arrays = _validate.check({checks}{deferred})\n"
             f"{check_sizes}"
             f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})\n"
             f"\n\n{kernel.name}.laws = {_laws(kernel)!r}  # for mjsd.pairwise\n")

@@ -5,37 +5,33 @@
 
 Generated from the SymPy derivations in derive/ and notebooks/ (Nielsen, Entropy 21(5):485, 2019).
 Every divergence is in nats; alpha weights the second distribution (M_0 = first, M_1 = second).
-Kernels compile at their first call (numba caches them on disk for later processes); precompile() does
-them all at once.
+A family's module is imported when first used (mjsd.normal, from mjsd import normal) and its kernels
+compile at their first call (numba caches them on disk for later processes); precompile() does them
+all at once. Large batches run on several threads (set_num_threads).
 """
-from . import normal
-from . import cauchy
-from . import categorical
-from . import dirichlet
-from . import mvnormal
-from . import diagnormal
-from . import wishart
-from . import bernoulli
-from . import binomial
-from . import poisson
-from . import geometric
-from . import exponential
-from . import gamma
-from . import lognormal
-from . import inverse_gaussian
-from . import laplace
-from . import rayleigh
-from . import weibull
-from . import beta
-from . import von_mises
-from ._pairwise import pairwise, pairwise_dask
+import importlib
 
-__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'pairwise', 'pairwise_dask', 'precompile']
+from ._pairwise import pairwise, pairwise_dask
+from ._parallel import get_num_threads, set_num_threads
+
+FAMILIES = ('normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises')
+__all__ = ['normal', 'cauchy', 'categorical', 'dirichlet', 'mvnormal', 'diagnormal', 'wishart', 'bernoulli', 'binomial', 'poisson', 'geometric', 'exponential', 'gamma', 'lognormal', 'inverse_gaussian', 'laplace', 'rayleigh', 'weibull', 'beta', 'von_mises', 'pairwise', 'pairwise_dask', 'precompile', 'set_num_threads', 'get_num_threads']
+
+
+def __getattr__(name):
+    """Import a family's module at its first use: importing mjsd stays quick."""
+    if name in FAMILIES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(FAMILIES))
 
 
 def precompile():
     """Compile every kernel now, or load it from numba's cache, instead of at its first call: for a container
     image or a warm-up before forking workers, so later processes pay no compile time."""
-    for module in (normal, cauchy, categorical, dirichlet, mvnormal, diagnormal, wishart, bernoulli, binomial, poisson, geometric, exponential, gamma, lognormal, inverse_gaussian, laplace, rayleigh, weibull, beta, von_mises):
-        for ufunc in module._UFUNCS:
+    for name in FAMILIES:
+        for ufunc in importlib.import_module(f".{name}", __name__)._UFUNCS:
             ufunc.build()

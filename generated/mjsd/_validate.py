@@ -14,6 +14,8 @@ import contextlib
 
 import numpy as np
 
+from . import _parallel
+
 REAL = "real"
 POSITIVE = "positive"
 NONNEGATIVE = "nonnegative"
@@ -58,16 +60,28 @@ def as_float64(name, value):
 
 
 class Checked(list):
-    """The validated float64 arrays, in argument order, and ``shape``: the broadcast batch shape of the result."""
+    """The validated float64 arrays, in argument order, with ``shape`` (the broadcast batch shape of the result),
+    ``cores`` (each array's number of core axes) and ``deferred`` (the value checks still to do, see check)."""
 
-    def __init__(self, arrays, shape):
+    def __init__(self, arrays, shape, cores, deferred):
         super().__init__(arrays)
-        self.shape = shape
+        self.shape, self.cores, self.deferred = shape, cores, deferred
+
+    def check_values(self):
+        """Run the deferred value checks: raise naming the first argument and entry that breaks its constraint."""
+        for (name, constraint), array in zip(self.deferred, self):
+            message, holds = _RULES[constraint]
+            _located(name, array, holds(array), message)
 
 
-def check(*arguments):
-    """Validate (name, value, constraint) triples; return the float64 arrays, broadcast-compatible."""
-    arrays = [_checked(name, value, constraint) for name, value, constraint in arguments]
+def check(*arguments, values=True):
+    """Validate (name, value, constraint) triples; return the float64 arrays, broadcast-compatible.
+
+    ``values=False`` checks types and shapes only: for kernels that test their scalar arguments' constraints
+    themselves and return NaN on a violation, the values are checked (and the error raised) only when the result
+    holds a NaN, which saves several passes over a large batch.
+    """
+    arrays = [_checked(name, value, constraint, values) for name, value, constraint in arguments]
     cores = [(name, a, CORE_DIMENSIONS[constraint]) for (name, _, constraint), a in zip(arguments, arrays)
              if constraint in CORE_DIMENSIONS]
     if len({a.shape[-1] for _, a, _ in cores}) > 1:
@@ -87,10 +101,12 @@ def check(*arguments):
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for (name, _, _), a in zip(arguments, arrays))
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
-    return Checked(arrays, shape)
+    cores = [CORE_DIMENSIONS.get(constraint, 0) for _, _, constraint in arguments]
+    deferred = [] if values else [(name, constraint) for name, _, constraint in arguments]
+    return Checked(arrays, shape, cores, deferred)
 
 
-def _checked(name, value, constraint):
+def _checked(name, value, constraint, values=True):
     array = as_float64(name, value)
     shortest = MINIMUM_LENGTH.get(constraint, 1)
     if constraint in VECTORS and (array.ndim == 0 or array.shape[-1] < shortest):
@@ -100,7 +116,7 @@ def _checked(name, value, constraint):
     if constraint == SPD and (array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] == 0):
         raise ValueError(f"{name} must be an array of square matrices, shape (..., d, d) with d >= 1, "
                          f"got shape {array.shape}")
-    if constraint == SPD:  # finite, symmetric, positive definite: checked inside the kernel (see positive_definite)
+    if constraint == SPD or not values:  # SPD: checked inside the kernel (see positive_definite)
         return array
     message, holds = _RULES[constraint]
     _located(name, array, holds(array), message)
@@ -178,16 +194,19 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=()):
+def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), grain=1 << 14):
     """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
 
     ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
     density is 0 and the integrand correctly vanishes, is expected and not reported as a RuntimeWarning.
-    ``matrices``: the SPD arguments, as for ``positive_definite``.
+    ``matrices``: the SPD arguments, as for ``positive_definite``. ``grain``: the fewest pairs worth a thread
+    (runtime _parallel.py). When a deferred value check fails, ``out`` may already hold part of the batch.
     """
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     with np.errstate(over="ignore") if quiet_overflow else contextlib.nullcontext():
-        ufunc(*arrays, target)
+        _parallel.run(ufunc, arrays, arrays.cores, target, grain)
+    if arrays.deferred and np.isnan(target).any():
+        arrays.check_values()
     if matrices:
         positive_definite(target, arrays, matrices)
     return result(target) if out is None else out

@@ -25,7 +25,9 @@ def _kl(a1, b1, a2, b2):
 
 
 def _kl_loop(a1, b1, a2, b2):
-    return _kl(a1, b1, a2, b2)
+    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf:
+        return _kl(a1, b1, a2, b2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -41,7 +43,7 @@ def kl(a1, b1, a2, b2, *, out=None):
         b2: second shape b, finite and > 0 of the second beta law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE))
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -56,7 +58,9 @@ def _jeffreys(a1, b1, a2, b2):
 
 
 def _jeffreys_loop(a1, b1, a2, b2):
-    return _jeffreys(a1, b1, a2, b2)
+    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf:
+        return _jeffreys(a1, b1, a2, b2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -72,7 +76,7 @@ def jeffreys(a1, b1, a2, b2, *, out=None):
         b2: second shape b, finite and > 0 of the second beta law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE))
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -95,7 +99,9 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
 
 
 def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
-    return _jsd_geometric(a1, b1, a2, b2, alpha)
+    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(a1, b1, a2, b2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -115,7 +121,7 @@ def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -134,7 +140,9 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
 
 
 def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
-    return _jsd_geometric_dual(a1, b1, a2, b2, alpha)
+    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(a1, b1, a2, b2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -154,7 +162,7 @@ def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -179,7 +187,7 @@ def bhattacharyya(a1, b1, a2, b2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -209,7 +217,9 @@ def _jsd_arithmetic(a1, b1, a2, b2, alpha):
 
 
 def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):
-    return _jsd_arithmetic(a1, b1, a2, b2, alpha)
+    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(a1, b1, a2, b2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -227,8 +237,8 @@ def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise

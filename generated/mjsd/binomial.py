@@ -22,7 +22,9 @@ def _kl(n, p1, p2):
 
 
 def _kl_loop(n, p1, p2):
-    return _kl(n, p1, p2)
+    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+        return _kl(n, p1, p2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
@@ -37,7 +39,7 @@ def kl(n, p1, p2, *, out=None):
         p2: success probability, in (0, 1) of the second binomial law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -51,7 +53,9 @@ def _jeffreys(n, p1, p2):
 
 
 def _jeffreys_loop(n, p1, p2):
-    return _jeffreys(n, p1, p2)
+    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+        return _jeffreys(n, p1, p2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -66,7 +70,7 @@ def jeffreys(n, p1, p2, *, out=None):
         p2: success probability, in (0, 1) of the second binomial law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -87,7 +91,9 @@ def _jsd_geometric(n, p1, p2, alpha):
 
 
 def _jsd_geometric_loop(n, p1, p2, alpha):
-    return _jsd_geometric(n, p1, p2, alpha)
+    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(n, p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -106,7 +112,7 @@ def jsd_geometric(n, p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -124,7 +130,9 @@ def _jsd_geometric_dual(n, p1, p2, alpha):
 
 
 def _jsd_geometric_dual_loop(n, p1, p2, alpha):
-    return _jsd_geometric_dual(n, p1, p2, alpha)
+    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(n, p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -143,7 +151,7 @@ def jsd_geometric_dual(n, p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -167,7 +175,7 @@ def bhattacharyya(n, p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -199,7 +207,9 @@ def _jsd_arithmetic(n, p1, p2, alpha):
 
 
 def _jsd_arithmetic_loop(n, p1, p2, alpha):
-    return _jsd_arithmetic(n, p1, p2, alpha)
+    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(n, p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -216,8 +226,8 @@ def jsd_arithmetic(n, p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise

@@ -21,7 +21,9 @@ def _kl(loc1, scale1, loc2, scale2):
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
-    return _kl(loc1, scale1, loc2, scale2)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+        return _kl(loc1, scale1, loc2, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -37,7 +39,7 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
         scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -59,7 +61,9 @@ def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_harmonic_loop(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop)
@@ -79,7 +83,7 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_harmonic_ufunc, arrays, out)
 
 
@@ -104,7 +108,7 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_harmonic_dual_ufunc, arrays, out)
 
 
@@ -130,7 +134,9 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -149,7 +155,7 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
 
 

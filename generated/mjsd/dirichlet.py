@@ -324,7 +324,7 @@ def jsd_arithmetic(concentration1, concentration2, alpha=0.5, *, out=None):
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
     _validate.row_length("concentration1", arrays[0], (2, 3))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise

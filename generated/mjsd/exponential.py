@@ -21,7 +21,9 @@ def _kl(rate1, rate2):
 
 
 def _kl_loop(rate1, rate2):
-    return _kl(rate1, rate2)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+        return _kl(rate1, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
@@ -35,7 +37,7 @@ def kl(rate1, rate2, *, out=None):
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -48,7 +50,9 @@ def _jeffreys(rate1, rate2):
 
 
 def _jeffreys_loop(rate1, rate2):
-    return _jeffreys(rate1, rate2)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+        return _jeffreys(rate1, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
@@ -62,7 +66,7 @@ def jeffreys(rate1, rate2, *, out=None):
         rate2: rate (1 / mean), finite and > 0 of the second exponential law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -78,7 +82,9 @@ def _jsd_geometric(rate1, rate2, alpha):
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
-    return _jsd_geometric(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -96,7 +102,7 @@ def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -111,7 +117,9 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
-    return _jsd_geometric_dual(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -129,7 +137,7 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -152,7 +160,7 @@ def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -182,7 +190,9 @@ def _jsd_arithmetic(rate1, rate2, alpha):
 
 
 def _jsd_arithmetic_loop(rate1, rate2, alpha):
-    return _jsd_arithmetic(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -198,8 +208,8 @@ def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second exponential law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise

@@ -22,7 +22,9 @@ def _kl(shape1, rate1, shape2, rate2):
 
 
 def _kl_loop(shape1, rate1, shape2, rate2):
-    return _kl(shape1, rate1, shape2, rate2)
+    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf:
+        return _kl(shape1, rate1, shape2, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -38,7 +40,7 @@ def kl(shape1, rate1, shape2, rate2, *, out=None):
         rate2: rate, finite and > 0 of the second gamma law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -53,7 +55,9 @@ def _jeffreys(shape1, rate1, shape2, rate2):
 
 
 def _jeffreys_loop(shape1, rate1, shape2, rate2):
-    return _jeffreys(shape1, rate1, shape2, rate2)
+    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf:
+        return _jeffreys(shape1, rate1, shape2, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -69,7 +73,7 @@ def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
         rate2: rate, finite and > 0 of the second gamma law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -88,7 +92,9 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
-    return _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
+    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -108,7 +114,7 @@ def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -126,7 +132,9 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
-    return _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
+    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -146,7 +154,7 @@ def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -171,7 +179,7 @@ def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -201,7 +209,9 @@ def _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha):
 
 
 def _jsd_arithmetic_loop(shape1, rate1, shape2, rate2, alpha):
-    return _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha)
+    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -219,8 +229,8 @@ def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise

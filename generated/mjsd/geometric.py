@@ -22,7 +22,9 @@ def _kl(p1, p2):
 
 
 def _kl_loop(p1, p2):
-    return _kl(p1, p2)
+    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+        return _kl(p1, p2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
@@ -36,7 +38,7 @@ def kl(p1, p2, *, out=None):
         p2: success probability, in (0, 1) of the second geometric law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -49,7 +51,9 @@ def _jeffreys(p1, p2):
 
 
 def _jeffreys_loop(p1, p2):
-    return _jeffreys(p1, p2)
+    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+        return _jeffreys(p1, p2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
@@ -63,7 +67,7 @@ def jeffreys(p1, p2, *, out=None):
         p2: success probability, in (0, 1) of the second geometric law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT))
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -83,7 +87,9 @@ def _jsd_geometric(p1, p2, alpha):
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
-    return _jsd_geometric(p1, p2, alpha)
+    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -101,7 +107,7 @@ def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -118,7 +124,9 @@ def _jsd_geometric_dual(p1, p2, alpha):
 
 
 def _jsd_geometric_dual_loop(p1, p2, alpha):
-    return _jsd_geometric_dual(p1, p2, alpha)
+    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -136,7 +144,7 @@ def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -159,7 +167,7 @@ def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -189,7 +197,9 @@ def _jsd_arithmetic(p1, p2, alpha):
 
 
 def _jsd_arithmetic_loop(p1, p2, alpha):
-    return _jsd_arithmetic(p1, p2, alpha)
+    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(p1, p2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -205,8 +215,8 @@ def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise

@@ -24,7 +24,9 @@ def _kl(mean1, shape1, mean2, shape2):
 
 
 def _kl_loop(mean1, shape1, mean2, shape2):
-    return _kl(mean1, shape1, mean2, shape2)
+    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf:
+        return _kl(mean1, shape1, mean2, shape2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -40,7 +42,7 @@ def kl(mean1, shape1, mean2, shape2, *, out=None):
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE))
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -62,7 +64,9 @@ def _jeffreys(mean1, shape1, mean2, shape2):
 
 
 def _jeffreys_loop(mean1, shape1, mean2, shape2):
-    return _jeffreys(mean1, shape1, mean2, shape2)
+    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf:
+        return _jeffreys(mean1, shape1, mean2, shape2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -78,7 +82,7 @@ def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
         shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE))
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -125,7 +129,9 @@ def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
 
 
 def _jsd_geometric_loop(mean1, shape1, mean2, shape2, alpha):
-    return _jsd_geometric(mean1, shape1, mean2, shape2, alpha)
+    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(mean1, shape1, mean2, shape2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -145,7 +151,7 @@ def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -166,7 +172,9 @@ def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
 
 
 def _jsd_geometric_dual_loop(mean1, shape1, mean2, shape2, alpha):
-    return _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha)
+    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -186,7 +194,7 @@ def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -211,7 +219,7 @@ def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -243,7 +251,9 @@ def _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha):
 
 
 def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):
-    return _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha)
+    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -261,8 +271,8 @@ def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise

@@ -23,7 +23,9 @@ def _kl(loc, scale1, scale2):
 
 
 def _kl_loop(loc, scale1, scale2):
-    return _kl(loc, scale1, scale2)
+    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _kl(loc, scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
@@ -38,7 +40,7 @@ def kl(loc, scale1, scale2, *, out=None):
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -51,7 +53,9 @@ def _jeffreys(loc, scale1, scale2):
 
 
 def _jeffreys_loop(loc, scale1, scale2):
-    return _jeffreys(loc, scale1, scale2)
+    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _jeffreys(loc, scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -66,7 +70,7 @@ def jeffreys(loc, scale1, scale2, *, out=None):
         scale2: scale (mean absolute deviation), finite and > 0 of the second Laplace law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -82,7 +86,9 @@ def _jsd_geometric(loc, scale1, scale2, alpha):
 
 
 def _jsd_geometric_loop(loc, scale1, scale2, alpha):
-    return _jsd_geometric(loc, scale1, scale2, alpha)
+    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(loc, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -101,7 +107,7 @@ def jsd_geometric(loc, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -116,7 +122,9 @@ def _jsd_geometric_dual(loc, scale1, scale2, alpha):
 
 
 def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):
-    return _jsd_geometric_dual(loc, scale1, scale2, alpha)
+    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(loc, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -135,7 +143,7 @@ def jsd_geometric_dual(loc, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -159,7 +167,7 @@ def bhattacharyya(loc, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -189,7 +197,9 @@ def _jsd_arithmetic(loc, scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(loc, scale1, scale2, alpha):
-    return _jsd_arithmetic(loc, scale1, scale2, alpha)
+    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(loc, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -206,8 +216,8 @@ def jsd_arithmetic(loc, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Laplace law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("loc", loc, REAL), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise

@@ -149,7 +149,7 @@ def kl(loc1, cov1, loc2, cov2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD))
-    return _validate.apply(_kl_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_kl_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 kl.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
@@ -302,7 +302,7 @@ def jeffreys(loc1, cov1, loc2, cov2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD))
-    return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 jeffreys.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
@@ -502,7 +502,7 @@ def jsd_geometric(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 jsd_geometric.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
@@ -666,7 +666,7 @@ def jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 jsd_geometric_dual.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
@@ -694,7 +694,7 @@ def bhattacharyya(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 bhattacharyya.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
@@ -900,7 +900,7 @@ def jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)))
+    return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out, matrices=(('cov1', 1), ('cov2', 3)), grain=256)
 
 
 jsd_geometric_deasy.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise

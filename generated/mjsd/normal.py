@@ -22,7 +22,9 @@ def _kl(loc1, scale1, loc2, scale2):
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
-    return _kl(loc1, scale1, loc2, scale2)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+        return _kl(loc1, scale1, loc2, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -38,7 +40,7 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
         scale2: standard deviation of the second normal, finite and > 0
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -54,7 +56,9 @@ def _jeffreys(loc1, scale1, loc2, scale2):
 
 
 def _jeffreys_loop(loc1, scale1, loc2, scale2):
-    return _jeffreys(loc1, scale1, loc2, scale2)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+        return _jeffreys(loc1, scale1, loc2, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -70,7 +74,7 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
         scale2: standard deviation of the second normal, finite and > 0
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -92,7 +96,9 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -112,7 +118,7 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -131,7 +137,9 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -151,7 +159,7 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -176,7 +184,7 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -206,7 +214,9 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
+    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -225,8 +235,8 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise

@@ -21,7 +21,9 @@ def _kl(rate1, rate2):
 
 
 def _kl_loop(rate1, rate2):
-    return _kl(rate1, rate2)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+        return _kl(rate1, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
@@ -35,7 +37,7 @@ def kl(rate1, rate2, *, out=None):
         rate2: rate (the mean), finite and > 0 of the second Poisson law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -48,7 +50,9 @@ def _jeffreys(rate1, rate2):
 
 
 def _jeffreys_loop(rate1, rate2):
-    return _jeffreys(rate1, rate2)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+        return _jeffreys(rate1, rate2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
@@ -62,7 +66,7 @@ def jeffreys(rate1, rate2, *, out=None):
         rate2: rate (the mean), finite and > 0 of the second Poisson law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -77,7 +81,9 @@ def _jsd_geometric(rate1, rate2, alpha):
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
-    return _jsd_geometric(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -95,7 +101,7 @@ def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -110,7 +116,9 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
-    return _jsd_geometric_dual(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -128,7 +136,7 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -151,7 +159,7 @@ def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -181,7 +189,9 @@ def _jsd_arithmetic(rate1, rate2, alpha):
 
 
 def _jsd_arithmetic_loop(rate1, rate2, alpha):
-    return _jsd_arithmetic(rate1, rate2, alpha)
+    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(rate1, rate2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -197,8 +207,8 @@ def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise

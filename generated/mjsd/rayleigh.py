@@ -21,7 +21,9 @@ def _kl(scale1, scale2):
 
 
 def _kl_loop(scale1, scale2):
-    return _kl(scale1, scale2)
+    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _kl(scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
@@ -35,7 +37,7 @@ def kl(scale1, scale2, *, out=None):
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -48,7 +50,9 @@ def _jeffreys(scale1, scale2):
 
 
 def _jeffreys_loop(scale1, scale2):
-    return _jeffreys(scale1, scale2)
+    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _jeffreys(scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
@@ -62,7 +66,7 @@ def jeffreys(scale1, scale2, *, out=None):
         scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -80,7 +84,9 @@ def _jsd_geometric(scale1, scale2, alpha):
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
-    return _jsd_geometric(scale1, scale2, alpha)
+    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -98,7 +104,7 @@ def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -114,7 +120,9 @@ def _jsd_geometric_dual(scale1, scale2, alpha):
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):
-    return _jsd_geometric_dual(scale1, scale2, alpha)
+    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -132,7 +140,7 @@ def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -155,7 +163,7 @@ def bhattacharyya(scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -185,7 +193,9 @@ def _jsd_arithmetic(scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(scale1, scale2, alpha):
-    return _jsd_arithmetic(scale1, scale2, alpha)
+    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -201,8 +211,8 @@ def jsd_arithmetic(scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise

@@ -24,7 +24,9 @@ def _kl(loc1, kappa1, loc2, kappa2):
 
 
 def _kl_loop(loc1, kappa1, loc2, kappa2):
-    return _kl(loc1, kappa1, loc2, kappa2)
+    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf:
+        return _kl(loc1, kappa1, loc2, kappa2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
@@ -40,7 +42,7 @@ def kl(loc1, kappa1, loc2, kappa2, *, out=None):
         kappa2: concentration, finite and >= 0 of the second von Mises law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE))
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -57,7 +59,9 @@ def _jeffreys(loc1, kappa1, loc2, kappa2):
 
 
 def _jeffreys_loop(loc1, kappa1, loc2, kappa2):
-    return _jeffreys(loc1, kappa1, loc2, kappa2)
+    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf:
+        return _jeffreys(loc1, kappa1, loc2, kappa2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -73,7 +77,7 @@ def jeffreys(loc1, kappa1, loc2, kappa2, *, out=None):
         kappa2: concentration, finite and >= 0 of the second von Mises law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE))
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -95,7 +99,9 @@ def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
-    return _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
+    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -115,7 +121,7 @@ def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -132,7 +138,9 @@ def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
-    return _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
+    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -152,7 +160,7 @@ def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -177,7 +185,7 @@ def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -215,7 +223,9 @@ def _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_arithmetic_loop(loc1, kappa1, loc2, kappa2, alpha):
-    return _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha)
+    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -233,8 +243,8 @@ def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise

@@ -23,7 +23,9 @@ def _kl(shape, scale1, scale2):
 
 
 def _kl_loop(shape, scale1, scale2):
-    return _kl(shape, scale1, scale2)
+    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _kl(shape, scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
@@ -38,7 +40,7 @@ def kl(shape, scale1, scale2, *, out=None):
         scale2: scale, finite and > 0 of the second Weibull law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_kl_ufunc, arrays, out)
 
 
@@ -51,7 +53,9 @@ def _jeffreys(shape, scale1, scale2):
 
 
 def _jeffreys_loop(shape, scale1, scale2):
-    return _jeffreys(shape, scale1, scale2)
+    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+        return _jeffreys(shape, scale1, scale2)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
@@ -66,7 +70,7 @@ def jeffreys(shape, scale1, scale2, *, out=None):
         scale2: scale, finite and > 0 of the second Weibull law
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE))
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
     return _validate.apply(_jeffreys_ufunc, arrays, out)
 
 
@@ -84,7 +88,9 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
 
 
 def _jsd_geometric_loop(shape, scale1, scale2, alpha):
-    return _jsd_geometric(shape, scale1, scale2, alpha)
+    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric(shape, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
@@ -103,7 +109,7 @@ def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_ufunc, arrays, out)
 
 
@@ -119,7 +125,9 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
 
 
 def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
-    return _jsd_geometric_dual(shape, scale1, scale2, alpha)
+    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_geometric_dual(shape, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
@@ -138,7 +146,7 @@ def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
 
 
@@ -162,7 +170,7 @@ def bhattacharyya(shape, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
     return _validate.apply(_bhattacharyya_ufunc, arrays, out)
 
 
@@ -194,7 +202,9 @@ def _jsd_arithmetic(shape, scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(shape, scale1, scale2, alpha):
-    return _jsd_arithmetic(shape, scale1, scale2, alpha)
+    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+        return _jsd_arithmetic(shape, scale1, scale2, alpha)
+    return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
 _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
@@ -211,8 +221,8 @@ def jsd_arithmetic(shape, scale1, scale2, alpha=0.5, *, out=None):
         alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
-    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True)
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
 
 
 jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise

@@ -142,7 +142,7 @@ def kl(df1, scale1, df2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD))
-    return _validate.apply(_kl_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+    return _validate.apply(_kl_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)), grain=256)
 
 
 kl.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
@@ -291,7 +291,7 @@ def jeffreys(df1, scale1, df2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD))
-    return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+    return _validate.apply(_jeffreys_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)), grain=256)
 
 
 jeffreys.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
@@ -486,7 +486,7 @@ def jsd_geometric(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)), grain=256)
 
 
 jsd_geometric.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
@@ -651,7 +651,7 @@ def jsd_geometric_dual(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)), grain=256)
 
 
 jsd_geometric_dual.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
@@ -681,7 +681,7 @@ def bhattacharyya(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)))
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, matrices=(('scale1', 1), ('scale2', 3)), grain=256)
 
 
 bhattacharyya.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise

@@ -1,0 +1,85 @@
+"""Large batches split across threads: each thread runs the kernel's ufunc on one slice of the batch.
+
+The compiled ufunc loops release the GIL, so plain threads run them in parallel; slicing views of the broadcast
+arguments copies nothing. Batches smaller than a kernel's grain (pairs per thread worth the hand-off, about 50 us of
+work) run in the calling thread.
+"""
+import contextvars
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+
+def _default_threads():
+    variable = os.environ.get("MJSD_NUM_THREADS")
+    if variable is not None:
+        return _threads_checked(variable, "MJSD_NUM_THREADS")
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (a container's or taskset's share)
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _threads_checked(value, name):
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if count < 1 or str(count) != str(value).strip():
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return count
+
+
+_threads = _default_threads()
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def set_num_threads(count):
+    """Use up to ``count`` threads for large batches (default: the cores this process may use, or the environment
+    variable MJSD_NUM_THREADS). 1 runs every batch in the calling thread."""
+    global _threads, _pool
+    count = _threads_checked(count, "count")
+    with _pool_lock:
+        if _pool is not None and count != _threads:
+            _pool.shutdown(wait=True)
+            _pool = None
+        _threads = count
+
+
+def get_num_threads():
+    """How many threads a large batch is split across."""
+    return _threads
+
+
+def _executor():
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(_threads, thread_name_prefix="mjsd")
+        return _pool
+
+
+def run(ufunc, arrays, cores, target, grain):
+    """ufunc(*arrays, target) for a batch of target.shape, split along its longest axis when that pays.
+
+    ``cores``: each array's number of trailing core axes (a vector's 1, a matrix's 2); the other axes broadcast to
+    target.shape. ``grain``: the fewest pairs worth a thread.
+    """
+    axis = int(np.argmax(target.shape)) if target.ndim else 0
+    pieces = min(_threads, target.size // grain, target.shape[axis]) if target.ndim else 1
+    if pieces < 2:
+        ufunc(*arrays, target)
+        return
+    full = [np.broadcast_to(a, target.shape + a.shape[a.ndim - core:]) for a, core in zip(arrays, cores)]
+    bounds = np.linspace(0, target.shape[axis], pieces + 1).astype(int)
+    futures = []
+    for low, high in zip(bounds[:-1], bounds[1:]):
+        part = (slice(None),) * axis + (slice(low, high),)
+        # each piece in a copy of the caller's context, so its np.errstate holds in the worker thread too
+        context = contextvars.copy_context()
+        futures.append(_executor().submit(context.run, ufunc, *(a[part] for a in full), target[part]))
+    for future in futures:
+        future.result()  # re-raises a thread's exception here
