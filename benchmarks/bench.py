@@ -173,6 +173,15 @@ def main(argv=None):
     rows.append(("normal.jsd_arithmetic, per pair in a batch", "scipy quad, same relative accuracy 1e-10",
                  scipy_arithmetic / arithmetic, "times faster"))
 
+    threads = mjsd.get_num_threads()
+    for label, run, size in ((f"normal.jsd_geometric, {n:.0e} pairs", lambda: normal.jsd_geometric(*arrays, out=out), n),
+                             (f"normal.jsd_arithmetic, {pairs} pairs", lambda: normal.jsd_arithmetic(*batch), pairs)):
+        mjsd.set_num_threads(1)
+        alone = median_time(run, repeat)
+        mjsd.set_num_threads(threads)
+        rows.append((f"{label}, {threads} threads", "the same on 1 thread", alone / median_time(run, repeat),
+                     "parallel speed-up"))
+
     count = 10**3 if args.quick else 10**5
     for d in (2, 3, 8, 32, 64):
         m = max(count // (d * d // 4 + 1), 200)
@@ -184,7 +193,7 @@ def main(argv=None):
 
     cold = cold_start()
     print(f"# mjsd benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}\n")
+          f"Python {platform.python_version()}, numpy {np.__version__}, mjsd on {threads} threads\n")
     print("| mjsd | against | ratio | note |\n| --- | --- | --- | --- |")
     for ours, against, ratio, note in rows:
         print(f"| {ours} | {against} | {ratio:.3g} | {note} |")

@@ -135,5 +135,26 @@ def powered(tex, exp):
     return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
+class LogRatio(sp.Function):
+    """log(a / b) for positive a and b, with d = a - b written out without cancellation: how the kernels evaluate the
+    logarithm of a ratio (mjsd._special.log_ratio), accurate to the last digits also when a ~ b. Code generation
+    introduces it (derive.codegen.printer.log_ratios); the derivations only ever see log(a / b)."""
+
+    nargs = 3
+
+    def fdiff(self, argindex=1):
+        a, b, _ = self.args
+        return (1 / a, -1 / b, sp.S.Zero)[argindex - 1]
+
+    def _eval_rewrite_as_log(self, a, b, d, **kwargs):
+        return sp.log(a / b)
+
+    def _latex(self, printer, exp=None):
+        a, b, _ = self.args
+        text = rf"\log\frac{{{printer._print(a)}}}{{{printer._print(b)}}}"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
-               LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma"}
+               LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", LogRatio: "log_ratio"}
+

@@ -34,6 +34,32 @@ def tidy(expr, gap=delta):
     return log_part + _paired(atoms) + numerator / sp.factor(denominator)
 
 
+def relative_logs(expr, reference, scaled):
+    """expr with each logarithm of a factor homogeneous of degree k in the ``scaled`` symbols written as the log of the
+    dimensionless ratio factor / reference^k: c log a -> c log(a / reference^k). The c k log(reference) terms this
+    leaves must cancel (a divergence between scale-family laws does not depend on the unit), else ValueError.
+
+    The kernels then evaluate each ratio as log1p of its distance from 1 (derive.codegen.printer.log_ratios), which
+    keeps the digits of a divergence between nearly identical laws.
+    """
+    terms = sp.Add.make_args(expr)
+    logs, _ = logs_and_rational(sp.Add(*(t for t in terms if t.has(sp.log))))
+    rest = sp.Add(*(t for t in terms if not t.has(sp.log)))  # as tidy left it
+    unit = sp.Dummy("unit", positive=True)
+    parts, leftover = [], sp.S.Zero
+    for factor, coefficient in _sorted(logs):
+        degree = sp.simplify(sp.log(factor.subs({s: unit * s for s in scaled}, simultaneous=True) / factor)
+                             / sp.log(unit))
+        if not degree.is_Number:
+            raise ValueError(f"not homogeneous in {scaled}: {factor}")
+        leftover += coefficient * degree
+        if factor != reference**degree:
+            parts.append(sp.factor(coefficient) * sp.log(factor / reference**degree, evaluate=False))
+    if sp.simplify(leftover) != 0:
+        raise ValueError(f"the logarithms do not cancel in units of {reference}: {leftover} log({reference}) remains")
+    return sp.Add(*parts) + rest
+
+
 def transcendental_and_rational(expr):
     """({atom: coefficient}, rational) with expr = sum coefficient * atom + rational, each atom a product of powers
     with symbolic exponents and functions (loggamma, polygamma, ...), each coefficient rational in the parameters."""

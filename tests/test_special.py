@@ -159,3 +159,26 @@ def test_against_scipy(name):
     errors = np.abs(ours - expected) / np.abs(expected)
     print(f"\n{name} vs scipy: worst relative difference {errors.max():.2e} at {x[errors.argmax()]!r}")
     assert errors.max() <= TOLERANCE
+
+
+def test_log_ratio_keeps_its_digits_when_the_two_sides_nearly_agree():
+    """log_ratio(a, b, a - b) against mpmath from a / b = 1 +- 1e-16 to 1e+-300, and across the switch points
+    (a / b = sqrt(2)/2 and sqrt(2)), where log(a / b) straight from a / b keeps only the digits of a / b - 1 that
+    survive its rounding. a - b is exact here (Sterbenz) or far from cancelling, as the kernels supply it."""
+    rng = np.random.default_rng(7)
+    b = rng.uniform(0.5, 2.0, 3000) * log_uniform(rng, 1e-100, 1e100, 3000)
+    gaps = log_uniform(rng, 1e-16, 1e2, 3000) * rng.choice([-1.0, 1.0], 3000)
+    ratios = np.concatenate([np.where(gaps > 0, 1 + gaps, 1 / (1 - gaps)),
+                             neighbours([math.sqrt(0.5), math.sqrt(2.0)], 5), [1e-300, 1e250]])
+    b = b[:len(ratios)] if len(b) >= len(ratios) else np.resize(b, len(ratios))
+    a = b * ratios
+    worst = 0.0
+    with mpmath.workdps(DIGITS):
+        for x, y in zip(a, b):
+            if x == y:
+                assert _special.log_ratio(x, y, 0.0) == 0.0
+                continue
+            exact = mpmath.log(mpmath.mpf(x) / mpmath.mpf(y))
+            worst = max(worst, abs(float((_special.log_ratio(x, y, x - y) - exact) / exact)))
+    print(f"log_ratio: worst relative error {worst:.2e} over {len(a)} points")
+    assert worst < 4e-16

@@ -2,7 +2,8 @@
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..special import NUMBA_NAMES
+from ..special import NUMBA_NAMES, LogRatio
+from ..tidy import _sample_sign
 
 SPECIAL = "_special"  # the generated runtime module holding the numba special functions
 
@@ -57,10 +58,25 @@ class NumbaPrinter(PythonCodePrinter):
         return super()._print_Pow(expr, rational=rational)
 
 
+def log_ratios(expr):
+    """Each log(a / b), a and b positive, as LogRatio(a, b, a - b) with a - b factored: the kernel then takes log1p of
+    (a - b) / b near a = b, where the rounding of a / b would swamp a small logarithm (runtime _special.log_ratio)."""
+    def ratio(e):
+        if isinstance(e.args[0], sp.gamma):
+            return e
+        a, b = sp.fraction(sp.together(e.args[0]))
+        if b == 1:
+            return e
+        if _sample_sign(b) < 0:
+            a, b = -a, -b
+        return LogRatio(a, b, sp.factor(a - b))
+    return expr.replace(lambda e: isinstance(e, sp.log), ratio)
+
+
 def straight_line(expr, indent="    "):
     """Lines computing ``expr`` through CSE temporaries _t0, _t1, ... and the final expression's source."""
     printer = NumbaPrinter()
-    temporaries, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("_t"), order="canonical")
+    temporaries, (reduced,) = sp.cse([log_ratios(expr)], symbols=sp.numbered_symbols("_t"), order="canonical")
     lines = [f"{indent}{name} = {printer.doprint(value)}" for name, value in temporaries]
     if printer.module_imports.keys() - {"math"}:
         raise ValueError(f"expression needs modules numba cannot use: {dict(printer.module_imports)}")

@@ -10,7 +10,7 @@ import sympy as sp
 from .. import expfam
 from ..codegen.spec import ArithmeticQuadrature, ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
-from ..tidy import delta, in_gap
+from ..tidy import delta, in_gap, relative_logs
 
 loc = sp.Symbol("loc", real=True)
 scale = sp.Symbol("scale", positive=True)
@@ -42,8 +42,9 @@ def theorem_forms():
 
 @cache
 def closed_forms():
-    """The same divergences in the gap delta = loc1 - loc2, tidied: what the kernels are generated from."""
-    return {name: in_gap(expr) for name, expr in theorem_forms().items()}
+    """The same divergences in the gap delta = loc1 - loc2, tidied, logarithms of ratios in units of scale2: what the
+    kernels are generated from."""
+    return {name: relative_logs(in_gap(expr), scale2, (scale1, scale2, delta)) for name, expr in theorem_forms().items()}
 
 
 PAIR, SKEW = location_scale_params("normal", "location (mean)", "standard deviation")

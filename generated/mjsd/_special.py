@@ -9,6 +9,9 @@ domain, from 1e-300 to 1e300, so that a kernel's closed form loses no more than 
 a convergent expansion where one is cheap with an asymptotic one for large arguments, arranged so that no step
 subtracts nearly equal numbers: digamma near its positive root is expanded about the root itself, log I0 near 0 goes
 through log1p, softplus keeps exp's argument <= 0. tests/test_special.py checks every function against mpmath.
+
+log_ratio(a, b, a - b) is log(a / b) accurate to the last place also when a ~ b, where log(a / b) would keep only the
+digits of a / b - 1 that survive its rounding.
 """
 import math
 
@@ -198,3 +201,34 @@ def multi_digamma(a, d):
     for j in range(int(d)):
         total += digamma(a - 0.5 * j)
     return total
+
+
+# -- the logarithm of a ratio ------------------------------------------------------------------------------------------
+# fdlibm's e_log.c: the minimax coefficients of (log((1 + s) / (1 - s)) - 2 s) / s in s^2 on |s| <= 0.1716
+# (error < 2^-58.45), s = f / (2 + f), which covers sqrt(2)/2 <= 1 + f <= sqrt(2)
+_LG1, _LG2, _LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
+_LG4, _LG5 = 2.222219843214978396e-01, 1.818357216161805012e-01
+_LG6, _LG7 = 1.531383769920937332e-01, 1.479819860511658591e-01
+_NEAR_LOW, _NEAR_HIGH = math.sqrt(0.5) - 1.0, math.sqrt(2.0) - 1.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_ratio(a, b, d):
+    """log(a / b) for a, b > 0, given d = a - b computed without cancellation: < 2 ulp also when a ~ b.
+
+    Near a = b it is log(1 + t), t = d / b, from fdlibm's polynomial in t itself: 1 + t is never formed, whose rounding
+    would swamp a small logarithm (and libm's log1p costs twice a log). Elsewhere |log(a / b)| > 0.34 and the rounding
+    of a / b is harmless.
+    """
+    t = d / b
+    far = math.log(a / b)
+    # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, divides in masked
+    # lanes and raises spurious floating-point flags, which numpy reports as warnings
+    f = min(max(t, _NEAR_LOW), _NEAR_HIGH)
+    half_f2 = 0.5 * f * f
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    r = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7))) + w * (_LG2 + w * (_LG4 + w * _LG6))
+    near = s * (half_f2 + r) - half_f2 + f
+    return near if _NEAR_LOW < t < _NEAR_HIGH else far

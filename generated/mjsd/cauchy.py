@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 
 __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic']
@@ -17,7 +18,8 @@ __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic']
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
-    return max(-math.log(scale2) - math.log(scale1/((delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2))) - 2.0*math.log(2.0), 0.0)
+    _t0 = (delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2)
+    return max(-math.log(scale2) - _special.log_ratio(scale1, _t0, -_t0 + scale1) - 2.0*math.log(2.0), 0.0)
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):

@@ -98,7 +98,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*math.log(scale1[i]) + (1.0 - alpha)*math.log(scale2[i]) + ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*math.log(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))
+        _s0 += alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*math.log((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))/(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -141,7 +141,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += -(1.0/2.0)*alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - alpha*math.log(scale1[i]) + (alpha - 1.0)*math.log(scale2[i]) + ((1.0/2.0))*math.log(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))
+        _s0 += -(1.0/2.0)*alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*math.log((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))/(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 

@@ -18,7 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(shape1, rate1, shape2, rate2):
-    return max(shape2*math.log(rate1/rate2) + (shape1 - shape2)*_special.digamma(shape1) - math.lgamma(shape1) + math.lgamma(shape2) - shape1*(rate1 - rate2)/rate1, 0.0)
+    _t0 = rate1 - rate2
+    return max(-_t0*shape1/rate1 + shape2*_special.log_ratio(rate1, rate2, _t0) + (shape1 - shape2)*_special.digamma(shape1) - math.lgamma(shape1) + math.lgamma(shape2), 0.0)
 
 
 def _kl_loop(shape1, rate1, shape2, rate2):
@@ -50,8 +51,8 @@ kl.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape1, rate1, shape2, rate2):
     _t0 = shape1 - shape2
-    _t1 = (1.0/rate2)
-    return max(_t0*(_special.digamma(shape1) - _special.digamma(shape2)) - _t0*math.log(_t1*rate1) + _t1*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/rate1, 0.0)
+    _t1 = rate1 - rate2
+    return max(_t0*(_special.digamma(shape1) - _special.digamma(shape2)) - _t0*_special.log_ratio(rate1, rate2, _t1) + _t1*(rate1*shape2 - rate2*shape1)/(rate1*rate2), 0.0)
 
 
 def _jeffreys_loop(shape1, rate1, shape2, rate2):

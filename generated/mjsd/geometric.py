@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
@@ -17,8 +18,9 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(p1, p2):
-    _t0 = p1 - 1.0
-    return max(-_t0*math.log(-_t0/(1.0 - p2))/p1 + math.log(p1/p2), 0.0)
+    _t0 = p1 - p2
+    _t1 = p1 - 1.0
+    return max(-_t1*_special.log_ratio(-_t1, 1.0 - p2, -_t0)/p1 + _special.log_ratio(p1, p2, _t0), 0.0)
 
 
 def _kl_loop(p1, p2):
@@ -47,7 +49,8 @@ kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(p1, p2):
-    return max(-(p1 - p2)*math.log((1.0 - p1)/(1.0 - p2))/(p1*p2), 0.0)
+    _t0 = p1 - p2
+    return max(-_t0*_special.log_ratio(1.0 - p1, 1.0 - p2, -_t0)/(p1*p2), 0.0)
 
 
 def _jeffreys_loop(p1, p2):

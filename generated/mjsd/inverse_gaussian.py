@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -20,7 +21,7 @@ def _kl(mean1, shape1, mean2, shape2):
     _t0 = (mean2*mean2)
     _t1 = _t0*shape2
     _t2 = shape1*shape2
-    return max(((1.0/2.0))*math.log(shape1/shape2) + ((1.0/2.0))*(-_t0*mean1*shape1 + _t1*mean1 + _t1*shape1 + _t2*(mean1*mean1) - 2.0*_t2*mean1*mean2)/(_t0*mean1*shape1), 0.0)
+    return max(((1.0/2.0))*_special.log_ratio(shape1, shape2, shape1 - shape2) + ((1.0/2.0))*(-_t0*mean1*shape1 + _t1*mean1 + _t1*shape1 + _t2*(mean1*mean1) - 2.0*_t2*mean1*mean2)/(_t0*mean1*shape1), 0.0)
 
 
 def _kl_loop(mean1, shape1, mean2, shape2):

@@ -9,6 +9,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -18,8 +19,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc, scale1, scale2):
-    _t0 = (1.0/scale2)
-    return max(_t0*(scale1 - scale2) - math.log(_t0*scale1), 0.0)
+    _t0 = scale1 - scale2
+    return max(_t0/scale2 - _special.log_ratio(scale1, scale2, _t0), 0.0)
 
 
 def _kl_loop(loc, scale1, scale2):

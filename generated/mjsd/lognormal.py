@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -18,7 +19,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
-    return max(-math.log(scale1/scale2) + ((1.0/2.0))*((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2), 0.0)
+    _t0 = scale1 - scale2
+    return max(-_special.log_ratio(scale1, scale2, _t0) + ((1.0/2.0))*(_t0*(scale1 + scale2) + (delta*delta))/(scale2*scale2), 0.0)
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -18,7 +19,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
-    return max(-math.log(scale1/scale2) + ((1.0/2.0))*((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2), 0.0)
+    _t0 = scale1 - scale2
+    return max(-_special.log_ratio(scale1, scale2, _t0) + ((1.0/2.0))*(_t0*(scale1 + scale2) + (delta*delta))/(scale2*scale2), 0.0)
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
@@ -86,13 +88,14 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    _t0 = alpha - 1.0
+    _t0 = scale1 - scale2
     _t1 = (scale2*scale2)
     _t2 = (scale1*scale1)
     _t3 = -_t1*alpha + _t1 + _t2*alpha
-    _t4 = (scale2*scale2*scale2*scale2)
-    _t5 = _t0*alpha
-    return max(-_t0*math.log(scale2) + alpha*math.log(scale1) - (1.0/2.0)*math.log(_t3) + ((1.0/2.0))*(-_t3*_t5*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) - _t5*(delta*delta)*(-_t4*alpha + _t4 + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
+    _t4 = scale1 + scale2
+    _t5 = (scale2*scale2*scale2*scale2)
+    _t6 = alpha*(alpha - 1.0)
+    return max(alpha*_special.log_ratio(scale1, scale2, _t0) - (1.0/2.0)*_special.log_ratio(_t3, _t1, _t0*_t4*alpha) + ((1.0/2.0))*(-(_t0*_t0)*_t3*(_t4*_t4)*_t6 - _t6*(delta*delta)*(-_t5*alpha + _t5 + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -130,10 +133,10 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    _t0 = alpha - 1.0
+    _t0 = scale1 - scale2
     _t1 = (scale2*scale2)
     _t2 = -_t1*alpha + _t1 + alpha*(scale1*scale1)
-    return max(_t0*math.log(scale2) - (1.0/2.0)*_t0*alpha*(delta*delta)/_t2 - alpha*math.log(scale1) + ((1.0/2.0))*math.log(_t2), 0.0)
+    return max(-alpha*_special.log_ratio(scale1, scale2, _t0) + ((1.0/2.0))*_special.log_ratio(_t2, _t1, _t0*alpha*(scale1 + scale2)) - (1.0/2.0)*alpha*(delta*delta)*(alpha - 1.0)/_t2, 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):

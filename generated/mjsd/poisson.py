@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
@@ -17,7 +18,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(rate1, rate2):
-    return max(rate1*math.log(rate1/rate2) - rate1 + rate2, 0.0)
+    return max(rate1*_special.log_ratio(rate1, rate2, rate1 - rate2) - rate1 + rate2, 0.0)
 
 
 def _kl_loop(rate1, rate2):
@@ -46,7 +47,8 @@ kl.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(rate1, rate2):
-    return max((rate1 - rate2)*math.log(rate1/rate2), 0.0)
+    _t0 = rate1 - rate2
+    return max(_t0*_special.log_ratio(rate1, rate2, _t0), 0.0)
 
 
 def _jeffreys_loop(rate1, rate2):
@@ -77,7 +79,8 @@ jeffreys.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 def _jsd_geometric(rate1, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(alpha*rate1 - alpha*rate2 - alpha*(alpha - 1.0)*(rate1 - rate2)*math.log(rate1/rate2) + rate1*(rate2/rate1)**alpha - rate1, 0.0)
+    _t0 = rate1 - rate2
+    return max(-_t0*alpha*(alpha - 1.0)*_special.log_ratio(rate1, rate2, _t0) + alpha*rate1 - alpha*rate2 + rate1*(rate2/rate1)**alpha - rate1, 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):

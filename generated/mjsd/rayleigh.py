@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -17,7 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(scale1, scale2):
-    return max(-2.0*math.log(scale1/scale2) + (scale1 - scale2)*(scale1 + scale2)/(scale2*scale2), 0.0)
+    _t0 = scale1 - scale2
+    return max(_t0*(scale1 + scale2)/(scale2*scale2) - 2.0*_special.log_ratio(scale1, scale2, _t0), 0.0)
 
 
 def _kl_loop(scale1, scale2):

@@ -9,6 +9,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
@@ -18,8 +19,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(shape, scale1, scale2):
-    _t0 = scale1/scale2
-    return max(_t0**shape - shape*math.log(_t0) - 1.0, 0.0)
+    return max(-shape*_special.log_ratio(scale1, scale2, scale1 - scale2) + (scale1/scale2)**shape - 1.0, 0.0)
 
 
 def _kl_loop(shape, scale1, scale2):
@@ -84,7 +84,8 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
     _t0 = alpha - 1.0
     _t1 = _t0*alpha
     _t2 = scale2**shape
-    return max(-_t0*shape*math.log(scale2) - _t1*(scale2/scale1)**shape - _t1*(scale1/scale2)**shape + 2.0*_t1 + alpha*shape*math.log(scale1) + math.log((1.0/(-_t2*alpha + _t2 + alpha*scale1**shape))), 0.0)
+    _t3 = -_t2*alpha + _t2 + alpha*scale1**shape
+    return max(-_t0*shape*math.log(scale2) - _t1*(scale2/scale1)**shape - _t1*(scale1/scale2)**shape + 2.0*_t1 + alpha*shape*math.log(scale1) + _special.log_ratio(1.0, _t3, 1.0 - _t3), 0.0)
 
 
 def _jsd_geometric_loop(shape, scale1, scale2, alpha):
@@ -121,7 +122,8 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = scale2**shape
-    return max(-alpha*shape*math.log(scale1) + shape*(alpha - 1.0)*math.log(scale2) - math.log((1.0/(-_t0*alpha + _t0 + alpha*scale1**shape))), 0.0)
+    _t1 = -_t0*alpha + _t0 + alpha*scale1**shape
+    return max(-alpha*shape*math.log(scale1) + shape*(alpha - 1.0)*math.log(scale2) - _special.log_ratio(1.0, _t1, 1.0 - _t1), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
