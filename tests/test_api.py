@@ -113,9 +113,11 @@ def test_import_compiles_nothing_and_a_call_compiles_only_its_kernel():
             "for i, u in enumerate(getattr(mjsd, m)._UFUNCS) if u.built)\n"
             "print(built())\n"
             "mjsd.poisson.kl(1.0, 2.0)\n"
+            "print(built())\n"
+            "mjsd.poisson.kl([1.0], 2.0)\n"
             "print(built())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["[]", "['poisson.0']"]
+    assert out == ["[]", "[]", "['poisson.0']"]  # a scalar call needs only the scalar kernel, an array its ufunc
 
 
 def test_precompile_builds_every_kernel():

@@ -61,7 +61,7 @@ def package_init(families):
              '    image or a warm-up before forking workers, so later processes pay no compile time."""',
              "    for name in FAMILIES:",
              "        for ufunc in importlib.import_module(f\".{name}\", __name__)._UFUNCS:",
-             "            ufunc.build()",
+             "            ufunc.precompile()",
              ""]
     return "\n".join(lines)
 
@@ -249,7 +249,8 @@ def _ufunc(kernel):
         layout = ",".join(core[CORE_DIMENSIONS.get(p.constraint, 0)] for p in kernel.params)
         decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
         loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
-    return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop)\n"
+    scalar = "" if _cores(kernel) else f', _{kernel.name}, "{_loop_type(kernel)}"'
+    return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar})\n"
 
 
 # Each scalar constraint as a test a kernel's loop makes before computing (False for NaN): a batch is checked in the

@@ -34,4 +34,4 @@ def precompile():
     image or a warm-up before forking workers, so later processes pay no compile time."""
     for name in FAMILIES:
         for ufunc in importlib.import_module(f".{name}", __name__)._UFUNCS:
-            ufunc.build()
+            ufunc.precompile()

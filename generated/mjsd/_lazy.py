@@ -6,6 +6,9 @@
 Each public function's ufunc is built by applying numba's vectorize/guvectorize decorator, with its one float64
 signature, the first time it is needed; numba's on-disk cache (cache=True) makes that a load in later processes.
 mjsd.precompile() builds them all at once (a container image, a warm-up before forking workers).
+
+An elementwise kernel called on scalars skips the ufunc: its loop's Python body tests the arguments and calls the
+compiled scalar kernel, so a first scalar call builds nothing more and each call costs less.
 """
 import threading
 
@@ -13,8 +16,9 @@ import threading
 class LazyUfunc:
     """decorator(function), built on first use and then called like the ufunc it is."""
 
-    def __init__(self, decorator, function):
+    def __init__(self, decorator, function, kernel=None, signature=None):
         self._decorator, self._function = decorator, function
+        self._kernel, self._signature = kernel, signature  # the scalar kernel the loop calls (elementwise only)
         self._ufunc = None
         self._lock = threading.Lock()
 
@@ -32,3 +36,14 @@ class LazyUfunc:
 
     def __call__(self, *args, **kwargs):
         return self.build()(*args, **kwargs)
+
+    def scalar(self, *args):
+        """One value from float arguments through the loop's Python body, which calls the compiled kernel (elementwise
+        kernels only)."""
+        return self._function(*args)
+
+    def precompile(self):
+        """Build the ufunc and compile (or load) the scalar kernel, so that no later call compiles anything."""
+        self.build()
+        if self._kernel is not None:
+            self._kernel.compile(self._signature)

@@ -202,6 +202,11 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), grain=1 <<
     ``matrices``: the SPD arguments, as for ``positive_definite``. ``grain``: the fewest pairs worth a thread
     (runtime _parallel.py). When a deferred value check fails, ``out`` may already hold part of the batch.
     """
+    if out is None and not arrays.shape and not any(arrays.cores):
+        value = ufunc.scalar(*(float(a) for a in arrays))
+        if value != value and arrays.deferred:  # nan: an argument may break its constraint
+            arrays.check_values()
+        return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     with np.errstate(over="ignore") if quiet_overflow else contextlib.nullcontext():
         _parallel.run(ufunc, arrays, arrays.cores, target, grain)

@@ -29,7 +29,7 @@ def _kl_loop(p1, p2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
 
 
 def kl(p1, p2, *, out=None):
@@ -60,7 +60,7 @@ def _jeffreys_loop(p1, p2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
 
 
 def jeffreys(p1, p2, *, out=None):
@@ -96,7 +96,7 @@ def _jsd_geometric_loop(p1, p2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
 
 
 def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
@@ -133,7 +133,7 @@ def _jsd_geometric_dual_loop(p1, p2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
 
 
 def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
@@ -206,7 +206,7 @@ def _jsd_arithmetic_loop(p1, p2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)")
 
 
 def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):

@@ -30,7 +30,7 @@ def _kl_loop(a1, b1, a2, b2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
 
 
 def kl(a1, b1, a2, b2, *, out=None):
@@ -63,7 +63,7 @@ def _jeffreys_loop(a1, b1, a2, b2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
 
 
 def jeffreys(a1, b1, a2, b2, *, out=None):
@@ -104,7 +104,7 @@ def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
@@ -145,7 +145,7 @@ def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
@@ -222,7 +222,7 @@ def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5, *, out=None):

@@ -28,7 +28,7 @@ def _kl_loop(loc1, scale1, loc2, scale2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
 
 
 def kl(loc1, scale1, loc2, scale2, *, out=None):
@@ -68,7 +68,7 @@ def _jsd_harmonic_loop(loc1, scale1, loc2, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop)
+_jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop, _jsd_harmonic, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
@@ -141,7 +141,7 @@ def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):

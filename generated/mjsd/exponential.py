@@ -28,7 +28,7 @@ def _kl_loop(rate1, rate2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
 
 
 def kl(rate1, rate2, *, out=None):
@@ -57,7 +57,7 @@ def _jeffreys_loop(rate1, rate2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
 
 
 def jeffreys(rate1, rate2, *, out=None):
@@ -89,7 +89,7 @@ def _jsd_geometric_loop(rate1, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
 
 
 def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
@@ -124,7 +124,7 @@ def _jsd_geometric_dual_loop(rate1, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
 
 
 def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
@@ -197,7 +197,7 @@ def _jsd_arithmetic_loop(rate1, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)")
 
 
 def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):

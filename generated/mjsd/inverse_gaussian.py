@@ -30,7 +30,7 @@ def _kl_loop(mean1, shape1, mean2, shape2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
 
 
 def kl(mean1, shape1, mean2, shape2, *, out=None):
@@ -70,7 +70,7 @@ def _jeffreys_loop(mean1, shape1, mean2, shape2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
 
 
 def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
@@ -135,7 +135,7 @@ def _jsd_geometric_loop(mean1, shape1, mean2, shape2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
@@ -178,7 +178,7 @@ def _jsd_geometric_dual_loop(mean1, shape1, mean2, shape2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
@@ -257,7 +257,7 @@ def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
 
 
 def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):

@@ -28,7 +28,7 @@ def _kl_loop(scale1, scale2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
 
 
 def kl(scale1, scale2, *, out=None):
@@ -57,7 +57,7 @@ def _jeffreys_loop(scale1, scale2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
 
 
 def jeffreys(scale1, scale2, *, out=None):
@@ -91,7 +91,7 @@ def _jsd_geometric_loop(scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
 
 
 def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
@@ -127,7 +127,7 @@ def _jsd_geometric_dual_loop(scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
 
 
 def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
@@ -200,7 +200,7 @@ def _jsd_arithmetic_loop(scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)")
 
 
 def jsd_arithmetic(scale1, scale2, alpha=0.5, *, out=None):

@@ -28,7 +28,7 @@ def _kl_loop(shape, scale1, scale2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop)
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)")
 
 
 def kl(shape, scale1, scale2, *, out=None):
@@ -58,7 +58,7 @@ def _jeffreys_loop(shape, scale1, scale2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop)
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)")
 
 
 def jeffreys(shape, scale1, scale2, *, out=None):
@@ -94,7 +94,7 @@ def _jsd_geometric_loop(shape, scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop)
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)")
 
 
 def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
@@ -132,7 +132,7 @@ def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop)
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)")
 
 
 def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
@@ -209,7 +209,7 @@ def _jsd_arithmetic_loop(shape, scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop)
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64)")
 
 
 def jsd_arithmetic(shape, scale1, scale2, alpha=0.5, *, out=None):
