@@ -16,8 +16,13 @@ import numba
 
 from ._validate import SYMMETRY_TOLERANCE  # |a_ij - a_ji| <= tolerance sqrt(a_ii a_jj), as the wrapper's diagnosis
 
+# The factorisation and the solves may reorder their sums of products (and fuse multiply-adds), which lets LLVM
+# vectorise them: about 1.6x faster at d = 64, no change for small d. NaN and infinity keep their meaning (no
+# "nnan"/"ninf"), so the pivot checks stand.
+REORDER = {"reassoc", "contract"}
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
 def factor(c1, a1, c2, a2, out, inverse):
     """The Cholesky factor L of c1 a1 + c2 a2 into ``out`` (lower triangle; the upper one is left as it was) and
     1 / L_jj into ``inverse``, so that the solves multiply instead of divide; False if not positive definite."""
@@ -69,7 +74,7 @@ def logdet(factor):
     return 2.0 * (total + math.log(product))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
 def quadratic(factor, inverse, v, solved):
     """v^T A^-1 v = ||L^-1 v||^2, by forward substitution (``solved``: a workspace of length d)."""
     d = factor.shape[0]
@@ -83,11 +88,11 @@ def quadratic(factor, inverse, v, solved):
     return total
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
 def trace_solve(factor_a, inverse_a, factor_b, solved):
     """tr(A^-1 B) = ||X||_F^2, X = L_A^-1 L_B lower triangular, into ``solved`` (a d x d workspace) row by row: row i
-    is row i of L_B less L_A[i, k] times row k, k < i, then scaled; whole-row updates are independent of each other
-    (a column-by-column solve waits on every entry)."""
+    is row i of L_B less L_A[i, k] times row k, k < i, then scaled. The entries of a row are independent, so each
+    update vectorises; a solve column by column would wait on every entry in turn."""
     d = factor_a.shape[0]
     total = 0.0
     for i in range(d):
