@@ -82,34 +82,38 @@ def _entry(vector, index):
 
 
 def _any_dimension(kernel):
-    """Loops for any d: one allocation holds every factor and one every vector (the preamble's and a workspace for
-    the solves); each matrix is factorised once, each atom is a _linalg call on the factors."""
+    """Loops for any d: one allocation holds every factor (and a workspace for the trace solves), one every vector
+    (a workspace for the solves, the preamble's, each factor's reciprocal diagonal); each matrix is factorised once,
+    each atom is a _linalg call on the factors."""
     printer = NumbaPrinter()
     found = matrices(kernel.expr)
     first = _first_matrix(kernel)
-    lines = [f"    _n = {first}.shape[0]", f"    _factors = np.empty(({len(found)}, _n, _n))",
-             f"    _vectors = np.empty(({len(kernel.preamble) + 1}, _n))", "    _work = _vectors[0]"]
+    solves = any(isinstance(atom, TraceSolve) for atom in atoms(kernel.expr))
+    inverses = len(kernel.preamble) + 1  # the first row of _vectors holding a reciprocal diagonal
+    lines = [f"    _n = {first}.shape[0]", f"    _factors = np.empty(({len(found) + solves}, _n, _n))",
+             f"    _vectors = np.empty(({inverses + len(found)}, _n))", "    _work = _vectors[0]"]
     for n, (symbol, value) in enumerate(kernel.preamble, start=1):
         lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
                   f"        {symbol.name}[_i] = {printer.doprint(_entry(value, sp.Symbol('_i')))}"]
-    factors = {}
+    factors, inverse = {}, {}
     for n, matrix in enumerate(found):
         terms = combination(matrix)
         if len(terms) > 2:
             raise ValueError(f"the runtime factorises combinations of at most two matrices: {matrix}")
         (a1, c1), (a2, c2) = terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
+        factors[matrix], inverse[matrix] = f"_factors[{n}]", f"_vectors[{inverses + n}]"
         lines += [f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
-                  f"_factors[{n}]):", "        return math.nan"]
-        factors[matrix] = f"_factors[{n}]"
+                  f"{factors[matrix]}, {inverse[matrix]}):", "        return math.nan"]
     values = {}
     for n, atom in enumerate(atoms(kernel.expr)):
         symbol = sp.Symbol(f"_a{n}")
         if isinstance(atom, LogDet):
             call = f"_linalg.logdet({factors[atom.args[0]]})"
         elif isinstance(atom, TraceSolve):
-            call = f"_linalg.trace_solve({factors[atom.args[0]]}, {factors[atom.args[1]]}, _work)"
+            a, b = atom.args
+            call = f"_linalg.trace_solve({factors[a]}, {inverse[a]}, {factors[b]}, _factors[{len(found)}])"
         else:
-            call = f"_linalg.quadratic({factors[atom.args[1]]}, {atom.args[0].name}, _work)"
+            call = f"_linalg.quadratic({factors[atom.args[1]]}, {inverse[atom.args[1]]}, {atom.args[0].name}, _work)"
         lines.append(f"    {symbol} = {call}")
         values[atom] = symbol
     scalar = kernel.expr.xreplace(values)

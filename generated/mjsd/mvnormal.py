@@ -96,20 +96,20 @@ def _kl_d3(loc1, cov1, loc2, cov2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl_any(loc1, cov1, loc2, cov2):
     _n = cov1.shape[0]
-    _factors = np.empty((2, _n, _n))
-    _vectors = np.empty((2, _n))
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((4, _n))
     _work = _vectors[0]
     delta = _vectors[1]
     for _i in range(_n):
         delta[_i] = loc1[_i] - loc2[_i]
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0]):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1]):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1], _vectors[3]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
-    _a2 = _linalg.quadratic(_factors[1], delta, _work)
-    _a3 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    _a2 = _linalg.quadratic(_factors[1], _vectors[3], delta, _work)
+    _a3 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[0], _factors[2])
     d = float(_n)
     return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - (1.0/2.0)*d, 0.0)
 
@@ -249,20 +249,20 @@ def _jeffreys_d3(loc1, cov1, loc2, cov2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys_any(loc1, cov1, loc2, cov2):
     _n = cov1.shape[0]
-    _factors = np.empty((2, _n, _n))
-    _vectors = np.empty((2, _n))
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((4, _n))
     _work = _vectors[0]
     delta = _vectors[1]
     for _i in range(_n):
         delta[_i] = loc1[_i] - loc2[_i]
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0]):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[0], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1]):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[1], _vectors[3]):
         return math.nan
-    _a0 = _linalg.quadratic(_factors[0], delta, _work)
-    _a1 = _linalg.quadratic(_factors[1], delta, _work)
-    _a2 = _linalg.trace_solve(_factors[0], _factors[1], _work)
-    _a3 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    _a0 = _linalg.quadratic(_factors[0], _vectors[2], delta, _work)
+    _a1 = _linalg.quadratic(_factors[1], _vectors[3], delta, _work)
+    _a2 = _linalg.trace_solve(_factors[0], _vectors[2], _factors[1], _factors[2])
+    _a3 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[0], _factors[2])
     d = float(_n)
     return max(((1.0/2.0))*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - d, 0.0)
 
@@ -435,26 +435,26 @@ def _jsd_geometric_d3(loc1, cov1, loc2, cov2, alpha):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha):
     _n = cov1.shape[0]
-    _factors = np.empty((3, _n, _n))
-    _vectors = np.empty((2, _n))
+    _factors = np.empty((4, _n, _n))
+    _vectors = np.empty((5, _n))
     _work = _vectors[0]
     delta = _vectors[1]
     for _i in range(_n):
         delta[_i] = loc1[_i] - loc2[_i]
-    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0]):
+    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1], _vectors[3]):
         return math.nan
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2], _vectors[4]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
-    _a3 = _linalg.quadratic(_factors[0], delta, _work)
-    _a4 = _linalg.quadratic(_factors[1], delta, _work)
-    _a5 = _linalg.quadratic(_factors[2], delta, _work)
-    _a6 = _linalg.trace_solve(_factors[1], _factors[2], _work)
-    _a7 = _linalg.trace_solve(_factors[2], _factors[1], _work)
+    _a3 = _linalg.quadratic(_factors[0], _vectors[2], delta, _work)
+    _a4 = _linalg.quadratic(_factors[1], _vectors[3], delta, _work)
+    _a5 = _linalg.quadratic(_factors[2], _vectors[4], delta, _work)
+    _a6 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[2], _factors[3])
+    _a7 = _linalg.trace_solve(_factors[2], _vectors[4], _factors[1], _factors[3])
     d = float(_n)
     _t0 = alpha - 1.0
     _t1 = ((1.0/2.0))*_t0*alpha
@@ -606,21 +606,21 @@ def _jsd_geometric_dual_d3(loc1, cov1, loc2, cov2, alpha):
 def _jsd_geometric_dual_any(loc1, cov1, loc2, cov2, alpha):
     _n = cov1.shape[0]
     _factors = np.empty((3, _n, _n))
-    _vectors = np.empty((2, _n))
+    _vectors = np.empty((5, _n))
     _work = _vectors[0]
     delta = _vectors[1]
     for _i in range(_n):
         delta[_i] = loc1[_i] - loc2[_i]
-    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0]):
+    if not _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _factors[0], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1], _vectors[3]):
         return math.nan
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2], _vectors[4]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
-    _a3 = _linalg.quadratic(_factors[0], delta, _work)
+    _a3 = _linalg.quadratic(_factors[0], _vectors[2], delta, _work)
     _t0 = ((1.0/2.0))*alpha + (-1.0/2.0)
     return max(((1.0/2.0))*_a0 - (1.0/2.0)*_a1*alpha + _a2*_t0 - _a3*_t0*alpha, 0.0)
 
@@ -831,26 +831,26 @@ def _jsd_geometric_deasy_d3(loc1, cov1, loc2, cov2, alpha):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha):
     _n = cov1.shape[0]
-    _factors = np.empty((3, _n, _n))
-    _vectors = np.empty((2, _n))
+    _factors = np.empty((4, _n, _n))
+    _vectors = np.empty((5, _n))
     _work = _vectors[0]
     delta = _vectors[1]
     for _i in range(_n):
         delta[_i] = loc1[_i] - loc2[_i]
-    if not _linalg.factor(1.0 - alpha, cov1, alpha, cov2, _factors[0]):
+    if not _linalg.factor(1.0 - alpha, cov1, alpha, cov2, _factors[0], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1]):
+    if not _linalg.factor(1.0, cov1, 0.0, cov1, _factors[1], _vectors[3]):
         return math.nan
-    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2]):
+    if not _linalg.factor(1.0, cov2, 0.0, cov2, _factors[2], _vectors[4]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
-    _a3 = _linalg.quadratic(_factors[0], delta, _work)
-    _a4 = _linalg.quadratic(_factors[1], delta, _work)
-    _a5 = _linalg.quadratic(_factors[2], delta, _work)
-    _a6 = _linalg.trace_solve(_factors[1], _factors[2], _work)
-    _a7 = _linalg.trace_solve(_factors[2], _factors[1], _work)
+    _a3 = _linalg.quadratic(_factors[0], _vectors[2], delta, _work)
+    _a4 = _linalg.quadratic(_factors[1], _vectors[3], delta, _work)
+    _a5 = _linalg.quadratic(_factors[2], _vectors[4], delta, _work)
+    _a6 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[2], _factors[3])
+    _a7 = _linalg.trace_solve(_factors[2], _vectors[4], _factors[1], _factors[3])
     d = float(_n)
     _t0 = ((1.0/2.0))*alpha
     _t1 = alpha - 1.0

@@ -89,16 +89,16 @@ def _kl_d3(df1, scale1, df2, scale2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl_any(df1, scale1, df2, scale2):
     _n = scale1.shape[0]
-    _factors = np.empty((2, _n, _n))
-    _vectors = np.empty((1, _n))
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((3, _n))
     _work = _vectors[0]
-    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[0]):
+    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[0], _vectors[1]):
         return math.nan
-    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[1]):
+    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[1], _vectors[2]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
-    _a2 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    _a2 = _linalg.trace_solve(_factors[1], _vectors[2], _factors[0], _factors[2])
     d = float(_n)
     _t0 = ((1.0/2.0))*df2
     _t1 = ((1.0/2.0))*df1
@@ -236,17 +236,17 @@ def _jeffreys_d3(df1, scale1, df2, scale2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys_any(df1, scale1, df2, scale2):
     _n = scale1.shape[0]
-    _factors = np.empty((2, _n, _n))
-    _vectors = np.empty((1, _n))
+    _factors = np.empty((3, _n, _n))
+    _vectors = np.empty((3, _n))
     _work = _vectors[0]
-    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[0]):
+    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[0], _vectors[1]):
         return math.nan
-    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[1]):
+    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[1], _vectors[2]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
-    _a2 = _linalg.trace_solve(_factors[0], _factors[1], _work)
-    _a3 = _linalg.trace_solve(_factors[1], _factors[0], _work)
+    _a2 = _linalg.trace_solve(_factors[0], _vectors[1], _factors[1], _factors[2])
+    _a3 = _linalg.trace_solve(_factors[1], _vectors[2], _factors[0], _factors[2])
     d = float(_n)
     _t0 = ((1.0/2.0))*df2
     _t1 = ((1.0/2.0))*df1
@@ -416,20 +416,20 @@ def _jsd_geometric_d3(df1, scale1, df2, scale2, alpha):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_any(df1, scale1, df2, scale2, alpha):
     _n = scale1.shape[0]
-    _factors = np.empty((3, _n, _n))
-    _vectors = np.empty((1, _n))
+    _factors = np.empty((4, _n, _n))
+    _vectors = np.empty((4, _n))
     _work = _vectors[0]
-    if not _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _factors[0]):
+    if not _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _factors[0], _vectors[1]):
         return math.nan
-    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[1]):
+    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[1], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[2]):
+    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[2], _vectors[3]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
-    _a3 = _linalg.trace_solve(_factors[1], _factors[2], _work)
-    _a4 = _linalg.trace_solve(_factors[2], _factors[1], _work)
+    _a3 = _linalg.trace_solve(_factors[1], _vectors[2], _factors[2], _factors[3])
+    _a4 = _linalg.trace_solve(_factors[2], _vectors[3], _factors[1], _factors[3])
     d = float(_n)
     _t0 = ((1.0/2.0))*df2
     _t1 = alpha - 1.0
@@ -588,13 +588,13 @@ def _jsd_geometric_dual_d3(df1, scale1, df2, scale2, alpha):
 def _jsd_geometric_dual_any(df1, scale1, df2, scale2, alpha):
     _n = scale1.shape[0]
     _factors = np.empty((3, _n, _n))
-    _vectors = np.empty((1, _n))
+    _vectors = np.empty((4, _n))
     _work = _vectors[0]
-    if not _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _factors[0]):
+    if not _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _factors[0], _vectors[1]):
         return math.nan
-    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[1]):
+    if not _linalg.factor(1.0, scale1, 0.0, scale1, _factors[1], _vectors[2]):
         return math.nan
-    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[2]):
+    if not _linalg.factor(1.0, scale2, 0.0, scale2, _factors[2], _vectors[3]):
         return math.nan
     _a0 = _linalg.logdet(_factors[0])
     _a1 = _linalg.logdet(_factors[1])

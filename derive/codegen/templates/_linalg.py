@@ -13,10 +13,16 @@ import numba
 
 from ._validate import SYMMETRY_TOLERANCE  # |a_ij - a_ji| <= tolerance sqrt(a_ii a_jj), as the wrapper's diagnosis
 
+# The factorisation and the solves may reorder their sums of products (and fuse multiply-adds), which lets LLVM
+# vectorise them: about 1.6x faster at d = 64, no change for small d. NaN and infinity keep their meaning (no
+# "nnan"/"ninf"), so the pivot checks stand.
+REORDER = {"reassoc", "contract"}
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def factor(c1, a1, c2, a2, out):
-    """The Cholesky factor of c1 a1 + c2 a2 into ``out`` (lower triangular); False if not positive definite."""
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def factor(c1, a1, c2, a2, out, inverse):
+    """The Cholesky factor L of c1 a1 + c2 a2 into ``out`` (lower triangle; the upper one is left as it was) and
+    1 / L_jj into ``inverse``, so that the solves multiply instead of divide; False if not positive definite."""
     d = a1.shape[0]
     for j in range(d):
         pivot = c1 * a1[j, j] + c2 * a2[j, j]
@@ -24,40 +30,49 @@ def factor(c1, a1, c2, a2, out):
             pivot -= out[j, k] * out[j, k]
         if not pivot > 0.0:
             return False
-        diagonal = math.sqrt(pivot)
-        out[j, j] = diagonal
+        out[j, j] = math.sqrt(pivot)
+        scale = inverse[j] = 1.0 / out[j, j]
         for i in range(j + 1, d):
             entry = c1 * a1[i, j] + c2 * a2[i, j]
             for k in range(j):
                 entry -= out[i, k] * out[j, k]
-            out[i, j] = entry / diagonal
-            out[j, i] = 0.0
+            out[i, j] = entry * scale
     return True
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def symmetric(a):
-    """Whether a square matrix is finite and symmetric within SYMMETRY_TOLERANCE (comparisons with NaN fail)."""
+    """Whether a square matrix is finite and symmetric within SYMMETRY_TOLERANCE (comparisons with NaN fail); equal
+    entries, the usual case, skip the square root."""
     for i in range(a.shape[0]):
         if not math.isfinite(a[i, i]):
             return False
         for j in range(i):
-            if not abs(a[i, j] - a[j, i]) <= SYMMETRY_TOLERANCE * math.sqrt(abs(a[i, i] * a[j, j])):
+            gap = a[i, j] - a[j, i]
+            if gap != 0.0 and not abs(gap) <= SYMMETRY_TOLERANCE * math.sqrt(abs(a[i, i] * a[j, j])):
                 return False
     return True
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def logdet(factor):
-    """log det A = 2 sum_j log L_jj."""
-    total = 0.0
+    """log det A = 2 log prod_j L_jj, one log per run of diagonal entries whose product stays far inside the float64
+    range (a log costs as much as many products)."""
+    total, product = 0.0, 1.0
     for j in range(factor.shape[0]):
-        total += math.log(factor[j, j])
-    return 2.0 * total
+        entry = factor[j, j]
+        if 1e-100 < entry < 1e100:  # then product * entry can neither overflow nor underflow
+            product *= entry
+            if not 1e-200 < product < 1e200:
+                total += math.log(product)
+                product = 1.0
+        else:
+            total += math.log(entry)
+    return 2.0 * (total + math.log(product))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def quadratic(factor, v, solved):
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def quadratic(factor, inverse, v, solved):
     """v^T A^-1 v = ||L^-1 v||^2, by forward substitution (``solved``: a workspace of length d)."""
     d = factor.shape[0]
     total = 0.0
@@ -65,24 +80,29 @@ def quadratic(factor, v, solved):
         entry = v[i]
         for k in range(i):
             entry -= factor[i, k] * solved[k]
-        solved[i] = entry / factor[i, i]
+        solved[i] = entry * inverse[i]
         total += solved[i] * solved[i]
     return total
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def trace_solve(factor_a, factor_b, solved):
-    """tr(A^-1 B) = ||L_A^-1 L_B||_F^2, column by column (column c of L_B, and of the solution, starts at row c;
-    ``solved``: a workspace of length d)."""
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def trace_solve(factor_a, inverse_a, factor_b, solved):
+    """tr(A^-1 B) = ||X||_F^2, X = L_A^-1 L_B lower triangular, into ``solved`` (a d x d workspace) row by row: row i
+    is row i of L_B less L_A[i, k] times row k, k < i, then scaled. The entries of a row are independent, so each
+    update vectorises; a solve column by column would wait on every entry in turn."""
     d = factor_a.shape[0]
     total = 0.0
-    for c in range(d):
-        for i in range(c, d):
-            entry = factor_b[i, c]
-            for k in range(c, i):
-                entry -= factor_a[i, k] * solved[k]
-            solved[i] = entry / factor_a[i, i]
-            total += solved[i] * solved[i]
+    for i in range(d):
+        for j in range(i + 1):
+            solved[i, j] = factor_b[i, j]
+        for k in range(i):
+            multiple = factor_a[i, k]
+            for j in range(k + 1):
+                solved[i, j] -= multiple * solved[k, j]
+        scale = inverse_a[i]
+        for j in range(i + 1):
+            solved[i, j] *= scale
+            total += solved[i, j] * solved[i, j]
     return total
 
 
