@@ -1,5 +1,6 @@
 """Large batches split across threads (runtime _parallel.py) give the single-thread results bit for bit, keep the
 caller's floating-point error state, and still name a bad argument; the thread count is configurable."""
+import multiprocessing
 import subprocess
 import sys
 import warnings
@@ -96,3 +97,14 @@ def test_the_environment_sets_the_default():
     env["MJSD_NUM_THREADS"] = "many"
     failed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert failed.returncode != 0 and "MJSD_NUM_THREADS must be a positive integer, got 'many'" in failed.stderr
+
+
+def test_a_forked_child_gets_its_own_threads(threads):
+    """multiprocessing's fork copies the pool object but not its threads; the child must not wait on them."""
+    mjsd.set_num_threads(2)
+    batch = (np.zeros(50_000), np.linspace(1, 2, 50_000), 1.0, 1.0)
+    expected = normal.kl(*batch)  # the parent's pool now exists
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        result = pool.apply_async(normal.kl, batch).get(timeout=60)
+    assert np.array_equal(result, expected)

@@ -37,6 +37,16 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
+def _forget_pool():
+    """In a forked child the pool's threads do not exist: start a new pool there, else its first batch would hang."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def set_num_threads(count):
     """Use up to ``count`` threads for large batches (default: the cores this process may use, or the environment
     variable MJSD_NUM_THREADS). 1 runs every batch in the calling thread."""
