@@ -6,6 +6,13 @@ the sum never cancels, and each is m * phi(log(p/m)) with phi(s) = s e^s - e^s +
 
 A family supplies, as numba functions of a parameter tuple, its two log-densities and landmarks (centre and width of
 each law); ``arithmetic_jsd`` builds the integrator from them (a closure, so numba can cache it per family).
+
+The initial segments follow the landmarks: each law has a core of CORE widths either side of its centre, integrated as
+finite segments, and beyond it arms mapped onto bounded intervals of u with x = edge +- width u / (1 - u), so nodes
+spread out geometrically with the distance from the law; where the two laws' needs cross, the law asking for the finer
+mesh owns the line. Narrow, far-apart laws are thus always sampled at their own scale, and overlapping laws of similar
+widths cost a few segments only. The segment with the largest error estimate is then bisected until the estimates add
+up to EPSREL of the integral.
 """
 import math
 
@@ -27,28 +34,43 @@ _WGK = np.array([
 _WG = np.array([
     0.066671344308688137593568809893332, 0.149451349150580593145776339657697, 0.219086362515982043995534934228163,
     0.269266719309996355091226921569469, 0.295524224714752870173892994651338])
+# the same as 21 nodes in [-1, 1] with their Kronrod weights and Gauss weights (0 off the Gauss nodes)
+_NODES = np.concatenate((-_XGK, _XGK[-2::-1]))
+_KRONROD = np.concatenate((_WGK, _WGK[-2::-1]))
+_GAUSS = np.zeros(21)
+_GAUSS[1:10:2] = _WG
+_GAUSS[19:10:-2] = _WG
+# phi(s) = sum_{n >= 2} (n - 1) s^n / n!: coefficients (n - 1) / n! for n = 12 down to 2 (Horner order)
+_PHI_SERIES = tuple((n - 1) / math.factorial(n) for n in range(12, 1, -1))
 
 EPSREL = 1e-11  # target on QUADPACK's (pessimistic) error estimate; the promised accuracy is 1e-10 relative
 # Absolute floor: for identical laws the integrand is rounding noise (phi of a one-ulp log ratio, ~1e-32 times the
 # density) and no relative target is reachable; without the floor every segment would be bisected to MAX_SEGMENTS.
 EPSABS = 1e-30
 MAX_SEGMENTS = 2000
-_STEPS = (-64.0, -16.0, -4.0, -1.0, 0.0, 1.0, 4.0, 16.0, 64.0)  # breakpoints, in widths, around each centre
-_FINITE, _RIGHT_TAIL, _LEFT_TAIL = 0, 1, 2
+CORE = 4.0  # half-width of each law's core, in widths
+REACH = 64.0  # beyond this many widths from its centre a law's density is negligible (e^-64 for exponential tails)
+# a segment's row: its ends a, b (in x if scale == 0, else in u), origin and signed scale of the map, value, error
+_A, _B, _ORIGIN, _SCALE, _VALUE, _ERROR = range(6)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def phi(s):
     """s e^s - e^s + 1 >= 0; a Taylor series where the direct form would cancel."""
-    if abs(s) < 0.1:
-        # sum_{n >= 2} (n - 1) s^n / n!, Horner form, truncated at n = 12 (error < 1e-17 relative)
+    return phi_known_exp(s, math.exp(s))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def phi_known_exp(s, exp_s):
+    """phi(s) given e^s (computed without exp when e^s is a ratio of densities already at hand)."""
+    if abs(s) < 0.1:  # Taylor series to n = 12: error < 1e-17 relative
         total = 0.0
-        factorial = 479001600.0  # 12!
-        for n in range(12, 1, -1):
-            total = total * s + (n - 1) / factorial
-            factorial /= n
+        for c in _PHI_SERIES:
+            total = total * s + c
         return total * s * s
-    return s * math.exp(s) - math.expm1(s)
+    if exp_s == 0.0:  # s = -inf
+        return 1.0
+    return s * exp_s - (exp_s - 1.0)  # |s| >= 0.1: e^s - 1 is at least 0.095, without cancellation
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -63,101 +85,187 @@ def log_mixture(lp, lq, alpha):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log1p(x):
+    """log(1 + x) to a few ulps from one log (Goldberg's correction): math.log1p costs three times as much."""
+    u = 1.0 + x
+    if u == 1.0:
+        return x
+    return math.log(u) * x / (u - 1.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def jsd_density(lp, lq, alpha):
-    """The pointwise arithmetic-JSD integrand from the two log-densities."""
-    lm = log_mixture(lp, lq, alpha)
-    if lm == -math.inf:
+    """The pointwise arithmetic-JSD integrand from the two log-densities, from three exp/log calls.
+
+    With p the larger density (swapping the laws and their weights if needed), q's weight b: r = log(q/p) <= 0,
+    m/p = 1 + b (e^r - 1), and one of the log ratios log(p/m) = -log1p(b (e^r - 1)),
+    log(q/m) = log1p((1 - b)(e^r - 1) p/m) gives the other by adding or subtracting r; each is taken so that this
+    loses at most a few ulps relative to r (near r = 0 the one of the smaller weight is computed directly).
+    """
+    weight_p, weight_q = 1.0 - alpha, alpha  # kept apart: 1 - (1 - alpha) loses digits of a small alpha
+    if lp < lq:
+        lp, lq, weight_p, weight_q = lq, lp, weight_q, weight_p
+    if lp == -math.inf:
         return 0.0
-    return math.exp(lm) * ((1.0 - alpha) * phi(lp - lm) + alpha * phi(lq - lm))
+    r = lq - lp
+    if r > -0.5:
+        g = math.expm1(r)
+        q_over_p = 1.0 + g
+    else:
+        q_over_p = math.exp(r)
+        g = q_over_p - 1.0
+    m_over_p = weight_p + weight_q * q_over_p  # in [weight_p, 1]; a sum of positive terms
+    q_over_m = q_over_p / m_over_p
+    if weight_q > 0.5 and q_over_m >= 0.5:
+        s_q = _log1p(weight_p * g / m_over_p)
+        s_p = s_q - r
+    else:
+        s_p = -_log1p(weight_q * g) if m_over_p >= 0.5 else -math.log(m_over_p)
+        s_q = r + s_p
+    bracket = weight_p * phi_known_exp(s_p, 1.0 / m_over_p) + weight_q * phi_known_exp(s_q, q_over_m)
+    return math.exp(lp) * m_over_p * bracket
 
 
 def adaptive(integrand):
-    """Build integrate(points, width, args, epsrel): the integral of integrand(x, args) over the real line.
+    """Build integrate(segments, n, args, epsrel): the integral of integrand(x, args) over the n initial segments.
 
-    The finite ``points`` split the line (sorted); the two tails beyond them are mapped onto [0, 1) with length scale
-    ``width``. The segment with the largest error estimate is bisected until the total estimate is within ``epsrel``
-    (relative) or EPSABS.
+    ``segments`` holds one row per segment (see _A.._ERROR): finite if its scale is 0, else mapped by
+    x = origin + scale u / (1 - u) over u in [a, b] (b <= 1). The segment with the largest error estimate is bisected
+    until the total estimate is within ``epsrel`` (relative) or EPSABS.
     """
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def at(kind, u, args, origin, width):
-        if kind == _FINITE:
+    def at(u, args, origin, scale):
+        if scale == 0.0:
             return integrand(u, args)
-        t = u / (1.0 - u)
-        x = origin + width * t if kind == _RIGHT_TAIL else origin - width * t
-        return integrand(x, args) * width / ((1.0 - u) * (1.0 - u))
+        v = 1.0 - u
+        if v == 0.0:
+            return 0.0
+        return integrand(origin + scale * (u / v), args) * (abs(scale) / (v * v))
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def gauss_kronrod(kind, a, b, args, origin, width):
+    def gauss_kronrod(segment, args, values):
+        a, b, origin, scale = segment[_A], segment[_B], segment[_ORIGIN], segment[_SCALE]
         centre, half = 0.5 * (a + b), 0.5 * (b - a)
-        f0 = at(kind, centre, args, origin, width)
-        kronrod, gauss = f0 * _WGK[10], 0.0
-        values = np.empty(21)
-        values[10] = f0
-        for j in range(10):
-            dx = half * _XGK[j]
-            f1 = at(kind, centre - dx, args, origin, width)
-            f2 = at(kind, centre + dx, args, origin, width)
-            values[j], values[20 - j] = f1, f2
-            kronrod += _WGK[j] * (f1 + f2)
-            if j % 2 == 1:
-                gauss += _WG[j // 2] * (f1 + f2)
+        for j in range(21):  # one plain loop over the nodes, so the CPU overlaps consecutive evaluations
+            values[j] = at(centre + half * _NODES[j], args, origin, scale)
+        kronrod, gauss = 0.0, 0.0
+        for j in range(21):
+            kronrod += _KRONROD[j] * values[j]
+            gauss += _GAUSS[j] * values[j]
         mean = 0.5 * kronrod
-        spread = _WGK[10] * abs(f0 - mean)
-        for j in range(10):
-            spread += _WGK[j] * (abs(values[j] - mean) + abs(values[20 - j] - mean))
+        spread = 0.0
+        for j in range(21):
+            spread += _KRONROD[j] * abs(values[j] - mean)
         kronrod, gauss, spread = kronrod * half, gauss * half, spread * abs(half)
         error = abs(kronrod - gauss)
         if spread != 0.0 and error != 0.0:
             error = spread * min(1.0, (200.0 * error / spread) ** 1.5)
-        return kronrod, max(error, 50.0 * 2.220446049250313e-16 * abs(kronrod))
+        segment[_VALUE], segment[_ERROR] = kronrod, max(error, 50.0 * 2.220446049250313e-16 * abs(kronrod))
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def integrate(points, width, args, epsrel):
-        n = len(points) + 1
-        kinds = np.empty(MAX_SEGMENTS, np.int64)
-        lows, highs = np.empty(MAX_SEGMENTS), np.empty(MAX_SEGMENTS)
-        values, errors = np.empty(MAX_SEGMENTS), np.empty(MAX_SEGMENTS)
-        kinds[0], lows[0], highs[0] = _LEFT_TAIL, 0.0, 1.0
-        kinds[1], lows[1], highs[1] = _RIGHT_TAIL, 0.0, 1.0
-        for i in range(len(points) - 1):
-            kinds[2 + i], lows[2 + i], highs[2 + i] = _FINITE, points[i], points[i + 1]
+    def integrate(segments, n, args, epsrel):
+        values = np.empty(21)
         for i in range(n):
-            origin = points[0] if kinds[i] == _LEFT_TAIL else points[-1]
-            values[i], errors[i] = gauss_kronrod(kinds[i], lows[i], highs[i], args, origin, width)
+            gauss_kronrod(segments[i], args, values)
         while n < MAX_SEGMENTS:
             total, total_error, worst = 0.0, 0.0, 0
             for i in range(n):
-                total += values[i]
-                total_error += errors[i]
-                if errors[i] > errors[worst]:
+                total += segments[i, _VALUE]
+                total_error += segments[i, _ERROR]
+                if segments[i, _ERROR] > segments[worst, _ERROR]:
                     worst = i
             if total_error <= max(epsrel * abs(total), EPSABS):
                 break
-            kind, a, b = kinds[worst], lows[worst], highs[worst]
-            origin = points[0] if kind == _LEFT_TAIL else points[-1]
-            middle = 0.5 * (a + b)
-            values[worst], errors[worst] = gauss_kronrod(kind, a, middle, args, origin, width)
-            kinds[n], lows[n], highs[n] = kind, middle, b
-            values[n], errors[n] = gauss_kronrod(kind, middle, b, args, origin, width)
-            highs[worst] = middle
+            if n == len(segments):  # grow the table on demand: most integrals need a few dozen segments
+                segments = np.concatenate((segments, np.empty_like(segments)))
+            segments[n] = segments[worst]
+            middle = 0.5 * (segments[worst, _A] + segments[worst, _B])
+            segments[worst, _B] = segments[n, _A] = middle
+            gauss_kronrod(segments[worst], args, values)
+            gauss_kronrod(segments[n], args, values)
             n += 1
         total = 0.0
         for i in range(n):
-            total += values[i]
+            total += segments[i, _VALUE]
         return total
 
     return integrate
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def breakpoints(c1, w1, c2, w2):
-    """Where to split the line: the _STEPS around both laws' centres, sorted, without repeats."""
-    points = np.empty(2 * len(_STEPS))
-    for i in range(len(_STEPS)):
-        points[i] = c1 + _STEPS[i] * w1
-        points[len(_STEPS) + i] = c2 + _STEPS[i] * w2
-    return np.unique(points)
+def _resolution(x, centre, width):
+    """The mesh spacing a law asks for at x: its width in its core, growing linearly beyond, up to REACH widths
+    from its centre; inf beyond (its density is negligible there)."""
+    distance = abs(x - centre)
+    return width + max(0.0, distance - CORE * width) if distance <= REACH * width else math.inf
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _add(segments, n, lo, hi, centre, width):
+    """Append [lo, hi] owned by the law (centre, width): finite in its core (or if shorter than its width), else
+    mapped from its core's edge on that side; width 0 (no owner): finite. Merges into the previous segment when it
+    continues the same map, or when both are finite and fit in 2 CORE of the finer width."""
+    edge_left, edge_right = centre - CORE * width, centre + CORE * width
+    if width == 0.0 or lo >= edge_left and hi <= edge_right or hi - lo <= width:
+        fine = width if width > 0.0 else hi - lo
+        if n > 0 and segments[n - 1, _SCALE] == 0.0:
+            fine = min(fine, segments[n - 1, _ORIGIN])  # a finite row keeps its finest width in _ORIGIN
+            if hi - segments[n - 1, _A] <= 2.0 * CORE * fine:
+                segments[n - 1, _B], segments[n - 1, _ORIGIN] = hi, fine
+                return n
+        segments[n, _A], segments[n, _B], segments[n, _ORIGIN], segments[n, _SCALE] = lo, hi, fine, 0.0
+        return n + 1
+    if lo >= edge_right:  # right arm: u = t / (1 + t), t = (x - edge) / width
+        t_lo, t_hi, origin, scale = (lo - edge_right) / width, (hi - edge_right) / width, edge_right, width
+    else:  # left arm
+        t_lo, t_hi, origin, scale = (edge_left - hi) / width, (edge_left - lo) / width, edge_left, -width
+    u_lo, u_hi = t_lo / (1.0 + t_lo), 1.0 if t_hi == math.inf else t_hi / (1.0 + t_hi)
+    if n > 0 and segments[n - 1, _ORIGIN] == origin and segments[n - 1, _SCALE] == scale:
+        segments[n - 1, _A], segments[n - 1, _B] = min(u_lo, segments[n - 1, _A]), max(u_hi, segments[n - 1, _B])
+        return n
+    segments[n, _A], segments[n, _B], segments[n, _ORIGIN], segments[n, _SCALE] = u_lo, u_hi, origin, scale
+    return n + 1
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def layout(c1, w1, c2, w2):
+    """The initial segments (rows, see adaptive) for two laws of centres c and widths w, and their count.
+
+    The line is cut at both centres, the cores' edges, the reaches and where the two laws' resolutions cross (linear
+    between consecutive kinks); each piece goes to the law asking for the finer mesh there, each infinite tail to the
+    law reaching furthest on that side."""
+    kinks = np.sort(np.array([c1 - REACH * w1, c1 - CORE * w1, c1 + CORE * w1, c1 + REACH * w1,
+                              c2 - REACH * w2, c2 - CORE * w2, c2 + CORE * w2, c2 + REACH * w2]))
+    points = np.empty(17)
+    points[:8] = kinks
+    points[8], points[9] = c1, c2
+    count = 10
+    for i in range(7):
+        a, b = kinks[i], kinks[i + 1]
+        middle = 0.5 * (a + b)
+        if abs(middle - c1) < REACH * w1 and abs(middle - c2) < REACH * w2:
+            da = (w1 + max(0.0, abs(a - c1) - CORE * w1)) - (w2 + max(0.0, abs(a - c2) - CORE * w2))
+            db = (w1 + max(0.0, abs(b - c1) - CORE * w1)) - (w2 + max(0.0, abs(b - c2) - CORE * w2))
+            if da * db < 0.0:
+                points[count] = a + (b - a) * da / (da - db)
+                count += 1
+    points = np.sort(points[:count])
+    segments = np.empty((32, 6))
+    left = (c1, w1) if c1 - REACH * w1 <= c2 - REACH * w2 else (c2, w2)
+    n = _add(segments, 0, -math.inf, points[0], left[0], left[1])
+    for i in range(count - 1):
+        if points[i + 1] > points[i]:
+            middle = 0.5 * (points[i] + points[i + 1])
+            r1, r2 = _resolution(middle, c1, w1), _resolution(middle, c2, w2)
+            centre, width = (c1, w1) if r1 <= r2 else (c2, w2)
+            n = _add(segments, n, points[i], points[i + 1], centre, width if min(r1, r2) < math.inf else 0.0)
+    right = (c1, w1) if c1 + REACH * w1 >= c2 + REACH * w2 else (c2, w2)
+    n = _add(segments, n, points[-1], math.inf, right[0], right[1])
+    for i in range(n):  # finite rows held their finest width in _ORIGIN while merging
+        if segments[i, _SCALE] == 0.0:
+            segments[i, _ORIGIN] = 0.0
+    return segments, n
 
 
 def arithmetic_jsd(log_densities, landmarks):
@@ -175,8 +283,8 @@ def arithmetic_jsd(log_densities, landmarks):
     def jsd(params, alpha):
         if alpha == 0.0 or alpha == 1.0:
             return 0.0
-        c1, w1, c2, w2 = landmarks(params)
-        return integrate(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha), EPSREL)
+        segments, n = layout(*landmarks(params))
+        return integrate(segments, n, (params, alpha), EPSREL)
 
     return jsd
 
@@ -200,8 +308,8 @@ def arithmetic_jsd_2d(log_densities, landmarks, inner_landmarks):
     @numba.njit(cache=True, error_model="numpy", nogil=True)
     def section(x, args):
         params, alpha = args
-        c1, w1, c2, w2 = inner_landmarks(x, params)
-        return inner(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha, x), EPSREL)
+        segments, n = layout(*inner_landmarks(x, params))
+        return inner(segments, n, (params, alpha, x), EPSREL)
 
     outer = adaptive(section)
 
@@ -209,7 +317,7 @@ def arithmetic_jsd_2d(log_densities, landmarks, inner_landmarks):
     def jsd(params, alpha):
         if alpha == 0.0 or alpha == 1.0:
             return 0.0
-        c1, w1, c2, w2 = landmarks(params)
-        return outer(breakpoints(c1, w1, c2, w2), max(w1, w2), (params, alpha), EPSREL)
+        segments, n = layout(*landmarks(params))
+        return outer(segments, n, (params, alpha), EPSREL)
 
     return jsd
