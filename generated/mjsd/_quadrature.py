@@ -14,35 +14,87 @@ The initial segments follow the landmarks: each law has a core of CORE widths ei
 finite segments, and beyond it arms mapped onto bounded intervals of u with x = edge +- width u / (1 - u), so nodes
 spread out geometrically with the distance from the law; where the two laws' needs cross, the law asking for the finer
 mesh owns the line. Narrow, far-apart laws are thus always sampled at their own scale, and overlapping laws of similar
-widths cost a few segments only. The segment with the largest error estimate is then bisected until the estimates add
-up to EPSREL of the integral.
+widths cost a few segments only.
+
+Each segment starts with the 21-point Kronrod rule (error estimate: its difference to the embedded 10-point Gauss rule,
+scaled as in QUADPACK). The segment with the largest error estimate is then refined until the estimates add up to
+EPSREL of the integral: as in QUADPACK's qng, its rule is first extended to Patterson's nested 43- and 87-point rules,
+which reuse all the values already computed and whose differences to the previous rule are much sharper estimates
+than 21 vs 10 points (a smooth segment is thus accepted without bisecting it); a segment still too coarse at 87 points
+is bisected into two 21-point segments.
 """
 import math
 
 import numba
 import numpy as np
 
-# 21-point Gauss-Kronrod rule (QUADPACK qk21): Kronrod nodes/weights, then the embedded 10-point Gauss weights,
-# whose nodes are the Kronrod nodes of odd index.
-_XGK = np.array([
-    0.995657163025808080735527280689003, 0.973906528517171720077964012084452, 0.930157491355708226001207180059508,
-    0.865063366688984510732096688423493, 0.780817726586416897063717578345042, 0.679409568299024406234327365114874,
-    0.562757134668604683339000099272694, 0.433395394129247190799265943165784, 0.294392862701460198131126603103866,
-    0.148874338981631210884826001129720, 0.0])
-_WGK = np.array([
-    0.011694638867371874278064396062192, 0.032558162307964727478818972459390, 0.054755896574351996031381300244580,
-    0.075039674810919952767043140916190, 0.093125454583697605535065465083366, 0.109387158802297641899210590325805,
-    0.123491976262065851077600525519931, 0.134709217311473325928054001771707, 0.142775938577060080797094273138717,
-    0.147739104901338491374841515972068, 0.149445554002916905664936468389821])
-_WG = np.array([
-    0.066671344308688137593568809893332, 0.149451349150580593145776339657697, 0.219086362515982043995534934228163,
-    0.269266719309996355091226921569469, 0.295524224714752870173892994651338])
-# the same as 21 nodes in [-1, 1] with their Kronrod weights and Gauss weights (0 off the Gauss nodes)
-_NODES = np.concatenate((-_XGK, _XGK[-2::-1]))
-_KRONROD = np.concatenate((_WGK, _WGK[-2::-1]))
-_GAUSS = np.zeros(21)
-_GAUSS[1:10:2] = _WG
-_GAUSS[19:10:-2] = _WG
+# Gauss-Kronrod-Patterson rules (QUADPACK qng; Fullerton's 101-digit coefficients): nested 10-, 21-, 43- and 87-point
+# rules on [-1, 1]. Each adds nodes to the previous one: the 21-point rule's nodes are x1 (the 10-point Gauss nodes),
+# x2 and 0; the 43-point rule adds x3, the 87-point rule x4. Nodes are positive, used as +- pairs.
+_X1 = (0.973906528517171720077964012084452, 0.865063366688984510732096688423493, 0.679409568299024406234327365114874,
+       0.433395394129247190799265943165784, 0.148874338981631210884826001129720)
+_X2 = (0.995657163025808080735527280689003, 0.930157491355708226001207180059508, 0.780817726586416897063717578345042,
+       0.562757134668604683339000099272694, 0.294392862701460198131126603103866)
+_X3 = (0.999333360901932081394099323919911, 0.987433402908088869795961478381209, 0.954807934814266299257919200290473,
+       0.900148695748328293625099494069092, 0.825198314983114150847066732588520, 0.732148388989304982612354848755461,
+       0.622847970537725238641159120344323, 0.499479574071056499952214885499755, 0.364901661346580768043989548502644,
+       0.222254919776601296498260928066212, 0.074650617461383322043914435796506)
+_X4 = (0.999902977262729234490529830591582, 0.997989895986678745427496322365960, 0.992175497860687222808523352251425,
+       0.981358163572712773571916941623894, 0.965057623858384619128284110607926, 0.943167613133670596816416634507426,
+       0.915806414685507209591826430720050, 0.883221657771316501372117548744163, 0.845710748462415666605902011504855,
+       0.803557658035230982788739474980964, 0.757005730685495558328942793432020, 0.706273209787321819824094274740840,
+       0.651589466501177922534422205016736, 0.593223374057961088875273770349144, 0.531493605970831932285268948562671,
+       0.466763623042022844871966781659270, 0.399424847859218804732101665817923, 0.329874877106188288265053371824597,
+       0.258503559202161551802280975429025, 0.185695396568346652015917141167606, 0.111842213179907468172398359241362,
+       0.037352123394619870814998165437704)
+# weights, in the order centre, x1, x2, x3, x4 (each rule's nodes are a prefix of that list)
+_W10 = (0.0, 0.066671344308688137593568809893332, 0.149451349150580593145776339657697,
+        0.219086362515982043995534934228163, 0.269266719309996355091226921569469, 0.295524224714752870173892994651338)
+_W21 = (0.149445554002916905664936468389821,
+        0.032558162307964727478818972459390, 0.075039674810919952767043140916190, 0.109387158802297641899210590325805,
+        0.134709217311473325928054001771707, 0.147739104901338491374841515972068,
+        0.011694638867371874278064396062192, 0.054755896574351996031381300244580, 0.093125454583697605535065465083366,
+        0.123491976262065851077958109831074, 0.142775938577060080797094273138717)
+_W43 = (0.074722147517403005594425168280423,
+        0.016296734289666564924281974617663, 0.037522876120869501461613795898115, 0.054694902058255442147212685465005,
+        0.067355414609478086075553166302174, 0.073870199632393953432140695251367,
+        0.005768556059769796184184327908655, 0.027371890593248842081276069289151, 0.046560826910428830743339154433824,
+        0.061744995201442564496240336030883, 0.071387267268693397768559114425516,
+        0.001844477640212414100389106552965, 0.010798689585891651740465406741293, 0.021895363867795428102523123075149,
+        0.032597463975345689443882222526137, 0.042163137935191811847627924327955, 0.050741939600184577780189020092084,
+        0.058379395542619248375475369330206, 0.064746404951445885544689259517511, 0.069566197912356484528633315038405,
+        0.072824441471833208150939535192842, 0.074507751014175118273571813842889)
+_W87 = (0.037361073762679023410321241766599,
+        0.008148377384149172900002878448190, 0.018761438201562822243935059003794, 0.027347451050052286161582829741283,
+        0.033677707311637930046581056957588, 0.036935099820427907614589586742499,
+        0.002884872430211530501334156248695, 0.013685946022712701888950035273128, 0.023280413502888311123409291030404,
+        0.030872497611713358675466394126442, 0.035693633639418770719351355457044,
+        0.000915283345202241360843392549948, 0.005399280219300471367738743391053, 0.010947679601118931134327826856808,
+        0.016298731696787335262665703223280, 0.021081568889203835112433060188190, 0.025370969769253827243467999831710,
+        0.029189697756475752501446154084920, 0.032373202467202789685788194889595, 0.034783098950365142750781997949596,
+        0.036412220731351787562801163687577, 0.037253875503047708539592001191226,
+        0.000274145563762072350016527092881, 0.001807124155057942948341311753254, 0.004096869282759164864458070683480,
+        0.006758290051847378699816577897424, 0.009549957672201646536053581325377, 0.012329447652244853694626639963780,
+        0.015010447346388952376697286041943, 0.017548967986243191099665352925900, 0.019938037786440888202278192730714,
+        0.022194935961012286796332102959499, 0.024339147126000805470360647041454, 0.026374505414839207241503786552615,
+        0.028286910788771200659968002987960, 0.030052581128092695322521110347341, 0.031646751371439929404586051078883,
+        0.033050413419978503290785944862689, 0.034255099704226061787082821046821, 0.035262412660156681033782717998428,
+        0.036076989622888701185500318003895, 0.036698604498456094498018047441094, 0.037120549269832576114119958413599,
+        0.037334228751935040321235449094698)
+
+
+def _pairs(half_nodes, half_weights):
+    """Nodes and weights on [-1, 1] from the centre's weight and positive nodes: centre, then -x, +x for each x."""
+    nodes = np.concatenate(([0.0], np.repeat(half_nodes, 2) * np.tile([-1.0, 1.0], len(half_nodes))))
+    weights = np.zeros(87)
+    weights[0] = half_weights[0]
+    weights[1:2 * len(half_weights) - 1] = np.repeat(half_weights[1:], 2)
+    return nodes, weights
+
+
+_NODES = _pairs(np.array(_X1 + _X2 + _X3 + _X4), (0.0,))[0]  # 87 nodes; the first 21, 43 or 87 make each rule
+_RULES = np.array([_pairs(np.zeros(1), w)[1] for w in (_W10, _W21, _W43, _W87)])  # weights, zero past each rule
+_SIZES = (21, 43, 87)  # nodes of the rule at each level; each level's estimate compares it with the level below
 # phi(s) = sum_{n >= 2} (n - 1) s^n / n!: coefficients (n - 1) / n! for n = 12 down to 2 (Horner order)
 _PHI_SERIES = tuple((n - 1) / math.factorial(n) for n in range(12, 1, -1))
 
@@ -53,8 +105,10 @@ EPSABS = 1e-30
 MAX_SEGMENTS = 2000
 CORE = 4.0  # half-width of each law's core, in widths
 REACH = 64.0  # beyond this many widths from its centre a law's density is negligible (e^-64 for exponential tails)
-# a segment's row: its ends a, b (in x if scale == 0, else in u), origin and signed scale of the map, value, error
-_A, _B, _ORIGIN, _SCALE, _VALUE, _ERROR = range(6)
+# a segment's row: its ends a, b (in x if scale == 0, else in u), origin and signed scale of the map, value, error and
+# the level of its rule (0, 1, 2: 21, 43, 87 points)
+_A, _B, _ORIGIN, _SCALE, _VALUE, _ERROR, _LEVEL = range(7)
+MAX_LEVEL = 3  # rules tried before bisecting
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -132,9 +186,10 @@ def jsd_density(lp, lq, alpha):
 def adaptive(integrand):
     """Build integrate(segments, n, args, epsrel): the integral of integrand(x, args) over the n initial segments.
 
-    ``segments`` holds one row per segment (see _A.._ERROR): finite if its scale is 0, else mapped by
-    x = origin + scale u / (1 - u) over u in [a, b] (b <= 1). The segment with the largest error estimate is bisected
-    until the total estimate is within ``epsrel`` (relative) or EPSABS.
+    ``segments`` holds one row per segment (see _A.._LEVEL): finite if its scale is 0, else mapped by
+    x = origin + scale u / (1 - u) over u in [a, b] (b <= 1). The segment with the largest error estimate is refined
+    until the total estimate is within ``epsrel`` (relative) or EPSABS: its rule is extended to the next Patterson
+    rule, reusing its values, or at the last rule it is bisected.
     """
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -147,30 +202,33 @@ def adaptive(integrand):
         return integrand(origin + scale * (u / v), args) * (abs(scale) / (v * v))
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
-    def gauss_kronrod(segment, args, values):
+    def rule(segment, args, values, level):
+        """Evaluate the nodes the rule of this level adds and set the segment's value and error (as qng does)."""
         a, b, origin, scale = segment[_A], segment[_B], segment[_ORIGIN], segment[_SCALE]
         centre, half = 0.5 * (a + b), 0.5 * (b - a)
-        for j in range(21):  # one plain loop over the nodes, so the CPU overlaps consecutive evaluations
+        size = _SIZES[level]
+        for j in range(_SIZES[level - 1] if level > 0 else 0, size):  # a plain loop, so evaluations overlap
             values[j] = at(centre + half * _NODES[j], args, origin, scale)
-        kronrod, gauss = 0.0, 0.0
+        finer, coarser, mean = 0.0, 0.0, 0.0
+        for j in range(size):
+            finer += _RULES[level + 1, j] * values[j]
+            coarser += _RULES[level, j] * values[j]
         for j in range(21):
-            kronrod += _KRONROD[j] * values[j]
-            gauss += _GAUSS[j] * values[j]
-        mean = 0.5 * kronrod
-        spread = 0.0
+            mean += 0.5 * _RULES[1, j] * values[j]
+        spread = 0.0  # QUADPACK's resasc: the 21-point integral of |f - its mean|
         for j in range(21):
-            spread += _KRONROD[j] * abs(values[j] - mean)
-        kronrod, gauss, spread = kronrod * half, gauss * half, spread * abs(half)
-        error = abs(kronrod - gauss)
+            spread += _RULES[1, j] * abs(values[j] - mean)
+        finer, error, spread = finer * half, abs((finer - coarser) * half), spread * abs(half)
         if spread != 0.0 and error != 0.0:
             error = spread * min(1.0, (200.0 * error / spread) ** 1.5)
-        segment[_VALUE], segment[_ERROR] = kronrod, max(error, 50.0 * 2.220446049250313e-16 * abs(kronrod))
+        segment[_VALUE], segment[_ERROR] = finer, max(error, 50.0 * 2.220446049250313e-16 * abs(finer))
+        segment[_LEVEL] = level
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
     def integrate(segments, n, args, epsrel):
-        values = np.empty(21)
+        values = np.empty((len(segments), 87))  # each segment's integrand values at the nodes, for extending its rule
         for i in range(n):
-            gauss_kronrod(segments[i], args, values)
+            rule(segments[i], args, values[i], 0)
         while n < MAX_SEGMENTS:
             total, total_error, worst = 0.0, 0.0, 0
             for i in range(n):
@@ -180,13 +238,18 @@ def adaptive(integrand):
                     worst = i
             if total_error <= max(epsrel * abs(total), EPSABS):
                 break
-            if n == len(segments):  # grow the table on demand: most integrals need a few dozen segments
+            level = int(segments[worst, _LEVEL])
+            if level + 1 < MAX_LEVEL:
+                rule(segments[worst], args, values[worst], level + 1)
+                continue
+            if n == len(segments):  # grow the tables on demand: most integrals need a few dozen segments
                 segments = np.concatenate((segments, np.empty_like(segments)))
+                values = np.concatenate((values, np.empty_like(values)))
             segments[n] = segments[worst]
             middle = 0.5 * (segments[worst, _A] + segments[worst, _B])
             segments[worst, _B] = segments[n, _A] = middle
-            gauss_kronrod(segments[worst], args, values)
-            gauss_kronrod(segments[n], args, values)
+            rule(segments[worst], args, values[worst], 0)
+            rule(segments[n], args, values[n], 0)
             n += 1
         total = 0.0
         for i in range(n):
@@ -254,7 +317,7 @@ def layout(c1, w1, c2, w2):
                 points[count] = a + (b - a) * da / (da - db)
                 count += 1
     points = np.sort(points[:count])
-    segments = np.empty((32, 6))
+    segments = np.empty((32, 7))
     left = (c1, w1) if c1 - REACH * w1 <= c2 - REACH * w2 else (c2, w2)
     n = _add(segments, 0, -math.inf, points[0], left[0], left[1])
     for i in range(count - 1):
