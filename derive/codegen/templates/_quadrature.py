@@ -4,8 +4,9 @@ JS_alpha(p:q) = integral of (1 - alpha) [p log(p/m) - p + m] + alpha [q log(q/m)
 Both brackets are pointwise >= 0 (they add up to the usual integrand since (1 - alpha)(m - p) + alpha(m - q) = 0), so
 the sum never cancels, and each is m * phi(log(p/m)) with phi(s) = s e^s - e^s + 1, evaluated without cancellation.
 
-A family supplies, as numba functions of a parameter tuple, its two log-densities and landmarks (centre and width of
-each law); ``arithmetic_jsd`` builds the integrator from them (a closure, so numba can cache it per family).
+A family supplies, as numba functions of a parameter tuple, its two log-densities (split into their terms free of x,
+computed once per pair, and the rest, computed at each node) and landmarks (centre and width of each law);
+``arithmetic_jsd`` builds the integrator from them (a closure, so numba can cache it per family).
 
 The initial segments follow the landmarks: each law has a core of CORE widths either side of its centre, integrated as
 finite segments, and beyond it arms mapped onto bounded intervals of u with x = edge +- width u / (1 - u), so nodes
@@ -331,14 +332,16 @@ def layout(c1, w1, c2, w2):
     return segments, n
 
 
-def arithmetic_jsd(log_densities, landmarks):
-    """Build jsd(params, alpha) for log_densities(x, params) -> (log p, log q), landmarks(params) -> (c1, w1, c2, w2)."""
+def arithmetic_jsd(log_kernels, log_normalisers, landmarks):
+    """Build jsd(params, alpha) for log-densities log p = n1 + k1, log q = n2 + k2 given by log_kernels(x, params)
+    -> (k1, k2) and their terms free of x, log_normalisers(params) -> (n1, n2), computed once rather than at each
+    node; landmarks(params) -> (c1, w1, c2, w2)."""
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
     def density(x, args):
-        params, alpha = args
-        lp, lq = log_densities(x, params)
-        return jsd_density(lp, lq, alpha)
+        params, alpha, n1, n2 = args
+        k1, k2 = log_kernels(x, params)
+        return jsd_density(n1 + k1, n2 + k2, alpha)
 
     integrate = adaptive(density)
 
@@ -347,7 +350,8 @@ def arithmetic_jsd(log_densities, landmarks):
         if alpha == 0.0 or alpha == 1.0:
             return 0.0
         segments, n = layout(*landmarks(params))
-        return integrate(segments, n, (params, alpha), EPSREL)
+        n1, n2 = log_normalisers(params)
+        return integrate(segments, n, (params, alpha, n1, n2), EPSREL)
 
     return jsd
 
