@@ -158,10 +158,17 @@ def _loops(expr, array):
 
 
 def _quadrature(kernel, name=None):
+    """The log-densities split into their terms free of x, computed once per pair, and the rest, at each node."""
     name = name or kernel.name
-    return (_log_densities(kernel, name, f"{kernel.x}", kernel.log_densities)
+    normalisers, kernels = zip(*(d.as_independent(kernel.x, as_Add=True) for d in kernel.log_densities))
+    return (_log_functions(kernel, f"{name}_log_normalisers", "", normalisers)
+            + _log_functions(kernel, f"{name}_log_kernels", f"{kernel.x}, ", kernels)
+            + f"\n\n{JIT}\ndef _{name}_log_densities({kernel.x}, params):\n"
+              f"    (_c1, _c2), (_k1, _k2) = _{name}_log_normalisers(params), _{name}_log_kernels({kernel.x}, params)\n"
+              f"    return _c1 + _k1, _c2 + _k2\n"
             + _marks(kernel, f"{name}_landmarks", "", kernel.landmarks)
-            + f"\n\n_{name}_quadrature = quadrature_jsd(_{name}_log_densities, _{name}_landmarks)\n"
+            + f"\n\n_{name}_quadrature = quadrature_jsd(_{name}_log_kernels, _{name}_log_normalisers, "
+              f"_{name}_landmarks)\n"
             + _numeric_kernel(kernel, name, "quadrature"))
 
 
@@ -201,10 +208,16 @@ def _monte_carlo(kernel, name=None):
 
 def _log_densities(kernel, name, variables, log_densities):
     """The two log-densities as one numba function of the variables and a tuple of the laws' parameters."""
-    text = f"\n\n{JIT}\ndef _{name}_log_densities({variables}, params):\n    {_law_arguments(kernel)} = params\n"
+    return _log_functions(kernel, f"{name}_log_densities", f"{variables}, ", log_densities)
+
+
+def _log_functions(kernel, name, leading, log_densities):
+    """Two expressions (log-densities or parts of them) as one numba function of (leading variables and) the tuple
+    of the laws' parameters."""
+    text = f"\n\n{JIT}\ndef _{name}({leading}params):\n    {_law_arguments(kernel)} = params\n"
     expressions = sp.Tuple(*log_densities)
     if expressions.has(sp.Sum):  # sums over the coordinates of a point
-        loops, expressions = _loops(expressions, variables)
+        loops, expressions = _loops(expressions, leading.rstrip(", "))
         text += "\n".join(loops) + "\n"
     for i, log_density in enumerate(expressions, start=1):
         body, result = straight_line(log_density, indent="    ")

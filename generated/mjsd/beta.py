@@ -195,11 +195,25 @@ bhattacharyya.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjs
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
     a1, b1, a2, b2 = params
-    _log_density1 = a1*_special.log_sigmoid(u) + b1*_special.log_sigmoid(-u) - math.lgamma(a1) - math.lgamma(b1) + math.lgamma(a1 + b1)
-    _log_density2 = a2*_special.log_sigmoid(u) + b2*_special.log_sigmoid(-u) - math.lgamma(a2) - math.lgamma(b2) + math.lgamma(a2 + b2)
+    _log_density1 = -math.lgamma(a1) - math.lgamma(b1) + math.lgamma(a1 + b1)
+    _log_density2 = -math.lgamma(a2) - math.lgamma(b2) + math.lgamma(a2 + b2)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
+    a1, b1, a2, b2 = params
+    _log_density1 = a1*_special.log_sigmoid(u) + b1*_special.log_sigmoid(-u)
+    _log_density2 = a2*_special.log_sigmoid(u) + b2*_special.log_sigmoid(-u)
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -208,7 +222,7 @@ def _jsd_arithmetic_landmarks(params):
     return math.log(a1/b1), math.sqrt((1.0/b1) + (1.0/a1)), math.log(a2/b2), math.sqrt((1.0/b2) + (1.0/a2))
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -244,11 +244,25 @@ bhattacharyya.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_k2_log_densities(u, params):
+def _jsd_arithmetic_k2_log_normalisers(params):
     concentration1, concentration2 = params
-    _log_density1 = _special.log_sigmoid(-u)*concentration1[1] + _special.log_sigmoid(u)*concentration1[0] + math.lgamma(concentration1[0] + concentration1[1]) - math.lgamma(concentration1[0]) - math.lgamma(concentration1[1])
-    _log_density2 = _special.log_sigmoid(-u)*concentration2[1] + _special.log_sigmoid(u)*concentration2[0] + math.lgamma(concentration2[0] + concentration2[1]) - math.lgamma(concentration2[0]) - math.lgamma(concentration2[1])
+    _log_density1 = math.lgamma(concentration1[0] + concentration1[1]) - math.lgamma(concentration1[0]) - math.lgamma(concentration1[1])
+    _log_density2 = math.lgamma(concentration2[0] + concentration2[1]) - math.lgamma(concentration2[0]) - math.lgamma(concentration2[1])
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k2_log_kernels(u, params):
+    concentration1, concentration2 = params
+    _log_density1 = _special.log_sigmoid(-u)*concentration1[1] + _special.log_sigmoid(u)*concentration1[0]
+    _log_density2 = _special.log_sigmoid(-u)*concentration2[1] + _special.log_sigmoid(u)*concentration2[0]
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_k2_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_k2_log_normalisers(params), _jsd_arithmetic_k2_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -257,7 +271,7 @@ def _jsd_arithmetic_k2_landmarks(params):
     return math.log(concentration1[0]/concentration1[1]), math.sqrt((1.0/concentration1[1]) + (1.0/concentration1[0])), math.log(concentration2[0]/concentration2[1]), math.sqrt((1.0/concentration2[1]) + (1.0/concentration2[0]))
 
 
-_jsd_arithmetic_k2_quadrature = quadrature_jsd(_jsd_arithmetic_k2_log_densities, _jsd_arithmetic_k2_landmarks)
+_jsd_arithmetic_k2_quadrature = quadrature_jsd(_jsd_arithmetic_k2_log_kernels, _jsd_arithmetic_k2_log_normalisers, _jsd_arithmetic_k2_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

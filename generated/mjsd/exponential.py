@@ -170,11 +170,25 @@ bhattacharyya.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
     rate1, rate2 = params
-    _log_density1 = -rate1*math.exp(u) + u + math.log(rate1)
-    _log_density2 = -rate2*math.exp(u) + u + math.log(rate2)
+    _log_density1 = math.log(rate1)
+    _log_density2 = math.log(rate2)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
+    rate1, rate2 = params
+    _log_density1 = -rate1*math.exp(u) + u
+    _log_density2 = -rate2*math.exp(u) + u
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -183,7 +197,7 @@ def _jsd_arithmetic_landmarks(params):
     return -math.log(rate1), 1.0, -math.log(rate2), 1.0
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -188,11 +188,25 @@ bhattacharyya.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
     shape1, rate1, shape2, rate2 = params
-    _log_density1 = -rate1*math.exp(u) + shape1*u + shape1*math.log(rate1) - math.lgamma(shape1)
-    _log_density2 = -rate2*math.exp(u) + shape2*u + shape2*math.log(rate2) - math.lgamma(shape2)
+    _log_density1 = shape1*math.log(rate1) - math.lgamma(shape1)
+    _log_density2 = shape2*math.log(rate2) - math.lgamma(shape2)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
+    shape1, rate1, shape2, rate2 = params
+    _log_density1 = -rate1*math.exp(u) + shape1*u
+    _log_density2 = -rate2*math.exp(u) + shape2*u
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -201,7 +215,7 @@ def _jsd_arithmetic_landmarks(params):
     return math.log(shape1/rate1), (1.0/math.sqrt(shape1)), math.log(shape2/rate2), (1.0/math.sqrt(shape2))
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

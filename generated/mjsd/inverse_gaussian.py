@@ -228,13 +228,27 @@ bhattacharyya.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
+    mean1, shape1, mean2, shape2 = params
+    _log_density1 = ((1.0/2.0))*math.log(shape1) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape1/mean1
+    _log_density2 = ((1.0/2.0))*math.log(shape2) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape2/mean2
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
     mean1, shape1, mean2, shape2 = params
     _d1_0 = ((1.0/2.0))*shape1
-    _log_density1 = -_d1_0*math.exp(-u) - _d1_0*math.exp(u)/(mean1*mean1) - (1.0/2.0)*u + ((1.0/2.0))*math.log(shape1) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape1/mean1
+    _log_density1 = -_d1_0*math.exp(-u) - _d1_0*math.exp(u)/(mean1*mean1) - (1.0/2.0)*u
     _d2_0 = ((1.0/2.0))*shape2
-    _log_density2 = -_d2_0*math.exp(-u) - _d2_0*math.exp(u)/(mean2*mean2) - (1.0/2.0)*u + ((1.0/2.0))*math.log(shape2) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape2/mean2
+    _log_density2 = -_d2_0*math.exp(-u) - _d2_0*math.exp(u)/(mean2*mean2) - (1.0/2.0)*u
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -243,7 +257,7 @@ def _jsd_arithmetic_landmarks(params):
     return math.log(mean1), min(1.0, math.sqrt(mean1)/math.sqrt(shape1)), math.log(mean2), min(1.0, math.sqrt(mean2)/math.sqrt(shape2))
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

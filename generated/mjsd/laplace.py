@@ -176,11 +176,25 @@ bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
     loc, scale1, scale2 = params
-    _log_density1 = -math.log(scale1) - math.log(2.0) - abs(loc - u)/scale1
-    _log_density2 = -math.log(scale2) - math.log(2.0) - abs(loc - u)/scale2
+    _log_density1 = -math.log(scale1) - math.log(2.0)
+    _log_density2 = -math.log(scale2) - math.log(2.0)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
+    loc, scale1, scale2 = params
+    _log_density1 = -abs(loc - u)/scale1
+    _log_density2 = -abs(loc - u)/scale2
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -189,7 +203,7 @@ def _jsd_arithmetic_landmarks(params):
     return loc, scale1, loc, scale2
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

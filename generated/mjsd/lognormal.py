@@ -194,15 +194,27 @@ bhattacharyya.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
+    loc1, scale1, loc2, scale2 = params
+    _log_density1 = -(1.0/2.0)*(loc1*loc1)/(scale1*scale1) - math.log(scale1) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0)
+    _log_density2 = -(1.0/2.0)*(loc2*loc2)/(scale2*scale2) - math.log(scale2) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0)
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
     loc1, scale1, loc2, scale2 = params
     _d1_0 = (1.0/(scale1*scale1))
-    _d1_1 = ((1.0/2.0))*_d1_0
-    _log_density1 = _d1_0*loc1*u - _d1_1*(loc1*loc1) - _d1_1*(u*u) - math.log(scale1) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0)
+    _log_density1 = _d1_0*loc1*u - (1.0/2.0)*_d1_0*(u*u)
     _d2_0 = (1.0/(scale2*scale2))
-    _d2_1 = ((1.0/2.0))*_d2_0
-    _log_density2 = _d2_0*loc2*u - _d2_1*(loc2*loc2) - _d2_1*(u*u) - math.log(scale2) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0)
+    _log_density2 = _d2_0*loc2*u - (1.0/2.0)*_d2_0*(u*u)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -211,7 +223,7 @@ def _jsd_arithmetic_landmarks(params):
     return loc1, scale1, loc2, scale2
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

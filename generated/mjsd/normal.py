@@ -195,11 +195,25 @@ bhattacharyya.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(x, params):
+def _jsd_arithmetic_log_normalisers(params):
     loc1, scale1, loc2, scale2 = params
-    _log_density1 = -math.log(scale1) - (1.0/2.0)*math.log(2.0*math.pi) - (1.0/2.0)*((-loc1 + x)*(-loc1 + x))/(scale1*scale1)
-    _log_density2 = -math.log(scale2) - (1.0/2.0)*math.log(2.0*math.pi) - (1.0/2.0)*((-loc2 + x)*(-loc2 + x))/(scale2*scale2)
+    _log_density1 = -math.log(scale1) - (1.0/2.0)*math.log(2.0*math.pi)
+    _log_density2 = -math.log(scale2) - (1.0/2.0)*math.log(2.0*math.pi)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(x, params):
+    loc1, scale1, loc2, scale2 = params
+    _log_density1 = -(1.0/2.0)*((-loc1 + x)*(-loc1 + x))/(scale1*scale1)
+    _log_density2 = -(1.0/2.0)*((-loc2 + x)*(-loc2 + x))/(scale2*scale2)
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(x, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(x, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -208,7 +222,7 @@ def _jsd_arithmetic_landmarks(params):
     return loc1, scale1, loc2, scale2
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -193,19 +193,33 @@ bhattacharyya.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
+    loc1, kappa1, loc2, kappa2 = params
+    _log_density1 = -_special.log_i0(kappa1) - math.log(2.0*math.pi) + math.log(2.0)
+    _log_density2 = -_special.log_i0(kappa2) - math.log(2.0*math.pi) + math.log(2.0)
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
     loc1, kappa1, loc2, kappa2 = params
     _d1_0 = (u*u)
     _d1_1 = _d1_0 + 1.0
     _d1_2 = loc1 - loc2
     _d1_3 = ((1.0/2.0))*math.atan2(-math.sin(_d1_2), math.cos(_d1_2))
-    _log_density1 = -math.log(_d1_1) - _special.log_i0(kappa1) - math.log(2.0*math.pi) + math.log(2.0) + kappa1*(-2.0*u*math.sin(_d1_3) + (1.0 - _d1_0)*math.cos(_d1_3))/_d1_1
+    _log_density1 = -math.log(_d1_1) + kappa1*(-2.0*u*math.sin(_d1_3) + (1.0 - _d1_0)*math.cos(_d1_3))/_d1_1
     _d2_0 = (u*u)
     _d2_1 = _d2_0 + 1.0
     _d2_2 = loc1 - loc2
     _d2_3 = ((1.0/2.0))*math.atan2(-math.sin(_d2_2), math.cos(_d2_2))
-    _log_density2 = -math.log(_d2_1) - _special.log_i0(kappa2) - math.log(2.0*math.pi) + math.log(2.0) + kappa2*(2.0*u*math.sin(_d2_3) + (1.0 - _d2_0)*math.cos(_d2_3))/_d2_1
+    _log_density2 = -math.log(_d2_1) + kappa2*(2.0*u*math.sin(_d2_3) + (1.0 - _d2_0)*math.cos(_d2_3))/_d2_1
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -214,7 +228,7 @@ def _jsd_arithmetic_landmarks(params):
     return -math.tan(((1.0/4.0))*math.atan2(-math.sin(loc1 - loc2), math.cos(loc1 - loc2))), (1.0/(math.sqrt(kappa1) + 1.0)), math.tan(((1.0/4.0))*math.atan2(-math.sin(loc1 - loc2), math.cos(loc1 - loc2))), (1.0/(math.sqrt(kappa2) + 1.0))
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

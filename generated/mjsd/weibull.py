@@ -180,13 +180,27 @@ bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _jsd_arithmetic_log_densities(u, params):
+def _jsd_arithmetic_log_normalisers(params):
+    shape, scale1, scale2 = params
+    _log_density1 = -shape*math.log(scale1) + math.log(shape)
+    _log_density2 = -shape*math.log(scale2) + math.log(shape)
+    return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_kernels(u, params):
     shape, scale1, scale2 = params
     _d1_0 = shape*u
-    _log_density1 = _d1_0 - shape*math.log(scale1) + math.log(shape) - scale1**(-shape)*math.exp(_d1_0)
+    _log_density1 = _d1_0 - scale1**(-shape)*math.exp(_d1_0)
     _d2_0 = shape*u
-    _log_density2 = _d2_0 - shape*math.log(scale2) + math.log(shape) - scale2**(-shape)*math.exp(_d2_0)
+    _log_density2 = _d2_0 - scale2**(-shape)*math.exp(_d2_0)
     return _log_density1, _log_density2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_log_densities(u, params):
+    (_c1, _c2), (_k1, _k2) = _jsd_arithmetic_log_normalisers(params), _jsd_arithmetic_log_kernels(u, params)
+    return _c1 + _k1, _c2 + _k2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -195,7 +209,7 @@ def _jsd_arithmetic_landmarks(params):
     return math.log(scale1), (1.0/shape), math.log(scale2), (1.0/shape)
 
 
-_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_landmarks)
+_jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
