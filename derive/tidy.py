@@ -140,7 +140,7 @@ def split_log(argument):
     for side, power in ((numerator, 1), (denominator, -1)):
         for factor in sp.Mul.make_args(side):
             base, exponent = factor.as_base_exp()
-            if _sample_sign(base) < 0:
+            if sample_sign(base) < 0:
                 base, sign = -base, sign * (-1) ** exponent
             if base != 1:
                 parts[base] = parts.get(base, sp.S.Zero) + power * exponent
@@ -149,7 +149,7 @@ def split_log(argument):
     return parts
 
 
-def _sample_sign(expr):
+def sample_sign(expr):
     symbols = sorted(expr.free_symbols, key=str)
     point = {s: sp.Rational(3 + 2 * i, 10 + 3 * i) for i, s in enumerate(symbols)}  # all in (0, 1): alpha-safe
     return sp.sign(expr.subs(point))

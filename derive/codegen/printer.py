@@ -3,7 +3,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..special import NUMBA_NAMES, LogRatio
-from ..tidy import _sample_sign
+from ..tidy import sample_sign
 
 SPECIAL = "_special"  # the generated runtime module holding the numba special functions
 
@@ -67,7 +67,7 @@ def log_ratios(expr):
         a, b = sp.fraction(sp.together(e.args[0]))
         if b == 1:
             return e
-        if _sample_sign(b) < 0:
+        if sample_sign(b) < 0:
             a, b = -a, -b
         return LogRatio(a, b, sp.factor(a - b))
     return expr.replace(lambda e: isinstance(e, sp.log), ratio)
