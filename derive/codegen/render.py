@@ -296,16 +296,16 @@ def _public(kernel):
     check_sizes = f"    _validate.row_length(\"{_vectors(kernel)[0].name}\", arrays[0], {sizes!r})\n" if sizes else ""
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _OUT_DOC, "    ")
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
-    quiet = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
+    options = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
     spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
-    quiet += f", matrices={spd!r}" if spd else ""
-    quiet += f", grain={_grain(kernel)}" if _grain(kernel) != 1 << 14 else ""
+    options += f", matrices={spd!r}" if spd else ""
+    options += f", grain={_grain(kernel)}"
     deferred = "" if _cores(kernel) else ", values=False"  # the kernel's loop tests the scalars (_GUARDS)
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks}{deferred})\n"
             f"{check_sizes}"
-            f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{quiet})\n"
+            f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{options})\n"
             f"\n\n{kernel.name}.laws = {_laws(kernel)!r}  # for mjsd.pairwise\n")
 
 

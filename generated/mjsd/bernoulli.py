@@ -41,7 +41,7 @@ def kl(p1, p2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
@@ -72,7 +72,7 @@ def jeffreys(p1, p2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
@@ -112,7 +112,7 @@ def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
@@ -149,7 +149,7 @@ def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
@@ -172,7 +172,7 @@ def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise

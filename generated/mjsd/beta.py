@@ -44,7 +44,7 @@ def kl(a1, b1, a2, b2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
@@ -77,7 +77,7 @@ def jeffreys(a1, b1, a2, b2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
@@ -122,7 +122,7 @@ def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
@@ -163,7 +163,7 @@ def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
@@ -188,7 +188,7 @@ def bhattacharyya(a1, b1, a2, b2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise

@@ -39,7 +39,7 @@ def kl(probs1, probs2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
@@ -70,7 +70,7 @@ def jeffreys(probs1, probs2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
@@ -109,7 +109,7 @@ def jsd_geometric(probs1, probs2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
@@ -146,7 +146,7 @@ def jsd_geometric_dual(probs1, probs2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
@@ -169,7 +169,7 @@ def bhattacharyya(probs1, probs2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
@@ -204,7 +204,7 @@ def jsd_arithmetic(probs1, probs2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, grain=16384)
 
 
 jsd_arithmetic.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise

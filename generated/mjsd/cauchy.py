@@ -42,7 +42,7 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -86,7 +86,7 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_harmonic_ufunc, arrays, out)
+    return _validate.apply(_jsd_harmonic_ufunc, arrays, out, grain=16384)
 
 
 jsd_harmonic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -111,7 +111,7 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_harmonic_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_harmonic_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_harmonic_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -158,7 +158,7 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, grain=16384)
 
 
 jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise

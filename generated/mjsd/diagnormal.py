@@ -46,7 +46,7 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR))
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
@@ -83,7 +83,7 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR))
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
@@ -126,7 +126,7 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
@@ -169,7 +169,7 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
@@ -196,7 +196,7 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
@@ -238,7 +238,7 @@ def jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_deasy_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_deasy.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise

@@ -49,7 +49,7 @@ def kl(concentration1, concentration2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR))
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
@@ -85,7 +85,7 @@ def jeffreys(concentration1, concentration2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR))
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
@@ -138,7 +138,7 @@ def jsd_geometric(concentration1, concentration2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
@@ -191,7 +191,7 @@ def jsd_geometric_dual(concentration1, concentration2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
@@ -237,7 +237,7 @@ def bhattacharyya(concentration1, concentration2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("concentration1", concentration1, POSITIVE_VECTOR), ("concentration2", concentration2, POSITIVE_VECTOR), ("alpha", alpha, UNIT))
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise

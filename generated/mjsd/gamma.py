@@ -42,7 +42,7 @@ def kl(shape1, rate1, shape2, rate2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
@@ -75,7 +75,7 @@ def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
@@ -116,7 +116,7 @@ def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
@@ -156,7 +156,7 @@ def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
@@ -181,7 +181,7 @@ def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise

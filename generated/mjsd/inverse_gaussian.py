@@ -44,7 +44,7 @@ def kl(mean1, shape1, mean2, shape2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
@@ -84,7 +84,7 @@ def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
@@ -153,7 +153,7 @@ def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
@@ -196,7 +196,7 @@ def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
@@ -221,7 +221,7 @@ def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise

@@ -43,7 +43,7 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -77,7 +77,7 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -122,7 +122,7 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -163,7 +163,7 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
@@ -188,7 +188,7 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise

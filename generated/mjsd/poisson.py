@@ -39,7 +39,7 @@ def kl(rate1, rate2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
@@ -69,7 +69,7 @@ def jeffreys(rate1, rate2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
@@ -105,7 +105,7 @@ def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
@@ -140,7 +140,7 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
@@ -163,7 +163,7 @@ def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise

@@ -41,7 +41,7 @@ def kl(shape, scale1, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
-    return _validate.apply(_kl_ufunc, arrays, out)
+    return _validate.apply(_kl_ufunc, arrays, out, grain=16384)
 
 
 kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
@@ -71,7 +71,7 @@ def jeffreys(shape, scale1, scale2, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
-    return _validate.apply(_jeffreys_ufunc, arrays, out)
+    return _validate.apply(_jeffreys_ufunc, arrays, out, grain=16384)
 
 
 jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
@@ -111,7 +111,7 @@ def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
@@ -149,7 +149,7 @@ def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out)
+    return _validate.apply(_jsd_geometric_dual_ufunc, arrays, out, grain=16384)
 
 
 jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
@@ -173,7 +173,7 @@ def bhattacharyya(shape, scale1, scale2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_bhattacharyya_ufunc, arrays, out)
+    return _validate.apply(_bhattacharyya_ufunc, arrays, out, grain=16384)
 
 
 bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise

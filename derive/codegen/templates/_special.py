@@ -219,8 +219,8 @@ def log_ratio(a, b, d):
     """
     t = d / b
     far = math.log(a / b)
-    # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, divides in masked
-    # lanes and raises spurious floating-point flags, which numpy reports as warnings
+    # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, evaluates the log in
+    # masked lanes too and raises spurious floating-point flags, which numpy reports as warnings
     f = min(max(t, _NEAR_LOW), _NEAR_HIGH)
     half_f2 = 0.5 * f * f
     s = f / (2.0 + f)

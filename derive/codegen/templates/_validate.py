@@ -78,26 +78,24 @@ def check(*arguments, values=True):
     holds a NaN, which saves several passes over a large batch.
     """
     arrays = [_checked(name, value, constraint, values) for name, value, constraint in arguments]
-    cores = [(name, a, CORE_DIMENSIONS[constraint]) for (name, _, constraint), a in zip(arguments, arrays)
-             if constraint in CORE_DIMENSIONS]
-    if len({a.shape[-1] for _, a, _ in cores}) > 1:
-        shapes = " and ".join(f"{name} {a.shape}" for name, a, _ in cores)
-        if any(core == 2 for _, _, core in cores):
+    cores = [CORE_DIMENSIONS.get(constraint, 0) for _, _, constraint in arguments]  # each array's core axes
+    laws = [(name, a, core) for (name, _, _), a, core in zip(arguments, arrays, cores) if core]
+    if len({a.shape[-1] for _, a, _ in laws}) > 1:
+        shapes = " and ".join(f"{name} {a.shape}" for name, a, _ in laws)
+        if any(core == 2 for _, _, core in laws):
             raise ValueError(f"{shapes} disagree on the dimension d: vectors are (..., d), matrices (..., d, d)")
         raise ValueError(f"{shapes} must have rows of the same length (the last axis)")
-    dimension = cores[0][1].shape[-1] if cores else 1
+    dimension = laws[0][1].shape[-1] if laws else 1
     for (name, _, constraint), array in zip(arguments, arrays):
         if constraint == DEGREES_OF_FREEDOM:
             _located(name, array, array > dimension - 1, f"must be > d - 1 = {dimension - 1} (the matrices are "
                                                          f"{dimension} x {dimension})")
-    batch = [a.shape[:a.ndim - CORE_DIMENSIONS.get(constraint, 0)]
-             for (_, _, constraint), a in zip(arguments, arrays)]
+    batch = [a.shape[:a.ndim - core] for a, core in zip(arrays, cores)]
     try:
         shape = np.broadcast_shapes(*batch)
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for (name, _, _), a in zip(arguments, arrays))
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
-    cores = [CORE_DIMENSIONS.get(constraint, 0) for _, _, constraint in arguments]
     deferred = [] if values else [(name, constraint) for name, _, constraint in arguments]
     return Checked(arrays, shape, cores, deferred)
 
@@ -190,7 +188,7 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), grain=1 << 14):
+def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
     """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
 
     ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
