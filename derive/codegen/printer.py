@@ -73,11 +73,42 @@ def log_ratios(expr):
     return expr.replace(lambda e: isinstance(e, sp.log), ratio)
 
 
+def common_subexpressions(exprs):
+    """One CSE pass over several expressions (log ratios rewritten first): ([(temporary _tN, value)], [reduced])."""
+    return sp.cse([log_ratios(e) for e in exprs], symbols=sp.numbered_symbols("_t"), order="canonical")
+
+
+def printed(printer, expr):
+    """expr's source, refusing anything that needs a module numba cannot use."""
+    text = printer.doprint(expr)
+    if printer.module_imports.keys() - {"math"}:
+        raise ValueError(f"expression needs modules numba cannot use: {dict(printer.module_imports)}")
+    return text
+
+
 def straight_line(expr, indent="    "):
     """Lines computing ``expr`` through CSE temporaries _t0, _t1, ... and the final expression's source."""
     printer = NumbaPrinter()
-    temporaries, (reduced,) = sp.cse([log_ratios(expr)], symbols=sp.numbered_symbols("_t"), order="canonical")
-    lines = [f"{indent}{name} = {printer.doprint(value)}" for name, value in temporaries]
-    if printer.module_imports.keys() - {"math"}:
-        raise ValueError(f"expression needs modules numba cannot use: {dict(printer.module_imports)}")
-    return lines, printer.doprint(reduced)
+    temporaries, (reduced,) = common_subexpressions([expr])
+    lines = [f"{indent}{name} = {printed(printer, value)}" for name, value in temporaries]
+    return lines, printed(printer, reduced)
+
+
+def sum_loops(expr, array):
+    """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
+    printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0
+    while expr.has(sp.Sum):
+        level = sorted({s for s in expr.atoms(sp.Sum) if not s.function.has(sp.Sum)}, key=sp.default_sort_key)
+        names = {}
+        for s in level:
+            (index, lower, upper), = s.limits
+            if lower != 0 or not (upper + 1).is_Symbol:  # from 0 to k - 1, k the vectors' length
+                raise ValueError(f"only sums over all the entries are supported: {s}")
+            names[s] = sp.Symbol(f"_s{count}")
+            count += 1
+        lines += [f"    {names[s]} = 0.0" for s in level]
+        for index in sorted({s.limits[0][0] for s in level}, key=str):
+            lines.append(f"    for {index} in range(_k):")
+            lines += [f"        {names[s]} += {printer.doprint(s.function)}" for s in level if s.limits[0][0] == index]
+        expr = expr.xreplace(names)
+    return lines, expr

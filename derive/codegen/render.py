@@ -4,9 +4,10 @@ from pathlib import Path
 
 import sympy as sp
 
+from . import gradient
 from .matrix import identical, matrix_kernel
-from .printer import SPECIAL, NumbaPrinter, straight_line
-from .spec import (CORE_DIMENSIONS, COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, REAL, SPD, UNIT, VECTORS,
+from .printer import SPECIAL, NumbaPrinter, straight_line, sum_loops
+from .spec import (CORE_DIMENSIONS, GUARDS, SPD, VECTORS,
                    ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MatrixClosedForm, MonteCarlo,
                    SeriesSum)
 
@@ -80,6 +81,13 @@ def family_module(family):
         else:
             bodies.append(_KERNELS[type(kernel)](kernel) + _ufunc(kernel) + _public(kernel))
             ufuncs.append(f"_{kernel.name}_ufunc")
+        if isinstance(kernel, ClosedForm):
+            if twin == kernel.name:
+                bodies.append(gradient.value_and_grad(kernel))
+                ufuncs.append(f"_{gradient.name(kernel)}_ufunc")
+            else:
+                bodies.append(f"_{gradient.name(kernel)}_ufunc = _{twin}_value_and_grad_ufunc\n")
+            bodies.append(_public_value_and_grad(kernel))
     bodies.append("\n\n# What mjsd.precompile() builds now instead of at first call.\n"
                   f"_UFUNCS = ({', '.join(ufuncs)},)\n")
     code = "".join(bodies)
@@ -90,8 +98,13 @@ def family_module(family):
     imports += [line for use, line in _FACTORIES if use in code]
     numpy = ["import numpy as np"] if "np.empty(" in code else []
     parts = [header(family.source), f'"""{family.doc}"""', "import math", "", "import numba", *numpy, "", *imports,
-             f"\n__all__ = {[k.name for k in family.kernels]!r}\n", code]
+             f"\n__all__ = {_public_names(family)!r}\n", code]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _public_names(family):
+    names = [k.name for k in family.kernels]
+    return names + [gradient.name(k) for k in family.kernels if isinstance(k, ClosedForm)]
 
 
 def _alias(name, twin):
@@ -120,7 +133,7 @@ def _closed_form(kernel):
         lines.append(f"    {symbol} = {printer.doprint(value)}")
     expr = kernel.expr
     if expr.has(sp.Sum):
-        loops, expr = _loops(expr, _vectors(kernel)[0].name)
+        loops, expr = sum_loops(expr, _vectors(kernel)[0].name)
         lines += loops
     body, result = straight_line(expr)
     lines += body
@@ -135,26 +148,6 @@ def _vectors(kernel):
 def _cores(kernel):
     """The parameters holding a vector or matrix per law (core dimensions of the kernel's generalised ufunc)."""
     return [p for p in kernel.params if p.constraint in CORE_DIMENSIONS]
-
-
-def _loops(expr, array):
-    """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
-    printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0
-    while expr.has(sp.Sum):
-        level = sorted({s for s in expr.atoms(sp.Sum) if not s.function.has(sp.Sum)}, key=sp.default_sort_key)
-        names = {}
-        for s in level:
-            (index, lower, upper), = s.limits
-            if lower != 0 or not (upper + 1).is_Symbol:  # from 0 to k - 1, k the vectors' length
-                raise ValueError(f"only sums over all the entries are supported: {s}")
-            names[s] = sp.Symbol(f"_s{count}")
-            count += 1
-        lines += [f"    {names[s]} = 0.0" for s in level]
-        for index in sorted({s.limits[0][0] for s in level}, key=str):
-            lines.append(f"    for {index} in range(_k):")
-            lines += [f"        {names[s]} += {printer.doprint(s.function)}" for s in level if s.limits[0][0] == index]
-        expr = expr.xreplace(names)
-    return lines, expr
 
 
 def _quadrature(kernel, name=None):
@@ -217,7 +210,7 @@ def _log_functions(kernel, name, leading, log_densities):
     text = f"\n\n{JIT}\ndef _{name}({leading}params):\n    {_law_arguments(kernel)} = params\n"
     expressions = sp.Tuple(*log_densities)
     if expressions.has(sp.Sum):  # sums over the coordinates of a point
-        loops, expressions = _loops(expressions, leading.rstrip(", "))
+        loops, expressions = sum_loops(expressions, leading.rstrip(", "))
         text += "\n".join(loops) + "\n"
     for i, log_density in enumerate(expressions, start=1):
         body, result = straight_line(log_density, indent="    ")
@@ -254,7 +247,7 @@ def _ufunc(kernel):
     args = _signature(kernel)
     if not _cores(kernel):
         decorator = f'numba.vectorize(["{_loop_type(kernel)}"], cache=True)'
-        guards = " and ".join(_GUARDS[p.constraint].format(p.name) for p in kernel.params)
+        guards = " and ".join(GUARDS[p.constraint].format(p.name) for p in kernel.params)
         loop = (f"def _{kernel.name}_loop({args}):\n    if {guards}:\n        return _{kernel.name}({args})\n"
                 "    return math.nan  # an argument breaks its constraint: the wrapper names it\n")
     else:
@@ -266,10 +259,6 @@ def _ufunc(kernel):
     return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar})\n"
 
 
-# Each scalar constraint as a test a kernel's loop makes before computing (False for NaN): a batch is checked in the
-# same pass that computes it, and _validate names the argument only when a NaN comes out.
-_GUARDS = {REAL: "abs({0}) < math.inf", POSITIVE: "0.0 < {0} < math.inf", NONNEGATIVE: "0.0 <= {0} < math.inf",
-           UNIT: "0.0 <= {0} <= 1.0", OPEN_UNIT: "0.0 < {0} < 1.0", COUNT: "1.0 <= {0} < math.inf and {0} % 1.0 == 0.0"}
 # The fewest pairs worth a thread (runtime _parallel.py), by what one pair costs: ~10 ns, ~1 us, ~10 us and up.
 _GRAIN = {ClosedForm: 1 << 14, MatrixClosedForm: 1 << 8}
 NUMERIC_GRAIN = 4
@@ -300,13 +289,29 @@ def _public(kernel):
     spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
     options += f", matrices={spd!r}" if spd else ""
     options += f", grain={_grain(kernel)}"
-    deferred = "" if _cores(kernel) else ", values=False"  # the kernel's loop tests the scalars (_GUARDS)
+    deferred = "" if _cores(kernel) else ", values=False"  # the kernel's loop tests the scalars (GUARDS)
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks}{deferred})\n"
             f"{check_sizes}"
             f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{options})\n"
             f"\n\n{kernel.name}.laws = {_laws(kernel)!r}  # for mjsd.pairwise\n")
+
+
+def _public_value_and_grad(kernel):
+    """The value and its partial derivatives, each of the batch shape (followed by a vector parameter's length)."""
+    params, checks = _arguments(kernel)
+    partials = {p.name: n for n, p in enumerate(kernel.params) if p in gradient.differentiable(kernel.params)}
+    doc = (f"{kernel.name} and its gradient: the value and its exact partial derivatives with respect to every\n"
+           f"parameter{' but the number of trials' if len(partials) < len(kernel.params) else ''}, "
+           f"generated from the SymPy derivative of the closed form (notebook 12).\n\n"
+           + _param_doc(kernel) + "\n" + _GRADIENT_DOC)
+    deferred = "" if _cores(kernel) else ", values=False"
+    return (f"\n\ndef {gradient.name(kernel)}({params}):\n"
+            f'    """{textwrap.indent(doc, "    ").strip()}\n    """\n'
+            f"    arrays = _validate.check({checks}{deferred})\n"
+            f"    return _validate.value_and_grad(_{gradient.name(kernel)}_ufunc, arrays, {partials!r}, "
+            f"grain={_grain(kernel) // 4})\n")
 
 
 def _laws(kernel):
@@ -334,6 +339,10 @@ def _arguments(kernel):
 
 
 _OUT_DOC = "    out: optional float64 array of the broadcast batch shape to write the values into (then returned)"
+_GRADIENT_DOC = """Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+arguments."""
 _MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer >= 2
     seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
 Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise."""

@@ -13,6 +13,10 @@ SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
 DEGREES_OF_FREEDOM = "degrees_of_freedom"  # a scalar > d - 1, d the dimension of the matrix arguments (Wishart)
 VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes of one law's parameter; the rest is batch
+# Each scalar constraint as a test a kernel's loop makes before computing (False for NaN): a batch is checked in the
+# same pass that computes it, and the runtime's _validate names the argument only when a NaN comes out.
+GUARDS = {REAL: "abs({0}) < math.inf", POSITIVE: "0.0 < {0} < math.inf", NONNEGATIVE: "0.0 <= {0} < math.inf",
+          UNIT: "0.0 <= {0} <= 1.0", OPEN_UNIT: "0.0 < {0} < 1.0", COUNT: "1.0 <= {0} < math.inf and {0} % 1.0 == 0.0"}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from . import _special
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -47,6 +47,42 @@ def kl(p1, p2, *, out=None):
 kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = p1 - p2
+    _t1 = 1.0 - p1
+    _t2 = 1.0 - p2
+    _value[0] = _kl(p1, p2)
+    _d_p1[0] = -_special.log_ratio(_t1, _t2, -_t0) + _special.log_ratio(p1, p2, _t0)
+    _d_p2[0] = _t1/_t2 - p1/p2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(p1, p2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: probability of a 1, in (0, 1) of the first Bernoulli law
+        p2: probability of a 1, in (0, 1) of the second Bernoulli law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(p1, p2):
     _t0 = p1 - p2
@@ -76,6 +112,44 @@ def jeffreys(p1, p2, *, out=None):
 
 
 jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = p1 - p2
+    _t1 = -_t0
+    _t2 = 1.0 - p1
+    _t3 = 1.0 - p2
+    _t4 = -_special.log_ratio(_t2, _t3, _t1) + _special.log_ratio(p1, p2, _t0)
+    _value[0] = _jeffreys(p1, p2)
+    _d_p1[0] = _t0/p1 - _t1/_t2 + _t4
+    _d_p2[0] = -_t0/p2 + _t1/_t3 - _t4
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(p1, p2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: probability of a 1, in (0, 1) of the first Bernoulli law
+        p2: probability of a 1, in (0, 1) of the second Bernoulli law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -118,6 +192,73 @@ def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = math.log(p1)
+    _t1 = alpha - 1.0
+    _t2 = _t1*alpha
+    _t3 = 1.0 - p1
+    _t4 = math.log(_t3)
+    _t5 = (1.0/p1)
+    _t6 = alpha*p1
+    _t7 = alpha*p2
+    _t8 = _t6 - _t7 - p1 + p2 + 1.0
+    _t9 = 1.0 - p2
+    _t10 = _special.log_ratio(p2, _t9, 2.0*p2 - 1.0)
+    _t11 = -_t10*_t2
+    _t12 = (1.0/_t3)
+    _t13 = p1 - p2
+    _t14 = -_t13 - _t7 + alpha*p1 - 1.0
+    _t15 = p1**alpha
+    _t16 = _t9**alpha
+    _t17 = _t15*_t16
+    _t18 = p2**alpha
+    _t19 = _t3**alpha
+    _t20 = _t18*_t19
+    _t21 = _t20*p1
+    _t22 = _t17*p1
+    _t23 = (1.0/(_t17 + _t21 - _t22))
+    _t24 = _t17*alpha
+    _t25 = _t20*_t6
+    _t26 = -_t1*alpha
+    _t27 = (1.0/p2)
+    _t28 = (1.0/_t9)
+    _t29 = _t13*alpha
+    _t30 = math.log(_t9)
+    _value[0] = _jsd_geometric(p1, p2, alpha)
+    _d_p1[0] = -_t0*_t2 + _t1*_t4*alpha - _t11 - _t12*_t14*alpha + _t23*(-_t12*_t25 + _t15*_t16*_t5*alpha - _t17 + _t18*_t19 - _t24) - _t5*_t8*alpha
+    _d_p2[0] = -_t0*_t26 + _t11 + _t13*_t2*_t27*_t9*(_t28 + p2/(_t9*_t9)) + _t23*(_t17*_t28*_t6 - _t24*_t28 + _t25*_t27) + _t26*_t4
+    _d_alpha[0] = -_t0*_t29 - _t0*_t8 + _t1*_t10*_t13 + _t10*_t29 + _t14*_t4 + _t23*(_t0*_t17 - _t0*_t22 + _t17*_t30 + _t21*_t4 + _t21*math.log(p2) - _t22*_t30) + _t29*_t4
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: probability of a 1, in (0, 1) of the first Bernoulli law
+        p2: probability of a 1, in (0, 1) of the second Bernoulli law
+        alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -155,6 +296,59 @@ def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (1.0/p1)
+    _t1 = 1.0 - p1
+    _t2 = alpha/_t1
+    _t3 = p1**alpha
+    _t4 = 1.0 - p2
+    _t5 = _t4**alpha
+    _t6 = _t3*_t5
+    _t7 = p2**alpha
+    _t8 = _t1**alpha
+    _t9 = _t7*_t8*p1
+    _t10 = _t6*p1
+    _t11 = (1.0/(-_t10 + _t6 + _t9))
+    _t12 = _t6*alpha
+    _t13 = (1.0/_t4)
+    _t14 = math.log(p1)
+    _t15 = math.log(_t1)
+    _t16 = math.log(_t4)
+    _value[0] = _jsd_geometric_dual(p1, p2, alpha)
+    _d_p1[0] = _t0*alpha - _t11*(_t0*_t3*_t5*alpha - _t12 - _t2*_t9 - _t6 + _t7*_t8) - _t2
+    _d_p2[0] = -_t11*(_t10*_t13*alpha - _t12*_t13 + _t9*alpha/p2)
+    _d_alpha[0] = -_t11*(-_t10*_t14 - _t10*_t16 + _t14*_t6 + _t15*_t9 + _t16*_t6 + _t9*math.log(p2)) + _t14 + _t15
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(p1, p2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: probability of a 1, in (0, 1) of the first Bernoulli law
+        p2: probability of a 1, in (0, 1) of the second Bernoulli law
+        alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -176,6 +370,24 @@ def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(p1, p2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: probability of a 1, in (0, 1) of the first Bernoulli law
+        p2: probability of a 1, in (0, 1) of the second Bernoulli law
+        alpha: skew in [0, 1], weighting the second Bernoulli law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -227,4 +439,4 @@ jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

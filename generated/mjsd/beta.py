@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -50,6 +50,50 @@ def kl(a1, b1, a2, b2, *, out=None):
 kl.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _d_b2):
+    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if a1 == a2 and b1 == b2:
+        _value[:] = 0.0
+        _d_a1[:] = 0.0
+        _d_b1[:] = 0.0
+        _d_a2[:] = 0.0
+        _d_b2[:] = 0.0
+        return
+    _t0 = a1 - a2
+    _t1 = a1 + b1
+    _t2 = b1 - b2
+    _t3 = (-_t0 - _t2)*_special.trigamma(_t1)
+    _t4 = -_special.digamma(_t1) + _special.digamma(a2 + b2)
+    _value[0] = _kl(a1, b1, a2, b2)
+    _d_a1[0] = _t0*_special.trigamma(a1) + _t3
+    _d_b1[0] = _t2*_special.trigamma(b1) + _t3
+    _d_a2[0] = -_t4 - _special.digamma(a1) + _special.digamma(a2)
+    _d_b2[0] = -_t4 - _special.digamma(b1) + _special.digamma(b2)
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(a1, b1, a2, b2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        a1: first shape a, finite and > 0 of the first beta law
+        b1: second shape b, finite and > 0 of the first beta law
+        a2: first shape a, finite and > 0 of the second beta law
+        b2: second shape b, finite and > 0 of the second beta law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'a1': 0, 'b1': 1, 'a2': 2, 'b2': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(a1, b1, a2, b2):
     _t0 = a1 - a2
@@ -81,6 +125,57 @@ def jeffreys(a1, b1, a2, b2, *, out=None):
 
 
 jeffreys.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _d_b2):
+    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if a1 == a2 and b1 == b2:
+        _value[:] = 0.0
+        _d_a1[:] = 0.0
+        _d_b1[:] = 0.0
+        _d_a2[:] = 0.0
+        _d_b2[:] = 0.0
+        return
+    _t0 = -a2
+    _t1 = _t0 + a1
+    _t2 = a1 + b1
+    _t3 = -b2
+    _t4 = -_t0 - _t2 - _t3
+    _t5 = a2 + b2
+    _t6 = -_special.digamma(_t2) + _special.digamma(_t5)
+    _t7 = _t4*_special.trigamma(_t2) + _t6
+    _t8 = _special.digamma(a1) - _special.digamma(a2)
+    _t9 = _t3 + b1
+    _t10 = _special.digamma(b1) - _special.digamma(b2)
+    _t11 = _t4*_special.trigamma(_t5) + _t6
+    _value[0] = _jeffreys(a1, b1, a2, b2)
+    _d_a1[0] = _t1*_special.trigamma(a1) + _t7 + _t8
+    _d_b1[0] = _t10 + _t7 + _t9*_special.trigamma(b1)
+    _d_a2[0] = -_t1*_special.trigamma(a2) - _t11 - _t8
+    _d_b2[0] = -_t10 - _t11 - _t9*_special.trigamma(b2)
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(a1, b1, a2, b2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        a1: first shape a, finite and > 0 of the first beta law
+        b1: second shape b, finite and > 0 of the first beta law
+        a2: first shape a, finite and > 0 of the second beta law
+        b2: second shape b, finite and > 0 of the second beta law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'a1': 0, 'b1': 1, 'a2': 2, 'b2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -128,6 +223,84 @@ def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_b1, _d_a2, _d_b2, _d_alpha):
+    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if a1 == a2 and b1 == b2:
+        _value[:] = 0.0
+        _d_a1[:] = 0.0
+        _d_b1[:] = 0.0
+        _d_a2[:] = 0.0
+        _d_b2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = alpha - 1.0
+    _t1 = -_t0
+    _t2 = -a1*alpha + a2*alpha
+    _t3 = _special.digamma(_t2 + a1)
+    _t4 = _special.digamma(a1)
+    _t5 = a1 + b1
+    _t6 = _special.digamma(_t5)
+    _t7 = -alpha*b1 + alpha*b2
+    _t8 = _special.digamma(_t2 + _t5 + _t7)
+    _t9 = _t1*_t8
+    _t10 = _special.trigamma(_t5)
+    _t11 = -a2
+    _t12 = -b2
+    _t13 = _t11 + _t12 + _t5
+    _t14 = _t0*alpha
+    _t15 = _t13*_t14
+    _t16 = _t11 + a1
+    _t17 = a2 + b2
+    _t18 = _special.digamma(_t17)
+    _t19 = -_t18
+    _t20 = _t19 + _t6
+    _t21 = _t14*_t20
+    _t22 = _special.digamma(a2)
+    _t23 = -_t22 + _t4
+    _t24 = -_t14*_t23 + _t21
+    _t25 = _special.digamma(_t7 + b1)
+    _t26 = _special.digamma(b1)
+    _t27 = _t12 + b1
+    _t28 = _t14*_t27
+    _t29 = _special.digamma(b2)
+    _t30 = _t26 - _t29
+    _t31 = _t14*_t30 - _t21
+    _t32 = _t8*alpha
+    _t33 = _t15*_special.trigamma(_t17)
+    _t34 = _t16*_t23
+    _t35 = _t27*_t30
+    _value[0] = _jsd_geometric(a1, b1, a2, b2, alpha)
+    _d_a1[0] = _t0*(_t4 - _t6) + _t1*_t3 + _t10*_t15 - _t14*_t16*_special.trigamma(a1) + _t24 - _t9
+    _d_b1[0] = _t0*_t10*_t13*alpha + _t0*_t26 - _t0*_t6 + _t1*_t25 - _t28*_special.trigamma(b1) - _t31 - _t9
+    _d_a2[0] = _t0*_t16*alpha*_special.trigamma(a2) - _t24 + _t3*alpha - _t32 - _t33 - alpha*(_t19 + _t22)
+    _d_b2[0] = _t18*alpha + _t25*alpha + _t28*_special.trigamma(b2) - _t29*alpha + _t31 - _t32 - _t33
+    _d_alpha[0] = _t0*_t13*_t20 - _t0*_t34 - _t0*_t35 + _t13*_t20*alpha + _t13*_t8 - _t16*_t3 - _t25*_t27 - _t34*alpha - _t35*alpha + math.lgamma(_t17) - math.lgamma(_t5) + math.lgamma(a1) - math.lgamma(a2) + math.lgamma(b1) - math.lgamma(b2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(a1, b1, a2, b2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        a1: first shape a, finite and > 0 of the first beta law
+        b1: second shape b, finite and > 0 of the first beta law
+        a2: first shape a, finite and > 0 of the second beta law
+        b2: second shape b, finite and > 0 of the second beta law
+        alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'a1': 0, 'b1': 1, 'a2': 2, 'b2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -169,6 +342,62 @@ def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_b1, _d_a2, _d_b2, _d_alpha):
+    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if a1 == a2 and b1 == b2:
+        _value[:] = 0.0
+        _d_a1[:] = 0.0
+        _d_b1[:] = 0.0
+        _d_a2[:] = 0.0
+        _d_b2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = 1.0 - alpha
+    _t1 = a1 + b1
+    _t2 = _special.digamma(_t1)
+    _t3 = -a1*alpha + a2*alpha
+    _t4 = _special.digamma(_t3 + a1)
+    _t5 = -alpha*b1 + alpha*b2
+    _t6 = _special.digamma(_t1 + _t3 + _t5)
+    _t7 = _t0*_t6
+    _t8 = _special.digamma(_t5 + b1)
+    _t9 = a2 + b2
+    _t10 = _special.digamma(_t9)
+    _t11 = _t6*alpha
+    _t12 = -a2
+    _t13 = -b2
+    _value[0] = _jsd_geometric_dual(a1, b1, a2, b2, alpha)
+    _d_a1[0] = -_t0*_t4 + _t0*(-_t2 + _special.digamma(a1)) + _t7
+    _d_b1[0] = -_t0*_t2 - _t0*_t8 + _t0*_special.digamma(b1) + _t7
+    _d_a2[0] = _t11 - _t4*alpha + alpha*(-_t10 + _special.digamma(a2))
+    _d_b2[0] = -_t10*alpha + _t11 - _t8*alpha + alpha*_special.digamma(b2)
+    _d_alpha[0] = -_t4*(-_t12 - a1) + _t6*(-_t1 - _t12 - _t13) - _t8*(-_t13 - b1) + math.lgamma(_t1) - math.lgamma(_t9) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(a1, b1, a2, b2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        a1: first shape a, finite and > 0 of the first beta law
+        b1: second shape b, finite and > 0 of the first beta law
+        a2: first shape a, finite and > 0 of the second beta law
+        b2: second shape b, finite and > 0 of the second beta law
+        alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'a1': 0, 'b1': 1, 'a2': 2, 'b2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -192,6 +421,26 @@ def bhattacharyya(a1, b1, a2, b2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(a1, b1, a2, b2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        a1: first shape a, finite and > 0 of the first beta law
+        b1: second shape b, finite and > 0 of the first beta law
+        a2: first shape a, finite and > 0 of the second beta law
+        b2: second shape b, finite and > 0 of the second beta law
+        alpha: skew in [0, 1], weighting the second beta law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("a1", a1, POSITIVE), ("b1", b1, POSITIVE), ("a2", a2, POSITIVE), ("b2", b2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'a1': 0, 'b1': 1, 'a2': 2, 'b2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -259,4 +508,4 @@ jsd_arithmetic.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mj
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

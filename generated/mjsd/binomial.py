@@ -12,7 +12,7 @@ from . import _special
 from ._validate import COUNT, OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -48,6 +48,45 @@ def kl(n, p1, p2, *, out=None):
 kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
+    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if n == p1:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = p1 - p2
+    _t1 = p1 - 1.0
+    _t2 = -_t1
+    _t3 = _t1*n
+    _t4 = 1.0 - p2
+    _value[0] = _kl(n, p1, p2)
+    _d_p1[0] = -n*_special.log_ratio(_t2, _t4, -_t0) + n*_special.log_ratio(p1, p2, _t0) + n + _t3/_t2
+    _d_p2[0] = -_t3/_t4 - n*p1/p2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:])"], "(),(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(n, p1, p2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter but the number of trials, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        n: number of trials, a positive integer, shared by both binomial laws
+        p1: success probability, in (0, 1) of the first binomial law
+        p2: success probability, in (0, 1) of the second binomial law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(n, p1, p2):
     _t0 = p1 - p2
@@ -78,6 +117,45 @@ def jeffreys(n, p1, p2, *, out=None):
 
 
 jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
+    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if n == p1:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = p1 - p2
+    _t1 = _t0*n
+    _t2 = 1.0 - p1
+    _t3 = 1.0 - p2
+    _t4 = -n*_special.log_ratio(_t2, _t3, -_t0) + n*_special.log_ratio(p1, p2, _t0)
+    _value[0] = _jeffreys(n, p1, p2)
+    _d_p1[0] = _t1/p1 + _t1/_t2 + _t4
+    _d_p2[0] = -_t1/p2 - _t1/_t3 - _t4
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:])"], "(),(),()->(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(n, p1, p2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter but the number of trials, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        n: number of trials, a positive integer, shared by both binomial laws
+        p1: success probability, in (0, 1) of the first binomial law
+        p2: success probability, in (0, 1) of the second binomial law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -122,6 +200,79 @@ def jsd_geometric(n, p1, p2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if n == p1:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = math.log(p1)
+    _t1 = alpha - 1.0
+    _t2 = _t1*alpha*n
+    _t3 = 1.0 - p1
+    _t4 = math.log(_t3)
+    _t5 = (1.0/p1)
+    _t6 = alpha*p1
+    _t7 = alpha*p2
+    _t8 = n*(_t6 - _t7 - p1 + p2 + 1.0)
+    _t9 = 1.0 - p2
+    _t10 = _special.log_ratio(p2, _t9, 2.0*p2 - 1.0)
+    _t11 = -_t10*_t2
+    _t12 = p1 - p2
+    _t13 = -_t12 - _t7 + alpha*p1 - 1.0
+    _t14 = (1.0/_t3)
+    _t15 = alpha*n
+    _t16 = p1**alpha
+    _t17 = _t9**alpha
+    _t18 = _t16*_t17
+    _t19 = p2**alpha
+    _t20 = _t3**alpha
+    _t21 = _t19*_t20
+    _t22 = _t21*p1
+    _t23 = _t18*p1
+    _t24 = (1.0/(_t18 + _t22 - _t23))
+    _t25 = _t18*alpha
+    _t26 = _t21*_t6
+    _t27 = -_t1
+    _t28 = _t0*_t15
+    _t29 = _t4*n
+    _t30 = _t29*alpha
+    _t31 = (1.0/p2)
+    _t32 = (1.0/_t9)
+    _t33 = _t24*n
+    _t34 = _t10*_t12
+    _t35 = math.log(_t9)
+    _value[0] = _jsd_geometric(n, p1, p2, alpha)
+    _d_p1[0] = -_t0*_t2 + _t1*_t4*alpha*n - _t11 - _t13*_t14*_t15 + _t24*n*(-_t14*_t26 + _t16*_t17*_t5*alpha - _t18 + _t19*_t20 - _t25) - _t5*_t8*alpha
+    _d_p2[0] = _t11 + _t12*_t2*_t31*_t9*(_t32 + p2/(_t9*_t9)) - _t27*_t28 + _t27*_t30 + _t33*(_t18*_t32*_t6 - _t25*_t32 + _t26*_t31)
+    _d_alpha[0] = -_t0*_t8 + _t1*_t34*n - _t12*_t28 + _t12*_t30 + _t13*_t29 + _t15*_t34 + _t33*(_t0*_t18 - _t0*_t23 + _t18*_t35 + _t22*_t4 + _t22*math.log(p2) - _t23*_t35)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(n, p1, p2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter but the number of trials, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        n: number of trials, a positive integer, shared by both binomial laws
+        p1: success probability, in (0, 1) of the first binomial law
+        p2: success probability, in (0, 1) of the second binomial law
+        alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2, 'alpha': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(n, p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -161,6 +312,61 @@ def jsd_geometric_dual(n, p1, p2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if n == p1:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (1.0/p1)
+    _t1 = 1.0 - p1
+    _t2 = (1.0/_t1)
+    _t3 = p1**alpha
+    _t4 = 1.0 - p2
+    _t5 = _t4**alpha
+    _t6 = _t3*_t5
+    _t7 = p2**alpha
+    _t8 = _t1**alpha
+    _t9 = _t6*alpha
+    _t10 = _t7*_t8*p1
+    _t11 = _t10*alpha
+    _t12 = _t6*p1
+    _t13 = n/(_t10 - _t12 + _t6)
+    _t14 = (1.0/_t4)
+    _t15 = math.log(p1)
+    _t16 = math.log(_t1)
+    _t17 = math.log(_t4)
+    _value[0] = _jsd_geometric_dual(n, p1, p2, alpha)
+    _d_p1[0] = _t0*alpha*n - _t13*(_t0*_t3*_t5*alpha - _t11*_t2 - _t6 + _t7*_t8 - _t9) - _t2*alpha*n
+    _d_p2[0] = -_t13*(_t11/p2 + _t12*_t14*alpha - _t14*_t9)
+    _d_alpha[0] = -_t13*(_t10*_t16 + _t10*math.log(p2) - _t12*_t15 - _t12*_t17 + _t15*_t6 + _t17*_t6) + _t15*n + _t16*n
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(n, p1, p2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter but the number of trials, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        n: number of trials, a positive integer, shared by both binomial laws
+        p1: success probability, in (0, 1) of the first binomial law
+        p2: success probability, in (0, 1) of the second binomial law
+        alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2, 'alpha': 3}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -183,6 +389,25 @@ def bhattacharyya(n, p1, p2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(n, p1, p2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter but the number of trials, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        n: number of trials, a positive integer, shared by both binomial laws
+        p1: success probability, in (0, 1) of the first binomial law
+        p2: success probability, in (0, 1) of the second binomial law
+        alpha: skew in [0, 1], weighting the second binomial law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("n", n, COUNT), ("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2, 'alpha': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -237,4 +462,4 @@ jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

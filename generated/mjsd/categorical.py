@@ -8,9 +8,10 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from ._validate import SIMPLEX, UNIT
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad', 'jsd_arithmetic_value_and_grad']
 
 
 
@@ -45,6 +46,33 @@ def kl(probs1, probs2, *, out=None):
 kl.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(probs1, probs2, _value, _d_probs1, _d_probs2):
+    _k = probs1.shape[0]
+    _value[0] = _kl(probs1, probs2)
+    for _i in range(_k):
+        _d_probs1[_i] = _special.log_ratio(probs1[_i], probs2[_i], probs1[_i] - probs2[_i]) + 1.0
+        _d_probs2[_i] = -probs1[_i]/probs2[_i]
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k)->(),(k),(k)", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(probs1, probs2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(probs1, probs2):
     _k = probs1.shape[0]
@@ -74,6 +102,35 @@ def jeffreys(probs1, probs2, *, out=None):
 
 
 jeffreys.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(probs1, probs2, _value, _d_probs1, _d_probs2):
+    _k = probs1.shape[0]
+    _value[0] = _jeffreys(probs1, probs2)
+    for _i in range(_k):
+        _t0 = probs1[_i] - probs2[_i]
+        _t1 = _special.log_ratio(probs1[_i], probs2[_i], _t0)
+        _d_probs1[_i] = _t0/probs1[_i] + _t1
+        _d_probs2[_i] = -_t0/probs2[_i] - _t1
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k)->(),(k),(k)", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(probs1, probs2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX))
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -115,6 +172,51 @@ def jsd_geometric(probs1, probs2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
+    _k = probs1.shape[0]
+    _s0 = 0.0
+    _s1 = 0.0
+    _s2 = 0.0
+    for i in range(_k):
+        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
+        _s1 += (probs2[i]/probs1[i])**alpha*math.log(probs2[i]/probs1[i])*probs1[i]
+        _s2 += -alpha*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i]) - (alpha - 1.0)*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i])
+    _t0 = (1.0/_s0)
+    _t3 = alpha*(alpha - 1.0)
+    _value[0] = _jsd_geometric(probs1, probs2, alpha)
+    _d_alpha[0] = _s1*_t0 + _s2
+    for _i in range(_k):
+        _t1 = (1.0/probs1[_i])
+        _t2 = probs1[_i] - probs2[_i]
+        _t4 = _t2*_t3
+        _t5 = _t3*_special.log_ratio(probs1[_i], probs2[_i], _t2)
+        _t6 = (_t1*probs2[_i])**alpha
+        _t7 = _t6*alpha
+        _t8 = (1.0/probs2[_i])
+        _d_probs1[_i] = _t0*(_t6 - _t7) - _t1*_t4 - _t5
+        _d_probs2[_i] = _t0*_t7*_t8*probs1[_i] + _t4*_t8 + _t5
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(probs1, probs2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1, 'alpha': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(probs1, probs2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -152,6 +254,43 @@ def jsd_geometric_dual(probs1, probs2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
+    _k = probs1.shape[0]
+    _s0 = 0.0
+    _s1 = 0.0
+    for i in range(_k):
+        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
+        _s1 += (probs2[i]/probs1[i])**alpha*math.log(probs2[i]/probs1[i])*probs1[i]
+    _t0 = (1.0/_s0)
+    _value[0] = _jsd_geometric_dual(probs1, probs2, alpha)
+    _d_alpha[0] = -_s1*_t0
+    for _i in range(_k):
+        _t1 = (probs2[_i]/probs1[_i])**alpha
+        _t2 = _t1*alpha
+        _d_probs1[_i] = -_t0*(_t1 - _t2)
+        _d_probs2[_i] = -_t0*_t2*probs1[_i]/probs2[_i]
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(probs1, probs2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1, 'alpha': 2}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -173,6 +312,24 @@ def bhattacharyya(probs1, probs2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(probs1, probs2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1, 'alpha': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -210,5 +367,45 @@ def jsd_arithmetic(probs1, probs2, alpha=0.5, *, out=None):
 jsd_arithmetic.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 
+def _jsd_arithmetic_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
+    _k = probs1.shape[0]
+    _s0 = 0.0
+    for i in range(_k):
+        _s0 += alpha*(probs1[i] - probs2[i])*probs2[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]) + (1.0 - alpha)*(probs1[i] - probs2[i])*probs1[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]) - math.log(probs1[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs1[i] + math.log(probs2[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs2[i]
+    _t0 = alpha - 1.0
+    _t2 = -_t0
+    _value[0] = _jsd_arithmetic(probs1, probs2, alpha)
+    _d_alpha[0] = _s0
+    for _i in range(_k):
+        _t1 = alpha*probs2[_i]
+        _t3 = _t2*probs1[_i]
+        _t4 = _t1 + _t3
+        _t5 = (1.0/_t4)
+        _t6 = probs1[_i] - probs2[_i]
+        _t7 = (1.0/(_t4*_t4))
+        _d_probs1[_i] = _t0*_t1*_t5 + _t2*_t4*(_t0*_t7*probs1[_i] + _t5) + _t2*_special.log_ratio(probs1[_i], _t4, _t6*alpha)
+        _d_probs2[_i] = -_t3*_t5*alpha + _t4*alpha*(-_t1*_t7 + _t5) + alpha*_special.log_ratio(probs2[_i], _t4, _t0*_t6)
+
+
+_jsd_arithmetic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_arithmetic_value_and_grad_loop)
+
+
+def jsd_arithmetic_value_and_grad(probs1, probs2, alpha=0.5):
+    """jsd_arithmetic and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        probs1: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the first categorical law
+        probs2: probabilities (..., k) of the categories, each > 0, rows summing to 1 of the second categorical law
+        alpha: skew in [0, 1], weighting the second categorical law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("probs1", probs1, SIMPLEX), ("probs2", probs2, SIMPLEX), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_arithmetic_value_and_grad_ufunc, arrays, {'probs1': 0, 'probs2': 1, 'alpha': 2}, grain=4096)
+
+
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc, _jsd_arithmetic_value_and_grad_ufunc,)

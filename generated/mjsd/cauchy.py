@@ -11,7 +11,7 @@ from ._lazy import LazyUfunc
 from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 
-__all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic']
+__all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic', 'kl_value_and_grad', 'jsd_harmonic_value_and_grad', 'jsd_harmonic_dual_value_and_grad', 'jsd_arithmetic_value_and_grad']
 
 
 
@@ -46,6 +46,51 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
 
 
 kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
+def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = 2.0*scale1
+    _t1 = _t0*scale2 + (delta*delta) + (scale1*scale1) + (scale2*scale2)
+    _t2 = (1.0/_t1)
+    _t3 = 2.0*_t2*delta
+    _t4 = -_t0 - 2.0*scale2
+    _value[0] = _kl(loc1, scale1, loc2, scale2)
+    _d_loc1[0] = _t3
+    _d_scale1[0] = -_t1*(_t2 + _t4*scale1/(_t1*_t1))/scale1
+    _d_loc2[0] = -_t3
+    _d_scale2[0] = -_t2*_t4 - 1.0/scale2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(loc1, scale1, loc2, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: location (median) of the first Cauchy law, any finite real
+        scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
+        loc2: location (median) of the second Cauchy law, any finite real
+        scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -92,6 +137,106 @@ def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_harmonic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_harmonic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    delta = loc1 - loc2
+    offset1 = alpha*delta*scale1/(alpha*scale1 - alpha*scale2 + scale2)
+    offset2 = delta*scale2*(alpha - 1.0)/(alpha*scale1 - alpha*scale2 + scale2)
+    mix_scale = math.sqrt(scale1)*math.sqrt(scale2)*math.sqrt(-((alpha*alpha)*(delta*delta) + (alpha*alpha)*(scale1*scale1) - 2.0*(alpha*alpha)*scale1*scale2 + (alpha*alpha)*(scale2*scale2) - alpha*(delta*delta) - alpha*(scale1*scale1) + 2.0*alpha*scale1*scale2 - alpha*(scale2*scale2) - scale1*scale2)/((alpha*scale1 - alpha*scale2 + scale2)*(alpha*scale1 - alpha*scale2 + scale2)))
+    _t0 = alpha*scale1
+    _t1 = alpha*scale2
+    _t2 = _t0 - _t1 + scale2
+    _t3 = (1.0/_t2)
+    _t4 = 2.0*_t1
+    _t5 = alpha - 1.0
+    _t6 = (mix_scale*mix_scale)
+    _t7 = (scale2*scale2)
+    _t8 = 2.0*mix_scale
+    _t9 = _t6 + _t7 + _t8*scale2 + (offset2*offset2)
+    _t10 = (1.0/_t9)
+    _t11 = _t10*offset2
+    _t12 = _t11*_t5
+    _t13 = 2.0*_t0
+    _t14 = (scale1*scale1)
+    _t15 = _t14 + _t6 + _t8*scale1 + (offset1*offset1)
+    _t16 = (1.0/_t15)
+    _t17 = -_t5
+    _t18 = _t16*_t17*offset1
+    _t19 = _t13*_t18
+    _t20 = -1.0/mix_scale
+    _t21 = 2.0*scale2
+    _t22 = _t10*(_t21 + _t8)
+    _t23 = 2.0*scale1
+    _t24 = _t16*(_t23 + _t8)
+    _t25 = _t17*(_t20 + _t24) + alpha*(_t20 + _t22)
+    _t26 = 2.0*alpha
+    _t27 = (alpha*alpha)
+    _t28 = 2.0*_t27
+    _t29 = math.sqrt(scale2)
+    _t30 = (_t2*_t2)
+    _t31 = (1.0/_t30)
+    _t32 = scale1*scale2
+    _t33 = (delta*delta)
+    _t34 = _t33*alpha
+    _t35 = _t14*alpha
+    _t36 = _t7*alpha
+    _t37 = _t14*_t27 + _t27*_t33 + _t27*_t7 - _t28*_t32 - _t32 - _t34 - _t35 - _t36 + 2.0*alpha*scale1*scale2
+    _t38 = math.sqrt(-_t31*_t37)
+    _t39 = math.sqrt(scale1)
+    _t40 = _t39/_t37
+    _t41 = _t12*_t3*_t4 + _t19*_t3 + ((1.0/2.0))*_t25*_t29*_t38*_t40*(-_t26*delta + _t28*delta)
+    _t42 = _t21*_t27
+    _t43 = _t31*delta
+    _t44 = 2.0*_t18
+    _t45 = _t23*_t27
+    _t46 = ((1.0/2.0))*_t31
+    _t47 = _t37/(_t2*_t2*_t2)
+    _t48 = _t29*_t30*_t38*_t40
+    _t49 = _t3*delta
+    _t50 = _t43*scale2
+    _t51 = _t11*_t26
+    _t52 = ((1.0/2.0))*_t47
+    _t53 = -scale1 + scale2
+    _value[0] = _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
+    _d_loc1[0] = _t41
+    _d_scale1[0] = -_t12*_t42*_t43 + _t17*(_t24 - 1.0/scale1) + _t25*(((1.0/2.0))*_t29*_t38/_t39 - _t48*(-_t46*(-_t13 + _t4 - _t42 + _t45 - scale2) + _t47*alpha)) + _t44*(-_t27*_t43*scale1 + _t3*alpha*delta)
+    _d_loc2[0] = -_t41
+    _d_scale2[0] = _t19*_t43*_t5 + _t25*(-_t48*(-_t46*(_t13 - _t4 + _t42 - _t45 - scale1) - _t52*(_t26 - 2.0)) + ((1.0/2.0))*_t38*_t39/_t29) + _t51*(_t49*_t5 + (_t5*_t5)*_t50) + alpha*(_t22 - 1.0/scale2)
+    _d_alpha[0] = -_t25*_t48*(-_t46*(-4.0*_t0*scale2 - _t14 + 2.0*_t32 - _t33 + 2.0*_t34 + 2.0*_t35 + 2.0*_t36 - _t7) - _t52*(-_t23 + 2.0*scale2)) + _t44*(_t0*_t43*_t53 + _t49*scale1) + _t51*(_t49*scale2 + _t5*_t50*_t53) - math.log(_t15) + math.log(_t9) + math.log(scale1) - math.log(scale2)
+
+
+_jsd_harmonic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_harmonic_value_and_grad_loop)
+
+
+def jsd_harmonic_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_harmonic and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: location (median) of the first Cauchy law, any finite real
+        scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
+        loc2: location (median) of the second Cauchy law, any finite real
+        scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_harmonic_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 # jsd_harmonic_dual reduces to the same closed form as jsd_harmonic (shown in the notebook): one compiled kernel.
 _jsd_harmonic_dual = _jsd_harmonic
 _jsd_harmonic_dual_ufunc = _jsd_harmonic_ufunc
@@ -115,6 +260,26 @@ def jsd_harmonic_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 
 
 jsd_harmonic_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+_jsd_harmonic_dual_value_and_grad_ufunc = _jsd_harmonic_value_and_grad_ufunc
+
+
+def jsd_harmonic_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_harmonic_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: location (median) of the first Cauchy law, any finite real
+        scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
+        loc2: location (median) of the second Cauchy law, any finite real
+        scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_harmonic_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -164,5 +329,111 @@ def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_arithmetic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    chi = ((1.0/2.0))*(((loc1 - loc2)*(loc1 - loc2)) + ((scale1 - scale2)*(scale1 - scale2)))/(scale1*scale2)
+    lam_minus_one = math.sqrt(chi)*math.sqrt(chi + 2.0) + chi
+    lam = lam_minus_one + 1.0
+    mix_weight = alpha*lam - alpha + 1.0
+    mix_root = math.sqrt(lam)*math.sqrt(-(alpha*lam - alpha - lam)/(alpha*lam - alpha + 1.0))
+    _t0 = 2.0*loc1 - 2.0*loc2
+    _t1 = (lam_minus_one < (1.0/1000.0))
+    _t2 = (1.0/mix_weight)
+    _t3 = alpha - 1.0
+    _t4 = -_t3
+    _t5 = ((0.0) if _t1 else (-_t2*_t4 - _t2*alpha))
+    _t6 = math.sqrt(chi)
+    _t7 = math.sqrt(chi + 2.0)
+    _t8 = ((1.0/2.0))*_t6/_t7 + 1.0 + ((1.0/2.0))*_t7/_t6
+    _t9 = (1.0/scale1)
+    _t10 = (1.0/scale2)
+    _t11 = ((1.0/2.0))*alpha
+    _t12 = _t10*_t11*_t5*_t8*_t9
+    _t13 = 2.0/(lam + 1.0)
+    _t14 = lam + mix_root
+    _t15 = 2.0/_t14
+    _t16 = ((0.0) if _t1 else (_t13*_t4 + alpha*(_t13 - _t15 + (1.0/lam))))
+    _t17 = ((1.0/2.0))*_t10
+    _t18 = _t17*_t9
+    _t19 = _t18*_t8
+    _t20 = _t0*_t19
+    _t21 = _t3*alpha
+    _t22 = (lam_minus_one*lam_minus_one)
+    _t23 = (lam_minus_one*lam_minus_one*lam_minus_one)
+    _t24 = (alpha*alpha)
+    _t25 = -alpha
+    _t26 = _t24 + _t25
+    _t27 = _t26 + 7.0
+    _t28 = (lam_minus_one*lam_minus_one*lam_minus_one*lam_minus_one)
+    _t29 = _t26 + 3.0
+    _t30 = (alpha*alpha*alpha)
+    _t31 = 19.0*_t24 - 4.0*_t30 + 2.0*(alpha*alpha*alpha*alpha) - 17.0*alpha + 31.0
+    _t32 = lam_minus_one**5.0
+    _t33 = ((-(1.0/8.0)*_t21*_t23*_t27 - (1.0/32.0)*_t21*_t31*_t32 - (1.0/2.0)*_t21*lam_minus_one + ((3.0/4.0))*_t22*_t3*alpha + ((5.0/16.0))*_t28*_t29*_t3*alpha) if _t1 else (0.0))
+    _t34 = math.sqrt(lam)
+    _t35 = _t25 + alpha*lam + 1.0
+    _t36 = (1.0/_t35)
+    _t37 = alpha*lam - alpha - lam
+    _t38 = math.sqrt(-_t36*_t37)
+    _t39 = ((1.0/2.0))*_t36
+    _t40 = _t37/(_t35*_t35)
+    _t41 = _t34*_t35*_t38/_t37
+    _t42 = mix_root + 1.0
+    _t43 = ((0.0) if _t1 else (-_t15*alpha - 2.0*_t4/_t42))
+    _t44 = _t43*(-_t41*(_t11*_t40 - _t3*_t39) + ((1.0/2.0))*_t38/_t34)
+    _t45 = 2.0*scale1 - 2.0*scale2
+    _t46 = ((loc1 - loc2)*(loc1 - loc2)) + ((scale1 - scale2)*(scale1 - scale2))
+    _t47 = _t8*(-_t17*_t46/(scale1*scale1) + _t18*_t45)
+    _t48 = _t5*alpha
+    _t49 = -_t0
+    _t50 = _t19*_t49
+    _t51 = _t8*(-_t18*_t45 - (1.0/2.0)*_t46*_t9/(scale2*scale2))
+    _t52 = lam - 1.0
+    _t53 = ((1.0/4.0))*_t22
+    _t54 = ((1.0/32.0))*_t28
+    _t55 = _t27*_t54
+    _t56 = 2.0*alpha - 1.0
+    _t57 = ((1.0/192.0))*lam_minus_one**6.0
+    _t58 = _t31*_t57
+    _value[0] = _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
+    _d_loc1[0] = _t0*_t12 + _t16*_t20 + _t20*_t33 + _t20*_t44
+    _d_scale1[0] = _t16*_t47 + _t33*_t47 + _t44*_t47 + _t47*_t48
+    _d_loc2[0] = _t12*_t49 + _t16*_t50 + _t33*_t50 + _t44*_t50
+    _d_scale2[0] = _t16*_t51 + _t33*_t51 + _t44*_t51 + _t48*_t51
+    _d_alpha[0] = -_t41*_t43*(-_t39*_t52 + ((1.0/2.0))*_t40*_t52) + _t5*_t52 + ((-_t21*_t54*_t56 - _t21*_t57*(-12.0*_t24 + 8.0*_t30 + 38.0*alpha - 17.0) + ((1.0/4.0))*_t23*_t3 + ((1.0/4.0))*_t23*alpha + ((1.0/16.0))*_t29*_t3*_t32 + ((1.0/16.0))*_t29*_t32*alpha + ((1.0/16.0))*_t3*_t32*_t56*alpha - _t3*_t53 - _t3*_t55 - _t3*_t58 - _t53*alpha - _t55*alpha - _t58*alpha) if _t1 else (-2.0*math.log(_t14) + 2.0*math.log(_t42) + math.log(lam)))
+
+
+_jsd_arithmetic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_arithmetic_value_and_grad_loop)
+
+
+def jsd_arithmetic_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_arithmetic and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: location (median) of the first Cauchy law, any finite real
+        scale1: scale (half-width at half-maximum) of the first Cauchy law, finite and > 0
+        loc2: location (median) of the second Cauchy law, any finite real
+        scale2: scale (half-width at half-maximum) of the second Cauchy law, finite and > 0
+        alpha: skew in [0, 1], weighting the second Cauchy law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_arithmetic_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jsd_harmonic_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jsd_harmonic_ufunc, _jsd_harmonic_value_and_grad_ufunc, _jsd_arithmetic_ufunc, _jsd_arithmetic_value_and_grad_ufunc,)

@@ -11,7 +11,7 @@ from ._lazy import LazyUfunc
 from . import _linalg
 from ._validate import REAL_VECTOR, SCALE_VECTOR, UNIT
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_geometric_deasy']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_geometric_deasy', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad', 'jsd_geometric_deasy_value_and_grad']
 
 
 
@@ -52,6 +52,47 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
 kl.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
+    if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _k = loc1.shape[0]
+    _value[0] = _kl(loc1, scale1, loc2, scale2)
+    for _i in range(_k):
+        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
+        _t1 = (1.0/(scale2[_i]*scale2[_i]))
+        _t2 = ((1.0/2.0))*_t1
+        _d_loc1[_i] = _t0*_t2
+        _d_scale1[_i] = _t1*scale1[_i] - 1.0/scale1[_i]
+        _d_loc2[_i] = -_t0*_t2
+        _d_scale2[_i] = -(((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i])) + (scale1[_i] - scale2[_i])*(scale1[_i] + scale2[_i]))/(scale2[_i]*scale2[_i]*scale2[_i])
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k)->(),(k),(k),(k),(k)", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(loc1, scale1, loc2, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR))
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
@@ -87,6 +128,59 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
 
 
 jeffreys.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
+    if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _k = loc1.shape[0]
+    _value[0] = _jeffreys(loc1, scale1, loc2, scale2)
+    for _i in range(_k):
+        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
+        _t1 = (scale1[_i]*scale1[_i])
+        _t2 = (scale2[_i]*scale2[_i])
+        _t3 = _t1 + _t2
+        _t4 = (1.0/_t2)
+        _t5 = (1.0/_t1)
+        _t6 = ((1.0/2.0))*_t3*_t4*_t5
+        _t7 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
+        _t8 = ((scale1[_i] - scale2[_i])*(scale1[_i] - scale2[_i]))
+        _t9 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t10 = _t3*_t9 + _t7*_t8
+        _t11 = 2.0*scale1[_i]
+        _t12 = 2.0*scale2[_i]
+        _t13 = _t11 - _t12
+        _t14 = _t8*(_t11 + _t12)
+        _d_loc1[_i] = _t0*_t6
+        _d_scale1[_i] = -_t10*_t4/(scale1[_i]*scale1[_i]*scale1[_i]) + ((1.0/2.0))*_t4*_t5*(_t11*_t9 + _t13*_t7 + _t14)
+        _d_loc2[_i] = -_t0*_t6
+        _d_scale2[_i] = -_t10*_t5/(scale2[_i]*scale2[_i]*scale2[_i]) + ((1.0/2.0))*_t4*_t5*(_t12*_t9 - _t13*_t7 + _t14)
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k)->(),(k),(k),(k),(k)", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR))
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -132,6 +226,85 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _k = loc1.shape[0]
+    _s0 = 0.0
+    for i in range(_k):
+        _s0 += ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) + math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) - alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - (alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - (alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+    _t1 = alpha - 1.0
+    _t23 = (alpha*alpha)
+    _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
+    _d_alpha[0] = _s0
+    for _i in range(_k):
+        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
+        _t2 = (scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
+        _t3 = -_t2*alpha + _t2 + alpha*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
+        _t4 = (scale2[_i]*scale2[_i])
+        _t5 = (scale1[_i]*scale1[_i])
+        _t6 = -_t4*alpha + _t4 + _t5*alpha
+        _t7 = (1.0/_t6)
+        _t8 = _t7*alpha
+        _t9 = (1.0/_t4)
+        _t10 = (1.0/_t5)
+        _t11 = ((1.0/2.0))*_t1*_t10*_t3*_t8*_t9
+        _t12 = (1.0/scale1[_i])
+        _t13 = (scale1[_i]*scale1[_i]*scale1[_i])
+        _t14 = _t1*((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t15 = _t14*alpha
+        _t16 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
+        _t17 = _t1*((scale1[_i] - scale2[_i])*(scale1[_i] - scale2[_i]))
+        _t18 = _t6*alpha
+        _t19 = _t17*_t18
+        _t20 = -_t15*_t3 - _t16*_t19
+        _t21 = _t20*_t7
+        _t22 = (1.0/(_t6*_t6))
+        _t24 = 2.0*scale1[_i]
+        _t25 = _t16*_t17
+        _t26 = 2.0*scale2[_i]
+        _t27 = -_t26
+        _t28 = _t24 + _t27
+        _t29 = _t1*_t16*_t18
+        _t30 = _t19*(_t24 + _t26)
+        _t31 = _t26*alpha + _t27
+        _t32 = -_t31
+        _t33 = (scale2[_i]*scale2[_i]*scale2[_i])
+        _t34 = (1.0/_t33)
+        _d_loc1[_i] = -_t0*_t11
+        _d_scale1[_i] = ((1.0/2.0))*_t10*_t7*_t9*(-4.0*_t13*_t14*_t23 - _t23*_t24*_t25 - _t28*_t29 - _t30) - _t12*_t20*_t22*_t9*alpha + _t12*alpha - _t8*scale1[_i] - _t21*_t9/_t13
+        _d_loc2[_i] = _t0*_t11
+        _d_scale2[_i] = ((1.0/2.0))*_t10*_t20*_t22*_t31*_t9 - _t10*_t21*_t34 + ((1.0/2.0))*_t10*_t7*_t9*(-_t15*(-4.0*_t33*alpha + 4.0*_t33) - _t25*_t32*alpha + _t28*_t29 - _t30) - (1.0/2.0)*_t4*_t7*(_t32*_t9 - 2.0*_t34*_t6) - alpha/scale2[_i]
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
@@ -175,6 +348,60 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _k = loc1.shape[0]
+    _s0 = 0.0
+    for i in range(_k):
+        _s0 += -(1.0/2.0)*alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - (1.0/2.0)*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - math.log(scale1[i]/scale2[i])
+    _t5 = alpha - 1.0
+    _t6 = ((1.0/2.0))*_t5
+    _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
+    _d_alpha[0] = _s0
+    for _i in range(_k):
+        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
+        _t1 = (scale2[_i]*scale2[_i])
+        _t2 = -_t1*alpha + _t1 + alpha*(scale1[_i]*scale1[_i])
+        _t3 = (1.0/_t2)
+        _t4 = _t3*alpha
+        _t7 = _t4*_t6
+        _t8 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))/(_t2*_t2)
+        _t9 = 2.0*alpha*scale2[_i] - 2.0*scale2[_i]
+        _d_loc1[_i] = -_t0*_t7
+        _d_scale1[_i] = _t4*scale1[_i] + _t5*_t8*(alpha*alpha)*scale1[_i] - alpha/scale1[_i]
+        _d_loc2[_i] = _t0*_t7
+        _d_scale2[_i] = ((1.0/2.0))*_t1*_t3*(-2.0*_t2/(scale2[_i]*scale2[_i]*scale2[_i]) - _t9/_t1) - _t6*_t8*_t9*alpha + alpha/scale2[_i]
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -200,6 +427,26 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -244,5 +491,87 @@ def jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_geometric_deasy.laws = ((('loc1', 1), ('scale1', 1)), (('loc2', 1), ('scale2', 1)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_deasy_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _k = loc1.shape[0]
+    _s0 = 0.0
+    for i in range(_k):
+        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((alpha*alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) - 3.0*(alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) + 3.0*alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale1[i]*scale1[i]*scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i])*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(-alpha*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i]) + (scale1[i]*scale1[i])) + math.log(scale1[i]) - math.log(scale2[i]) + ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(3.0*(alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) - 6.0*alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) + 3.0*(scale1[i]*scale1[i]*scale1[i]*scale1[i])) + ((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i]))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+    _t2 = (alpha*alpha*alpha)
+    _t3 = (alpha*alpha)
+    _t33 = alpha - 1.0
+    _value[0] = _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha)
+    _d_alpha[0] = _s0
+    for _i in range(_k):
+        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
+        _t1 = (scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
+        _t4 = _t1*_t2 - 3.0*_t1*_t3 + 3.0*_t1*alpha - _t1 - _t2*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
+        _t5 = (scale1[_i]*scale1[_i])
+        _t6 = (scale2[_i]*scale2[_i])
+        _t7 = -_t5*alpha + _t5 + _t6*alpha
+        _t8 = -_t7
+        _t9 = (1.0/_t8)
+        _t10 = (1.0/_t6)
+        _t11 = (1.0/_t5)
+        _t12 = _t10*_t11
+        _t13 = ((1.0/2.0))*_t12*_t9
+        _t14 = _t13*_t4
+        _t15 = (1.0/_t7)
+        _t16 = 2.0*alpha*scale1[_i] - 2.0*scale1[_i]
+        _t17 = -(1.0/2.0)*_t16
+        _t18 = (scale1[_i]*scale1[_i]*scale1[_i])
+        _t19 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t20 = scale1[_i] + scale2[_i]
+        _t21 = scale1[_i] - scale2[_i]
+        _t22 = alpha*scale2[_i]
+        _t23 = _t22 + alpha*scale1[_i] - scale1[_i]
+        _t24 = -_t22 + alpha*scale1[_i] - scale1[_i]
+        _t25 = _t23*_t24*_t8
+        _t26 = _t21*_t25
+        _t27 = _t19*_t4 + _t20*_t26
+        _t28 = _t27*_t9
+        _t29 = _t27/(_t8*_t8)
+        _t30 = 4.0*_t18
+        _t31 = 12.0*_t18
+        _t32 = _t20*_t21*_t23
+        _t34 = _t33*_t8
+        _t35 = _t24*_t32
+        _t36 = (1.0/scale2[_i])
+        _t37 = (scale2[_i]*scale2[_i]*scale2[_i])
+        _d_loc1[_i] = _t0*_t14
+        _d_scale1[_i] = -_t10*_t28/_t18 + _t12*_t17*_t29 + _t13*(_t16*_t35 + _t19*(_t2*_t30 - _t3*_t31 - _t30 + _t31*alpha) + _t20*_t21*_t24*_t34 + _t20*_t25 + _t26 + _t32*_t34) - _t15*_t17 + alpha/scale1[_i]
+        _d_loc2[_i] = -_t0*_t14
+        _d_scale2[_i] = -_t11*_t28/_t37 + _t11*_t29*_t36*alpha + _t13*(-4.0*_t19*_t2*_t37 + _t20*_t21*_t24*_t8*alpha - _t20*_t23*_t24*_t8 + _t21*_t23*_t24*_t8 - 2.0*_t22*_t35 - _t32*_t8*alpha) - _t15*_t22 - _t33*_t36
+
+
+_jsd_geometric_deasy_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_deasy_value_and_grad_loop)
+
+
+def jsd_geometric_deasy_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_geometric_deasy and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        scale1: standard deviations of the first normal, shape (..., d), finite and > 0
+        loc2: mean of the second normal, shape (..., d), finite
+        scale2: standard deviations of the second normal, shape (..., d), finite and > 0
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("scale1", scale1, SCALE_VECTOR), ("loc2", loc2, REAL_VECTOR), ("scale2", scale2, SCALE_VECTOR), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_deasy_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_deasy_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_geometric_deasy_ufunc, _jsd_geometric_deasy_value_and_grad_ufunc,)

@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -48,6 +48,48 @@ def kl(shape1, rate1, shape2, rate2, *, out=None):
 kl.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2):
+    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape1 == shape2 and rate1 == rate2:
+        _value[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_rate2[:] = 0.0
+        return
+    _t0 = (1.0/rate1)
+    _t1 = rate1 - rate2
+    _t2 = -_t0*shape1
+    _value[0] = _kl(shape1, rate1, shape2, rate2)
+    _d_shape1[0] = -_t0*_t1 + (shape1 - shape2)*_special.trigamma(shape1)
+    _d_rate1[0] = _t0*shape2 + _t1*shape1/(rate1*rate1) + _t2
+    _d_shape2[0] = _special.log_ratio(rate1, rate2, _t1) - _special.digamma(shape1) + _special.digamma(shape2)
+    _d_rate2[0] = -_t2 - shape2/rate2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(shape1, rate1, shape2, rate2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape1: shape, finite and > 0 of the first gamma law
+        rate1: rate, finite and > 0 of the first gamma law
+        shape2: shape, finite and > 0 of the second gamma law
+        rate2: rate, finite and > 0 of the second gamma law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'shape1': 0, 'rate1': 1, 'shape2': 2, 'rate2': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape1, rate1, shape2, rate2):
     _t0 = shape1 - shape2
@@ -79,6 +121,56 @@ def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
 
 
 jeffreys.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2):
+    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape1 == shape2 and rate1 == rate2:
+        _value[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_rate2[:] = 0.0
+        return
+    _t0 = (1.0/rate1)
+    _t1 = rate1 - rate2
+    _t2 = _t0*_t1
+    _t3 = shape1 - shape2
+    _t4 = _special.log_ratio(rate1, rate2, _t1) - _special.digamma(shape1) + _special.digamma(shape2)
+    _t5 = -_t3
+    _t6 = (1.0/rate2)
+    _t7 = _t2*_t6
+    _t8 = rate1*shape2 - rate2*shape1
+    _t9 = _t0*_t6*_t8
+    _t10 = _t1*_t6
+    _value[0] = _jeffreys(shape1, rate1, shape2, rate2)
+    _d_shape1[0] = -_t2 + _t3*_special.trigamma(shape1) - _t4
+    _d_rate1[0] = _t0*_t5 - _t10*_t8/(rate1*rate1) + _t7*shape2 + _t9
+    _d_shape2[0] = _t10 - _t3*_special.trigamma(shape2) + _t4
+    _d_rate2[0] = -_t2*_t8/(rate2*rate2) - _t5*_t6 - _t7*shape1 - _t9
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(shape1, rate1, shape2, rate2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape1: shape, finite and > 0 of the first gamma law
+        rate1: rate, finite and > 0 of the first gamma law
+        shape2: shape, finite and > 0 of the second gamma law
+        rate2: rate, finite and > 0 of the second gamma law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'shape1': 0, 'rate1': 1, 'shape2': 2, 'rate2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -122,6 +214,81 @@ def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2, _d_alpha):
+    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape1 == shape2 and rate1 == rate2:
+        _value[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_rate2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = alpha - 1.0
+    _t1 = _special.digamma(shape1)
+    _t2 = math.log(rate1)
+    _t3 = math.log(rate2)
+    _t4 = _t0*alpha
+    _t5 = (1.0/rate1)
+    _t6 = rate1 - rate2
+    _t7 = _t4*_t6
+    _t8 = _t5*_t7
+    _t9 = -alpha*rate1 + alpha*rate2 + rate1
+    _t10 = math.log(_t9)
+    _t11 = shape1 - shape2
+    _t12 = _t11*_t4
+    _t13 = _special.digamma(shape2)
+    _t14 = _t1 - _t13
+    _t15 = _t14*_t4
+    _t16 = -_t0
+    _t17 = alpha*shape2
+    _t18 = alpha*shape1
+    _t19 = _t17 - _t18 + shape1
+    _t20 = _special.digamma(_t19)
+    _t21 = -_t19
+    _t22 = _t0*_t5
+    _t23 = (1.0/rate2)
+    _t24 = _t22*_t23*_t6
+    _t25 = rate1*shape2 - rate2*shape1
+    _t26 = _t25*_t5
+    _t27 = _t23*_t26*_t4
+    _t28 = _t23*_t7
+    _t29 = (1.0/_t9)
+    _t30 = _t21*_t29
+    _t31 = _t23*alpha
+    _t32 = _t11*alpha
+    _value[0] = _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
+    _d_shape1[0] = (_t0*_t0)*_t2 + _t0*_t1 + _t0*_t10 - _t12*_special.trigamma(shape1) - _t15 + _t16*_t20 - _t3*_t4 + _t8
+    _d_rate1[0] = _t16*_t30 - _t17*_t24 + _t21*_t22 + _t25*_t28/(rate1*rate1) - _t27
+    _d_shape2[0] = -_t10*alpha + _t12*_special.trigamma(shape2) - _t13*alpha + _t15 - _t2*_t4 + _t20*alpha - _t28 + _t3*(alpha*alpha)
+    _d_rate2[0] = _t18*_t24 - _t21*_t31 + _t25*_t8/(rate2*rate2) + _t27 + _t30*alpha
+    _d_alpha[0] = -_t0*_t11*_t14 + _t0*_t11*_t2 + _t10*_t11 - _t11*_t20 - _t14*_t32 + _t2*_t21 - _t21*_t29*_t6 - _t21*_t3 - _t24*_t25 - _t26*_t31*_t6 - _t3*_t32 + math.lgamma(shape1) - math.lgamma(shape2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(shape1, rate1, shape2, rate2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape1: shape, finite and > 0 of the first gamma law
+        rate1: rate, finite and > 0 of the first gamma law
+        shape2: shape, finite and > 0 of the second gamma law
+        rate2: rate, finite and > 0 of the second gamma law
+        alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'shape1': 0, 'rate1': 1, 'shape2': 2, 'rate2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -162,6 +329,59 @@ def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2, _d_alpha):
+    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape1 == shape2 and rate1 == rate2:
+        _value[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_rate2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = math.log(rate1)
+    _t1 = alpha - 1.0
+    _t2 = -_t1
+    _t3 = -alpha*rate1 + alpha*rate2 + rate1
+    _t4 = math.log(_t3)
+    _t5 = alpha*shape2
+    _t6 = _t5 - alpha*shape1 + shape1
+    _t7 = _special.digamma(_t6)
+    _t8 = _t6/_t3
+    _t9 = math.log(rate2)
+    _t10 = -shape1 + shape2
+    _value[0] = _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
+    _d_shape1[0] = _t0*_t1 + _t2*_t4 - _t2*_t7 + _t2*_special.digamma(shape1)
+    _d_rate1[0] = _t1*shape1/rate1 + _t2*_t8
+    _d_shape2[0] = _t4*alpha - _t7*alpha - _t9*alpha + alpha*_special.digamma(shape2)
+    _d_rate2[0] = -_t5/rate2 + _t8*alpha
+    _d_alpha[0] = _t0*shape1 + _t10*_t4 - _t10*_t7 + _t8*(-rate1 + rate2) - _t9*shape2 - math.lgamma(shape1) + math.lgamma(shape2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(shape1, rate1, shape2, rate2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape1: shape, finite and > 0 of the first gamma law
+        rate1: rate, finite and > 0 of the first gamma law
+        shape2: shape, finite and > 0 of the second gamma law
+        rate2: rate, finite and > 0 of the second gamma law
+        alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'shape1': 0, 'rate1': 1, 'shape2': 2, 'rate2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -185,6 +405,26 @@ def bhattacharyya(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(shape1, rate1, shape2, rate2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape1: shape, finite and > 0 of the first gamma law
+        rate1: rate, finite and > 0 of the first gamma law
+        shape2: shape, finite and > 0 of the second gamma law
+        rate2: rate, finite and > 0 of the second gamma law
+        alpha: skew in [0, 1], weighting the second gamma law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape1", shape1, POSITIVE), ("rate1", rate1, POSITIVE), ("shape2", shape2, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'shape1': 0, 'rate1': 1, 'shape2': 2, 'rate2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -252,4 +492,4 @@ jsd_arithmetic.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

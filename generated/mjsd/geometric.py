@@ -12,7 +12,7 @@ from . import _special
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -47,6 +47,45 @@ def kl(p1, p2, *, out=None):
 kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = (1.0/p1)
+    _t1 = p1 - 1.0
+    _t2 = -_t1
+    _t3 = _t0*_t1
+    _t4 = 1.0 - p2
+    _t5 = _special.log_ratio(_t2, _t4, -p1 + p2)
+    _value[0] = _kl(p1, p2)
+    _d_p1[0] = -_t0*_t5 + _t0 + _t1*_t5/(p1*p1) + _t3/_t2
+    _d_p2[0] = -_t3/_t4 - 1.0/p2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(p1, p2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: success probability, in (0, 1) of the first geometric law
+        p2: success probability, in (0, 1) of the second geometric law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(p1, p2):
     _t0 = p1 - p2
@@ -75,6 +114,49 @@ def jeffreys(p1, p2, *, out=None):
 
 
 jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        return
+    _t0 = 1.0 - p1
+    _t1 = p1 - p2
+    _t2 = (1.0/p1)
+    _t3 = (1.0/p2)
+    _t4 = _t2*_t3
+    _t5 = _t1*_t4
+    _t6 = 1.0 - p2
+    _t7 = _special.log_ratio(_t0, _t6, -_t1)
+    _t8 = _t4*_t7
+    _t9 = _t1*_t7
+    _value[0] = _jeffreys(p1, p2)
+    _d_p1[0] = _t3*_t9/(p1*p1) - _t8 + _t5/_t0
+    _d_p2[0] = _t2*_t9/(p2*p2) - _t5/_t6 + _t8
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(p1, p2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: success probability, in (0, 1) of the first geometric law
+        p2: success probability, in (0, 1) of the second geometric law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -117,6 +199,67 @@ def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (1.0/p1)
+    _t1 = alpha - 1.0
+    _t2 = 1.0 - p2
+    _t3 = math.log(_t2)
+    _t4 = (1.0/p2)
+    _t5 = _t4*alpha
+    _t6 = _t0*_t5
+    _t7 = _t3*_t6
+    _t8 = _t1*_t7
+    _t9 = 1.0 - p1
+    _t10 = math.log(_t9)
+    _t11 = (1.0/(p1*p1))
+    _t12 = p1 - p2
+    _t13 = alpha*p1 - alpha*p2 + p1*p2 - p1 + p2
+    _t14 = (1.0/_t9)
+    _t15 = _t2**alpha
+    _t16 = -_t15
+    _t17 = _t9**alpha
+    _t18 = _t15*p1
+    _t19 = (1.0/(_t16 + _t17 + _t18))
+    _t20 = _t0*_t10
+    _t21 = alpha/(p2*p2)
+    _t22 = _t1*_t12
+    _t23 = _t0*_t22*_t3
+    _t24 = (1.0/_t2)
+    _value[0] = _jsd_geometric(p1, p2, alpha)
+    _d_p1[0] = -_t0*_t1 + _t0*_t10*_t4*alpha*(_t1 + p2) + _t1*_t11*_t12*_t3*_t4*alpha - _t10*_t11*_t13*_t5 - _t13*_t14*_t6 - _t19*(-_t14*_t17*alpha - _t16) - _t8
+    _d_p2[0] = -_t13*_t20*_t21 - _t19*(_t15*_t24*alpha - _t18*_t24*alpha) + _t20*_t5*(-alpha + p1 + 1.0) + _t21*_t23 + _t22*_t24*_t6 + _t5 + _t8
+    _d_alpha[0] = _t0*_t10*_t12*_t4*alpha + _t0*_t10*_t13*_t4 - _t12*_t7 - _t19*(_t10*_t17 - _t15*_t3 + _t18*_t3) - _t23*_t4 - math.log(p1) + math.log(p2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: success probability, in (0, 1) of the first geometric law
+        p2: success probability, in (0, 1) of the second geometric law
+        alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -154,6 +297,53 @@ def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
+    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if p1 == p2:
+        _value[:] = 0.0
+        _d_p1[:] = 0.0
+        _d_p2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = 1.0 - p1
+    _t1 = alpha/_t0
+    _t2 = 1.0 - p2
+    _t3 = _t2**alpha
+    _t4 = -_t3
+    _t5 = _t0**alpha
+    _t6 = _t3*p1
+    _t7 = (1.0/(_t4 + _t5 + _t6))
+    _t8 = (1.0/_t2)
+    _t9 = math.log(_t0)
+    _t10 = math.log(_t2)
+    _value[0] = _jsd_geometric_dual(p1, p2, alpha)
+    _d_p1[0] = _t1 + _t7*(-_t1*_t5 - _t4) + (alpha - 1.0)/p1
+    _d_p2[0] = _t7*(_t3*_t8*alpha - _t6*_t8*alpha) - alpha/p2
+    _d_alpha[0] = _t7*(-_t10*_t3 + _t10*_t6 + _t5*_t9) - _t9 + math.log(p1) - math.log(p2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(p1, p2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: success probability, in (0, 1) of the first geometric law
+        p2: success probability, in (0, 1) of the second geometric law
+        alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -175,6 +365,24 @@ def bhattacharyya(p1, p2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(p1, p2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        p1: success probability, in (0, 1) of the first geometric law
+        p2: success probability, in (0, 1) of the second geometric law
+        alpha: skew in [0, 1], weighting the second geometric law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -226,4 +434,4 @@ jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

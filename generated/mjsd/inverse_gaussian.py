@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -48,6 +48,65 @@ def kl(mean1, shape1, mean2, shape2, *, out=None):
 
 
 kl.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+
+
+def _kl_value_and_grad_loop(mean1, shape1, mean2, shape2, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2):
+    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if mean1 == mean2 and shape1 == shape2:
+        _value[:] = 0.0
+        _d_mean1[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_mean2[:] = 0.0
+        _d_shape2[:] = 0.0
+        return
+    _t0 = (mean2*mean2)
+    _t1 = _t0*shape2
+    _t2 = _t0*shape1
+    _t3 = 2.0*shape1*shape2
+    _t4 = _t3*mean2
+    _t5 = _t3*mean1 - _t4
+    _t6 = (1.0/mean1)
+    _t7 = (1.0/_t0)
+    _t8 = (1.0/shape1)
+    _t9 = ((1.0/2.0))*_t8
+    _t10 = _t7*_t9
+    _t11 = _t10*_t6
+    _t12 = (mean1*mean1)
+    _t13 = _t12*shape2
+    _t14 = _t1*mean1 + _t1*shape1 + _t13*shape1 - _t2*mean1 - _t4*mean1
+    _t15 = 2.0*mean1*mean2
+    _t16 = -_t15*shape2
+    _t17 = _t0*mean1
+    _t18 = _t14*_t6
+    _t19 = _t15*shape1
+    _value[0] = _kl(mean1, shape1, mean2, shape2)
+    _d_mean1[0] = -_t10*_t14/_t12 + _t11*(_t1 - _t2 + _t5)
+    _d_shape1[0] = _t11*(_t1 + _t13 + _t16 - _t17) - (1.0/2.0)*_t18*_t7/(shape1*shape1) + _t9
+    _d_mean2[0] = _t11*(-_t16 - _t19 - _t5) - _t18*_t8/(mean2*mean2*mean2)
+    _d_shape2[0] = ((1.0/2.0))*_t6*_t7*_t8*(_t12*shape1 + _t17 - _t19 + _t2) - ((1.0/2.0))/shape2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(mean1, shape1, mean2, shape2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        mean1: mean, finite and > 0 of the first inverse Gaussian law
+        shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
+        mean2: mean, finite and > 0 of the second inverse Gaussian law
+        shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -88,6 +147,88 @@ def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
 
 
 jeffreys.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(mean1, shape1, mean2, shape2, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2):
+    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if mean1 == mean2 and shape1 == shape2:
+        _value[:] = 0.0
+        _d_mean1[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_mean2[:] = 0.0
+        _d_shape2[:] = 0.0
+        return
+    _t0 = (shape2*shape2)
+    _t1 = (mean2*mean2)
+    _t2 = _t0*_t1
+    _t3 = _t2*shape1
+    _t4 = mean1*mean2
+    _t5 = 4.0*shape1
+    _t6 = 2.0*shape2
+    _t7 = (shape1*shape1)
+    _t8 = _t4*_t7
+    _t9 = _t5*shape2
+    _t10 = _t1*mean1
+    _t11 = -_t10*_t9
+    _t12 = _t1*_t7
+    _t13 = 2.0*mean1
+    _t14 = _t12*_t13
+    _t15 = _t2*mean1
+    _t16 = (mean1*mean1)
+    _t17 = _t0*_t16
+    _t18 = _t17*shape1
+    _t19 = _t12*_t6
+    _t20 = (1.0/shape1)
+    _t21 = (1.0/_t1)
+    _t22 = (1.0/shape2)
+    _t23 = (1.0/_t16)
+    _t24 = ((1.0/2.0))*_t21*_t22*_t23
+    _t25 = _t20*_t24
+    _t26 = (mean1*mean1*mean1)
+    _t27 = _t0*_t26
+    _t28 = (mean2*mean2*mean2)
+    _t29 = _t28*_t7
+    _t30 = _t16*_t7
+    _t31 = _t30*shape2
+    _t32 = 2.0*mean2
+    _t33 = _t1*_t16
+    _t34 = _t33*_t6
+    _t35 = _t1*_t30 + _t16*_t2 - _t18*_t32 - _t19*mean1 + _t27*shape1 + _t29*shape2 + _t3*mean1 + _t31*mean2 - _t34*shape1
+    _t36 = _t20*_t22*_t35
+    _t37 = _t6*shape1
+    _t38 = _t16*mean2
+    _t39 = _t17*_t32
+    _t40 = 2.0*_t33*shape1
+    _t41 = -_t38*_t9
+    _t42 = _t30*mean2
+    _value[0] = _jeffreys(mean1, shape1, mean2, shape2)
+    _d_mean1[0] = -_t21*_t36/_t26 + _t25*(-_t0*_t4*_t5 + _t11 + _t14 + 2.0*_t15 + 3.0*_t18 - _t19 + _t3 + _t6*_t8)
+    _d_shape1[0] = -_t24*_t35/_t7 + _t25*(_t11 + _t15 + _t27 + _t28*_t37 - _t34 + _t37*_t38 - _t39 + _t40)
+    _d_mean2[0] = -_t23*_t36/_t28 + _t25*(_t0*_t13*mean2*shape1 + 3.0*_t12*shape2 - 2.0*_t18 + _t31 + _t39 + _t41 + 2.0*_t42 - 4.0*_t8*shape2)
+    _d_shape2[0] = _t25*(_t10*_t37 - _t14 + _t26*_t37 + _t29 + _t34 - _t40 + _t41 + _t42) - (1.0/2.0)*_t20*_t21*_t23*_t35/_t0
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(mean1, shape1, mean2, shape2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        mean1: mean, finite and > 0 of the first inverse Gaussian law
+        shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
+        mean2: mean, finite and > 0 of the second inverse Gaussian law
+        shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -159,6 +300,234 @@ def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2, _d_alpha):
+    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if mean1 == mean2 and shape1 == shape2:
+        _value[:] = 0.0
+        _d_mean1[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_mean2[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (mean1*mean1*mean1)
+    _t1 = (1.0/shape2)
+    _t2 = (mean2*mean2)
+    _t3 = (1.0/_t2)
+    _t4 = alpha*shape2
+    _t5 = _t4 - alpha*shape1 + shape1
+    _t6 = -_t5
+    _t7 = _t2*shape1
+    _t8 = (mean1*mean1)
+    _t9 = _t4*_t8
+    _t10 = _t7*alpha
+    _t11 = -_t10 + _t7 + _t9
+    _t12 = (1.0/_t11)
+    _t13 = (1.0/math.sqrt(-_t12*_t6))
+    _t14 = _t1*_t13*_t3
+    _t15 = (1.0/shape1)
+    _t16 = 2.0*mean2
+    _t17 = (shape1*shape1)
+    _t18 = _t17*shape2
+    _t19 = _t16*_t18
+    _t20 = _t19*mean1
+    _t21 = (shape2*shape2)
+    _t22 = alpha*shape1
+    _t23 = _t16*_t22
+    _t24 = _t21*_t23
+    _t25 = _t24*mean1
+    _t26 = _t16*_t17
+    _t27 = _t26*mean1
+    _t28 = _t27*_t4
+    _t29 = _t12*shape1
+    _t30 = math.sqrt(-_t12*_t22 + _t12*_t4 + _t29)
+    _t31 = _t0*_t30
+    _t32 = _t21*_t31
+    _t33 = _t22*_t32
+    _t34 = (mean2*mean2*mean2)
+    _t35 = _t30*_t34
+    _t36 = _t17*_t35
+    _t37 = _t36*_t4
+    _t38 = 2.0*_t18
+    _t39 = _t38*mean1
+    _t40 = _t2*_t30
+    _t41 = _t39*_t40
+    _t42 = _t21*_t30
+    _t43 = _t10*_t42
+    _t44 = _t17*_t30
+    _t45 = _t44*_t9
+    _t46 = _t17*_t8
+    _t47 = _t2*alpha
+    _t48 = _t30*_t47
+    _t49 = _t46*_t48
+    _t50 = _t21*_t8
+    _t51 = _t48*_t50
+    _t52 = 4.0*mean1
+    _t53 = _t17*_t4
+    _t54 = _t40*_t53
+    _t55 = _t52*_t54
+    _t56 = _t30*_t7
+    _t57 = 2.0*_t56
+    _t58 = (alpha*alpha)
+    _t59 = _t21*_t58
+    _t60 = _t31*_t59
+    _t61 = _t18*_t35
+    _t62 = _t30*_t59
+    _t63 = _t62*_t7
+    _t64 = _t16*shape1
+    _t65 = _t62*_t8
+    _t66 = _t8*shape2
+    _t67 = _t58*_t66
+    _t68 = _t44*_t67
+    _t69 = _t40*_t46
+    _t70 = _t40*_t59
+    _t71 = -_t20 - _t25 + _t28 + _t33 + _t37 + _t41*_t58 + _t41 + _t43*mean1 + _t45*mean2 + _t49 + _t51 - _t55 + _t57*_t67 - _t57*_t9 - _t58*_t61 - _t58*_t69 - _t60*shape1 - _t63*mean1 + _t64*_t65 - _t68*mean2 - _t70*_t8
+    _t72 = _t15*_t71
+    _t73 = _t14*_t72
+    _t74 = ((1.0/2.0))*_t12
+    _t75 = _t74*alpha
+    _t76 = _t38*_t40
+    _t77 = _t4*_t56
+    _t78 = 2.0*mean1
+    _t79 = _t17*_t78
+    _t80 = _t42*mean1
+    _t81 = _t47*_t80
+    _t82 = _t22*_t30
+    _t83 = _t50*_t82
+    _t84 = _t30*_t58
+    _t85 = _t52*shape2
+    _t86 = _t7*_t84
+    _t87 = _t85*_t86
+    _t88 = _t40*_t79
+    _t89 = _t58*_t88
+    _t90 = _t70*mean1
+    _t91 = _t65*shape1
+    _t92 = _t21*_t22
+    _t93 = (1.0/_t30)
+    _t94 = (1.0/(_t11*_t11))
+    _t95 = _t94*mean1
+    _t96 = _t93*(-_t22*_t95*shape2 + _t58*_t94*mean1*shape1*shape2 - _t59*_t95)
+    _t97 = _t0*_t96
+    _t98 = _t34*_t96
+    _t99 = _t2*_t96
+    _t100 = _t39*_t99
+    _t101 = _t21*mean1
+    _t102 = _t10*_t101
+    _t103 = _t17*mean2
+    _t104 = _t9*_t96
+    _t105 = _t47*_t96
+    _t106 = _t52*_t53
+    _t107 = 2.0*_t7
+    _t108 = _t59*shape1
+    _t109 = _t18*_t58
+    _t110 = _t7*_t96
+    _t111 = _t59*mean1
+    _t112 = _t59*_t8
+    _t113 = _t112*_t64
+    _t114 = _t103*_t67
+    _t115 = _t46*_t58
+    _t116 = ((1.0/2.0))*_t15
+    _t117 = (1.0/_t8)
+    _t118 = _t117*_t14
+    _t119 = _t116*_t118
+    _t120 = alpha - 1.0
+    _t121 = ((1.0/2.0))/_t5
+    _t122 = ((1.0/2.0))*_t94
+    _t123 = _t122*(-_t2 + _t47)
+    _t124 = _t11*_t119*_t71/_t6
+    _t125 = _t85*mean2
+    _t126 = _t125*_t22
+    _t127 = _t21*alpha
+    _t128 = _t127*_t16
+    _t129 = 2.0*shape2
+    _t130 = _t129*_t35
+    _t131 = 8.0*mean1
+    _t132 = 2.0*_t8
+    _t133 = _t10*_t132*_t30
+    _t134 = 2.0*_t40
+    _t135 = _t134*_t9
+    _t136 = _t58*shape1
+    _t137 = _t16*_t65
+    _t138 = _t132*_t86
+    _t139 = _t134*_t67
+    _t140 = _t93*(-_t123*_t22 + _t123*_t4 + _t123*shape1 + _t74 - _t75)
+    _t141 = _t0*_t140
+    _t142 = _t140*_t34
+    _t143 = _t140*_t2
+    _t144 = _t143*_t39
+    _t145 = _t103*_t9
+    _t146 = _t140*_t47
+    _t147 = _t107*_t140
+    _t148 = _t111*_t7
+    _t149 = _t117*_t13
+    _t150 = _t23 - _t64
+    _t151 = _t18*_t52
+    _t152 = _t30*mean2
+    _t153 = _t44*mean2
+    _t154 = 4.0*_t66
+    _t155 = _t30*alpha
+    _t156 = _t26*_t8
+    _t157 = _t136*_t152*_t154
+    _t158 = _t122*shape1
+    _t159 = _t122*_t150
+    _t160 = _t93*(_t150*_t158 - _t159*_t22 + _t159*_t4)
+    _t161 = _t0*_t160
+    _t162 = _t160*_t34
+    _t163 = _t160*_t2
+    _t164 = _t163*_t39
+    _t165 = _t160*_t47
+    _t166 = _t107*_t160
+    _t167 = _t129*_t31
+    _t168 = _t46*mean2
+    _t169 = _t93*(-_t122*_t22*_t8 - _t122*_t67 + _t158*_t58*_t8 + _t75)
+    _t170 = _t0*_t169
+    _t171 = _t169*_t34
+    _t172 = _t169*_t2
+    _t173 = _t172*_t39
+    _t174 = _t169*_t47
+    _t175 = _t107*_t169
+    _t176 = shape1 - shape2
+    _t177 = _t2*shape1 - _t66
+    _t178 = _t122*_t177
+    _t179 = _t93*(_t158*_t177 - _t178*_t22 + _t178*_t4 - (1.0/2.0)*_t29 + _t74*shape2)
+    _t180 = _t0*_t179
+    _t181 = _t179*_t34
+    _t182 = _t179*_t2
+    _t183 = _t182*_t39
+    _t184 = _t179*_t47
+    _t185 = _t107*_t179
+    _value[0] = _jsd_geometric(mean1, shape1, mean2, shape2, alpha)
+    _d_mean1[0] = _t119*(_t100*_t58 + _t100 + _t102*_t96 + _t103*_t104 - _t104*_t107 + _t105*_t46 + _t105*_t50 - _t106*_t99 - _t108*_t97 - _t109*_t98 - _t110*_t111 + 2.0*_t110*_t67 - _t112*_t99 + _t113*_t96 - _t114*_t96 - _t115*_t99 - _t19 - _t20*_t84 - _t24 + _t26*_t4 + _t28*_t30 + _t43 + _t48*_t79 + _t52*_t62*mean2*shape1 - _t52*_t77 + _t53*_t98 - 4.0*_t54 + _t58*_t76 - _t63 + _t76 + 2.0*_t81 + 3.0*_t83 + _t87 - _t89 - 2.0*_t90 - 3.0*_t91 + _t92*_t97) + _t13*_t3*_t72*_t75/mean1 - _t73/_t0
+    _d_shape1[0] = ((1.0/2.0))*_t1*_t117*_t13*_t15*_t3*(_t102*_t140 - _t106*_t143 - _t108*_t141 - _t109*_t142 - _t112*_t143 + _t113*_t140 - _t114*_t140 - _t115*_t143 - _t125*shape1 + _t126 + _t127*_t31 - _t128*mean1 - _t130*_t136 + _t130*_t22 - _t131*_t77 + _t133 - _t135 + _t137 - _t138 + _t139 + _t140*_t145 - _t140*_t148 + _t141*_t92 + _t142*_t53 + _t144*_t58 + _t144 + _t146*_t46 + _t146*_t50 + _t147*_t67 - _t147*_t9 + _t23*_t30*_t66 - _t30*_t64*_t67 + _t56*_t85 - _t60 + _t81 + _t87 - _t90) - _t116*_t120 - (1.0/2.0)*_t118*_t71/_t17 + _t120*_t121 - _t124*(_t120*_t74 + _t123*_t6)
+    _d_mean2[0] = ((1.0/2.0))*_t1*_t117*_t13*_t15*_t3*(_t102*_t160 - _t106*_t163 - _t108*_t161 - _t109*_t162 - 3.0*_t109*_t40 - _t112*_t163 + _t113*_t160 - _t114*_t160 - _t115*_t163 + _t128*_t30*_t8 - _t131*_t153*_t4 - _t137 + _t145*_t160 - _t148*_t160 + _t151*_t152 + _t151*_t84*mean2 - _t154*_t82*mean2 + _t155*_t156 - _t156*_t84 + _t157 + _t161*_t92 + _t162*_t53 + _t164*_t58 + _t164 + _t165*_t46 + _t165*_t50 + _t166*_t67 - _t166*_t9 + _t25*_t30 - _t39 + _t4*_t79 + _t45 + 3.0*_t54 - _t62*_t64*mean1 - _t68 - _t78*_t92 + 2.0*_t91) - _t1*_t149*_t72/_t34 - (1.0/4.0)*_t117*_t12*_t150*_t73
+    _d_shape2[0] = ((1.0/2.0))*_t1*_t117*_t13*_t15*_t3*(_t102*_t169 - _t106*_t172 - _t108*_t170 - _t109*_t171 - _t112*_t172 + _t113*_t169 - _t114*_t169 - _t115*_t172 - _t126 - _t133 + _t135 - _t136*_t167 + _t138 - _t139 + _t145*_t169 - _t148*_t169 + _t155*_t168 + _t157 + _t167*_t22 - _t168*_t84 - _t17*_t48*_t52 + _t170*_t92 + _t171*_t53 + _t173*_t58 + _t173 + _t174*_t46 + _t174*_t50 + _t175*_t67 - _t175*_t9 + _t27*alpha - _t27 - _t36*_t58 + _t36*alpha + _t77*_t78 - _t78*_t86*shape2 + _t88 + _t89) + ((1.0/2.0))*_t1*alpha - _t116*_t149*_t3*_t71/_t21 - _t121*alpha - _t124*(-(1.0/2.0)*_t6*_t8*_t94*alpha - _t75)
+    _d_alpha[0] = ((1.0/2.0))*_t1*_t117*_t13*_t15*_t3*(-_t101*_t64 + _t102*_t179 - _t106*_t182 - _t108*_t180 - _t109*_t181 - _t112*_t182 + _t113*_t179 - _t114*_t179 - _t115*_t182 + _t145*_t179 - _t148*_t179 - _t151*_t40 + _t153*_t66 + _t180*_t92 + _t181*_t53 + _t183*_t58 + _t183 + _t184*_t46 + _t184*_t50 + _t185*_t67 - _t185*_t9 + _t20 - _t26*_t30*_t9 + _t32*shape1 - 2.0*_t33 - 2.0*_t37 + _t40*_t50 - _t43*_t78 - 2.0*_t49 - 2.0*_t51 + _t55 + 4.0*_t56*_t9 - _t57*_t66 + _t61 + _t69 + _t7*_t80 + 4.0*_t83*mean2) + _t121*_t176 - _t124*(_t176*_t74 + _t178*_t6) - (1.0/2.0)*math.log(shape1) + ((1.0/2.0))*math.log(shape2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        mean1: mean, finite and > 0 of the first inverse Gaussian law
+        shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
+        mean2: mean, finite and > 0 of the second inverse Gaussian law
+        shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+        alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -202,6 +571,99 @@ def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2, _d_alpha):
+    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if mean1 == mean2 and shape1 == shape2:
+        _value[:] = 0.0
+        _d_mean1[:] = 0.0
+        _d_shape1[:] = 0.0
+        _d_mean2[:] = 0.0
+        _d_shape2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (mean1*mean1)
+    _t1 = alpha*shape1
+    _t2 = alpha*shape2
+    _t3 = (mean2*mean2)
+    _t4 = _t3*shape1
+    _t5 = _t0*_t2 - _t4*alpha + _t4
+    _t6 = (1.0/_t5)
+    _t7 = _t6*shape1
+    _t8 = _t2*_t6
+    _t9 = math.sqrt(-_t1*_t6 + _t7 + _t8)
+    _t10 = _t9*mean2
+    _t11 = _t10*shape1
+    _t12 = _t2*_t9
+    _t13 = -_t1 - _t11 - _t12*mean1 + _t2 + _t9*alpha*mean2*shape1 + shape1
+    _t14 = (1.0/mean2)
+    _t15 = -_t1 + _t2 + shape1
+    _t16 = -_t15
+    _t17 = (1.0/math.sqrt(-_t16*_t6))
+    _t18 = _t14*_t17
+    _t19 = _t13*_t18
+    _t20 = (1.0/(_t5*_t5))
+    _t21 = _t20*mean1
+    _t22 = (alpha*alpha)
+    _t23 = -_t1*_t21*shape2 + _t20*_t22*mean1*shape1*shape2 - _t21*_t22*(shape2*shape2)
+    _t24 = (1.0/_t9)
+    _t25 = mean2*shape1
+    _t26 = _t24*_t25
+    _t27 = _t2*mean1
+    _t28 = (1.0/mean1)
+    _t29 = _t18*_t28
+    _t30 = alpha - 1.0
+    _t31 = ((1.0/2.0))/_t15
+    _t32 = ((1.0/2.0))*_t6
+    _t33 = ((1.0/2.0))*_t20
+    _t34 = _t33*(_t3*alpha - _t3)
+    _t35 = _t13*_t29
+    _t36 = _t35*_t5/_t16
+    _t37 = _t32*alpha
+    _t38 = -_t1*_t34 + _t2*_t34 + _t32 + _t34*shape1 - _t37
+    _t39 = 2.0*_t1*mean2 - 2.0*_t25
+    _t40 = _t33*shape1
+    _t41 = _t33*_t39
+    _t42 = -_t1*_t41 + _t2*_t41 + _t39*_t40
+    _t43 = ((1.0/2.0))*alpha
+    _t44 = _t9*mean1
+    _t45 = _t0*shape2
+    _t46 = -_t0*_t1*_t33 + _t0*_t22*_t40 - _t22*_t33*_t45 + _t37
+    _t47 = shape1 - shape2
+    _t48 = _t3*shape1 - _t45
+    _t49 = _t33*_t48
+    _t50 = -_t1*_t49 + _t2*_t49 + _t32*shape2 + _t40*_t48 - (1.0/2.0)*_t7
+    _value[0] = _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha)
+    _d_mean1[0] = _t19*_t8 + _t29*(-_t12 - _t23*_t24*_t27 + _t23*_t24*alpha*mean2*shape1 - _t23*_t26) - _t19/_t0
+    _d_shape1[0] = _t29*(-_t10 - _t24*_t27*_t38 + _t24*_t38*alpha*mean2*shape1 - _t26*_t38 - _t30 + _t9*alpha*mean2) - _t30*_t31 + ((1.0/2.0))*_t30/shape1 - _t36*(_t16*_t34 + _t30*_t32)
+    _d_mean2[0] = -_t13*_t17*_t28/_t3 + _t14*_t17*_t28*(-_t24*_t27*_t42 + _t24*_t42*alpha*mean2*shape1 - _t26*_t42 + _t9*alpha*shape1 - _t9*shape1) - _t32*_t35*_t39
+    _d_shape2[0] = _t29*(-_t24*_t27*_t46 + _t24*_t46*alpha*mean2*shape1 - _t26*_t46 - _t44*alpha + alpha) + _t31*alpha - _t36*(-_t0*_t16*_t20*_t43 - _t37) - _t43/shape2
+    _d_alpha[0] = _t29*(_t11 - _t24*_t27*_t50 + _t24*_t50*alpha*mean2*shape1 - _t26*_t50 - _t44*shape2 - _t47) - _t31*_t47 - _t36*(_t16*_t49 + _t32*_t47) + ((1.0/2.0))*math.log(shape1) - (1.0/2.0)*math.log(shape2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        mean1: mean, finite and > 0 of the first inverse Gaussian law
+        shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
+        mean2: mean, finite and > 0 of the second inverse Gaussian law
+        shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+        alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -225,6 +687,26 @@ def bhattacharyya(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        mean1: mean, finite and > 0 of the first inverse Gaussian law
+        shape1: shape lambda, finite and > 0 of the first inverse Gaussian law
+        mean2: mean, finite and > 0 of the second inverse Gaussian law
+        shape2: shape lambda, finite and > 0 of the second inverse Gaussian law
+        alpha: skew in [0, 1], weighting the second inverse Gaussian law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("mean1", mean1, POSITIVE), ("shape1", shape1, POSITIVE), ("mean2", mean2, POSITIVE), ("shape2", shape2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -294,4 +776,4 @@ jsd_arithmetic.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

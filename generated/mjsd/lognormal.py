@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -49,6 +49,48 @@ def kl(loc1, scale1, loc2, scale2, *, out=None):
 kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = (1.0/(scale2*scale2))
+    _t1 = _t0*delta
+    _value[0] = _kl(loc1, scale1, loc2, scale2)
+    _d_loc1[0] = _t1
+    _d_scale1[0] = _t0*scale1 - 1.0/scale1
+    _d_loc2[0] = -_t1
+    _d_scale2[0] = -((delta*delta) + (scale1 - scale2)*(scale1 + scale2))/(scale2*scale2*scale2)
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(loc1, scale1, loc2, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of log X, any finite real of the first log-normal law
+        scale1: standard deviation of log X, finite and > 0 of the first log-normal law
+        loc2: mean of log X, any finite real of the second log-normal law
+        scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
     delta = loc1 - loc2
@@ -81,6 +123,62 @@ def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
 
 
 jeffreys.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = (scale1*scale1)
+    _t1 = (scale2*scale2)
+    _t2 = _t0 + _t1
+    _t3 = (1.0/_t1)
+    _t4 = (1.0/_t0)
+    _t5 = _t3*_t4
+    _t6 = _t2*_t5*delta
+    _t7 = (delta*delta)
+    _t8 = ((scale1 + scale2)*(scale1 + scale2))
+    _t9 = ((scale1 - scale2)*(scale1 - scale2))
+    _t10 = _t2*_t7 + _t8*_t9
+    _t11 = 2.0*scale1
+    _t12 = 2.0*scale2
+    _t13 = _t11 - _t12
+    _t14 = _t9*(_t11 + _t12)
+    _t15 = ((1.0/2.0))*_t5
+    _value[0] = _jeffreys(loc1, scale1, loc2, scale2)
+    _d_loc1[0] = _t6
+    _d_scale1[0] = -_t10*_t3/(scale1*scale1*scale1) + _t15*(_t11*_t7 + _t13*_t8 + _t14)
+    _d_loc2[0] = -_t6
+    _d_scale2[0] = -_t10*_t4/(scale2*scale2*scale2) + _t15*(_t12*_t7 - _t13*_t8 + _t14)
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of log X, any finite real of the first log-normal law
+        scale1: standard deviation of log X, finite and > 0 of the first log-normal law
+        loc2: mean of log X, any finite real of the second log-normal law
+        scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -127,6 +225,94 @@ def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = (scale2*scale2*scale2*scale2)
+    _t1 = (scale1*scale1*scale1*scale1)
+    _t2 = -_t0*alpha + _t0 + _t1*alpha
+    _t3 = alpha - 1.0
+    _t4 = (scale2*scale2)
+    _t5 = (scale1*scale1)
+    _t6 = -_t4*alpha + _t4 + _t5*alpha
+    _t7 = (1.0/_t6)
+    _t8 = _t7*alpha
+    _t9 = (1.0/_t4)
+    _t10 = (1.0/_t5)
+    _t11 = _t10*_t9
+    _t12 = _t11*_t2*_t3*_t8*delta
+    _t13 = (1.0/scale1)
+    _t14 = (scale1*scale1*scale1)
+    _t15 = (delta*delta)
+    _t16 = _t15*_t2
+    _t17 = _t16*alpha
+    _t18 = ((scale1 + scale2)*(scale1 + scale2))
+    _t19 = ((scale1 - scale2)*(scale1 - scale2))
+    _t20 = _t18*_t19
+    _t21 = _t20*_t6
+    _t22 = _t21*alpha
+    _t23 = -_t17*_t3 - _t22*_t3
+    _t24 = _t23*_t7
+    _t25 = _t23/(_t6*_t6)
+    _t26 = (alpha*alpha)
+    _t27 = _t15*_t3
+    _t28 = 2.0*scale1
+    _t29 = 2.0*scale2
+    _t30 = -_t29
+    _t31 = _t28 + _t30
+    _t32 = _t3*alpha
+    _t33 = _t32*_t6
+    _t34 = _t18*_t33
+    _t35 = _t19*_t33*(_t28 + _t29)
+    _t36 = _t29*alpha + _t30
+    _t37 = -_t36
+    _t38 = ((1.0/2.0))*_t7
+    _t39 = (scale2*scale2*scale2)
+    _t40 = ((1.0/2.0))*_t11*_t25
+    _t41 = _t27*alpha
+    _t42 = _t20*_t32
+    _t43 = _t11*_t38
+    _t44 = -_t4 + _t5
+    _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
+    _d_loc1[0] = -_t12
+    _d_scale1[0] = ((1.0/2.0))*_t10*_t7*_t9*(-4.0*_t14*_t26*_t27 - _t20*_t26*_t28*_t3 - _t31*_t34 - _t35) - _t13*_t25*_t9*alpha + _t13*alpha - _t8*scale1 - _t24*_t9/_t14
+    _d_loc2[0] = _t12
+    _d_scale2[0] = -_t10*_t24/_t39 - _t3/scale2 + _t36*_t40 - _t37*_t38 + _t43*(_t31*_t34 - _t35 - _t37*_t42 - _t41*(-4.0*_t39*alpha + 4.0*_t39))
+    _d_alpha[0] = -_t38*_t44 - _t40*_t44 + _t43*(-_t16*_t3 - _t17 - _t21*_t3 - _t22 - _t41*(-_t0 + _t1) - _t42*_t44) + math.log(scale1) - math.log(scale2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of log X, any finite real of the first log-normal law
+        scale1: standard deviation of log X, finite and > 0 of the first log-normal law
+        loc2: mean of log X, any finite real of the second log-normal law
+        scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+        alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -168,6 +354,64 @@ def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and scale1 == scale2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = alpha - 1.0
+    _t1 = (scale2*scale2)
+    _t2 = (scale1*scale1)
+    _t3 = -_t1*alpha + _t1 + _t2*alpha
+    _t4 = (1.0/_t3)
+    _t5 = _t4*alpha
+    _t6 = _t0*_t5*delta
+    _t7 = (1.0/(_t3*_t3))
+    _t8 = (delta*delta)
+    _t9 = _t0*_t8
+    _t10 = 2.0*alpha*scale2 - 2.0*scale2
+    _t11 = ((1.0/2.0))*_t4
+    _t12 = ((1.0/2.0))*_t8
+    _t13 = _t0*_t12*_t7*alpha
+    _t14 = -_t1 + _t2
+    _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
+    _d_loc1[0] = -_t6
+    _d_scale1[0] = _t5*scale1 + _t7*_t9*(alpha*alpha)*scale1 - alpha/scale1
+    _d_loc2[0] = _t6
+    _d_scale2[0] = _t0/scale2 - _t10*_t11 - _t10*_t13
+    _d_alpha[0] = -_t11*_t9 - _t12*_t5 + _t13*_t14 + ((1.0/2.0))*_t14*_t4 - math.log(scale1) + math.log(scale2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of log X, any finite real of the first log-normal law
+        scale1: standard deviation of log X, finite and > 0 of the first log-normal law
+        loc2: mean of log X, any finite real of the second log-normal law
+        scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+        alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -191,6 +435,26 @@ def bhattacharyya(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of log X, any finite real of the first log-normal law
+        scale1: standard deviation of log X, finite and > 0 of the first log-normal law
+        loc2: mean of log X, any finite real of the second log-normal law
+        scale2: standard deviation of log X, finite and > 0 of the second log-normal law
+        alpha: skew in [0, 1], weighting the second log-normal law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("scale1", scale1, POSITIVE), ("loc2", loc2, REAL), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -260,4 +524,4 @@ jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

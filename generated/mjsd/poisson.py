@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._series import arithmetic_jsd as series_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -45,6 +45,39 @@ def kl(rate1, rate2, *, out=None):
 kl.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(rate1, rate2, _value, _d_rate1, _d_rate2):
+    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if rate1 == rate2:
+        _value[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_rate2[:] = 0.0
+        return
+    _value[0] = _kl(rate1, rate2)
+    _d_rate1[0] = _special.log_ratio(rate1, rate2, rate1 - rate2)
+    _d_rate2[0] = -rate1/rate2 + 1.0
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(rate1, rate2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        rate1: rate (the mean), finite and > 0 of the first Poisson law
+        rate2: rate (the mean), finite and > 0 of the second Poisson law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(rate1, rate2):
     _t0 = rate1 - rate2
@@ -73,6 +106,41 @@ def jeffreys(rate1, rate2, *, out=None):
 
 
 jeffreys.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(rate1, rate2, _value, _d_rate1, _d_rate2):
+    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if rate1 == rate2:
+        _value[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_rate2[:] = 0.0
+        return
+    _t0 = rate1 - rate2
+    _t1 = _special.log_ratio(rate1, rate2, _t0)
+    _value[0] = _jeffreys(rate1, rate2)
+    _d_rate1[0] = _t0/rate1 + _t1
+    _d_rate2[0] = -_t0/rate2 - _t1
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(rate1, rate2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        rate1: rate (the mean), finite and > 0 of the first Poisson law
+        rate2: rate (the mean), finite and > 0 of the second Poisson law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -111,6 +179,53 @@ def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d_rate2, _d_alpha):
+    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if rate1 == rate2:
+        _value[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_rate2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (1.0/rate1)
+    _t1 = (_t0*rate2)**alpha
+    _t2 = _t1*alpha
+    _t3 = alpha - 1.0
+    _t4 = rate1 - rate2
+    _t5 = _t3*_t4
+    _t6 = _t5*alpha
+    _t7 = _special.log_ratio(rate1, rate2, _t4)
+    _t8 = _t7*alpha
+    _t9 = _t3*_t8 - alpha
+    _t10 = (1.0/rate2)
+    _value[0] = _jsd_geometric(rate1, rate2, alpha)
+    _d_rate1[0] = -_t0*_t6 + _t1 - _t2 - _t9 - 1.0
+    _d_rate2[0] = _t10*_t2*rate1 + _t10*_t6 + _t9
+    _d_alpha[0] = _t1*rate1*_special.log_ratio(rate2, rate1, -_t4) - _t4*_t8 - _t5*_t7 + rate1 - rate2
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(rate1, rate2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        rate1: rate (the mean), finite and > 0 of the first Poisson law
+        rate2: rate (the mean), finite and > 0 of the second Poisson law
+        alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1, 'alpha': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(rate1, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -146,6 +261,46 @@ def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d_rate2, _d_alpha):
+    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if rate1 == rate2:
+        _value[:] = 0.0
+        _d_rate1[:] = 0.0
+        _d_rate2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = -alpha
+    _t1 = (rate2/rate1)**alpha
+    _t2 = _t1*alpha
+    _t3 = rate1 - rate2
+    _value[0] = _jsd_geometric_dual(rate1, rate2, alpha)
+    _d_rate1[0] = _t0 - _t1 + _t2 + 1.0
+    _d_rate2[0] = -_t0 - _t2*rate1/rate2
+    _d_alpha[0] = -_t1*rate1*_special.log_ratio(rate2, rate1, -_t3) - _t3
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(rate1, rate2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        rate1: rate (the mean), finite and > 0 of the first Poisson law
+        rate2: rate (the mean), finite and > 0 of the second Poisson law
+        alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1, 'alpha': 2}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -167,6 +322,24 @@ def bhattacharyya(rate1, rate2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(rate1, rate2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        rate1: rate (the mean), finite and > 0 of the first Poisson law
+        rate2: rate (the mean), finite and > 0 of the second Poisson law
+        alpha: skew in [0, 1], weighting the second Poisson law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("rate1", rate1, POSITIVE), ("rate2", rate2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1, 'alpha': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -218,4 +391,4 @@ jsd_arithmetic.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

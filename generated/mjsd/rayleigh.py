@@ -12,7 +12,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -46,6 +46,44 @@ def kl(scale1, scale2, *, out=None):
 kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(scale1, scale2, _value, _d_scale1, _d_scale2):
+    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if scale1 == scale2:
+        _value[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _t0 = (1.0/(scale2*scale2))
+    _t1 = scale1 + scale2
+    _t2 = _t0*_t1
+    _t3 = scale1 - scale2
+    _t4 = _t0*_t3
+    _value[0] = _kl(scale1, scale2)
+    _d_scale1[0] = _t2 + _t4 - 2.0/scale1
+    _d_scale2[0] = -2.0*_t1*_t3/(scale2*scale2*scale2) - _t2 + _t4 + 2.0/scale2
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(scale1, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
+        scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(scale1, scale2):
     return max(((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)), 0.0)
@@ -73,6 +111,50 @@ def jeffreys(scale1, scale2, *, out=None):
 
 
 jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(scale1, scale2, _value, _d_scale1, _d_scale2):
+    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if scale1 == scale2:
+        _value[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _t0 = 2.0*scale1
+    _t1 = 2.0*scale2
+    _t2 = _t0 - _t1
+    _t3 = ((scale1 + scale2)*(scale1 + scale2))
+    _t4 = (1.0/(scale1*scale1))
+    _t5 = (1.0/(scale2*scale2))
+    _t6 = _t4*_t5
+    _t7 = _t3*_t6
+    _t8 = ((scale1 - scale2)*(scale1 - scale2))
+    _t9 = 2.0*_t3*_t8
+    _t10 = _t6*_t8*(_t0 + _t1)
+    _value[0] = _jeffreys(scale1, scale2)
+    _d_scale1[0] = _t10 + _t2*_t7 - _t5*_t9/(scale1*scale1*scale1)
+    _d_scale2[0] = _t10 - _t2*_t7 - _t4*_t9/(scale2*scale2*scale2)
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(scale1, scale2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
+        scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -113,6 +195,58 @@ def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1, _d_scale2, _d_alpha):
+    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if scale1 == scale2:
+        _value[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = (scale2*scale2)
+    _t1 = (scale1*scale1)
+    _t2 = (1.0/(-_t0*alpha + _t0 + _t1*alpha))
+    _t3 = 2.0*scale1
+    _t4 = 2.0*scale2
+    _t5 = -_t4
+    _t6 = _t3 + _t5
+    _t7 = alpha - 1.0
+    _t8 = (1.0/_t1)
+    _t9 = ((scale1 + scale2)*(scale1 + scale2))
+    _t10 = (1.0/_t0)
+    _t11 = _t10*alpha
+    _t12 = _t11*_t7*_t8*_t9
+    _t13 = ((scale1 - scale2)*(scale1 - scale2))
+    _t14 = _t11*_t13*_t7*_t8*(_t3 + _t4)
+    _t15 = _t10*_t13*_t8*_t9
+    _value[0] = _jsd_geometric(scale1, scale2, alpha)
+    _d_scale1[0] = 2.0*_t10*_t13*_t7*_t9*alpha/(scale1*scale1*scale1) - _t12*_t6 - _t14 - _t2*_t3*alpha + 2.0*alpha/scale1
+    _d_scale2[0] = _t12*_t6 + 2.0*_t13*_t7*_t8*_t9*alpha/(scale2*scale2*scale2) - _t14 - _t2*(-_t4*alpha - _t5) - 2.0*_t7/scale2
+    _d_alpha[0] = -_t15*_t7 - _t15*alpha - _t2*(-_t0 + _t1) + 2.0*math.log(scale1) - 2.0*math.log(scale2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(scale1, scale2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
+        scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+        alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1, 'alpha': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -149,6 +283,46 @@ def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1, _d_scale2, _d_alpha):
+    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if scale1 == scale2:
+        _value[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = 2.0*alpha
+    _t1 = (scale2*scale2)
+    _t2 = (scale1*scale1)
+    _t3 = (1.0/(-_t1*alpha + _t1 + _t2*alpha))
+    _value[0] = _jsd_geometric_dual(scale1, scale2, alpha)
+    _d_scale1[0] = _t0*_t3*scale1 - _t0/scale1
+    _d_scale2[0] = _t3*(-2.0*alpha*scale2 + 2.0*scale2) + 2.0*(alpha - 1.0)/scale2
+    _d_alpha[0] = _t3*(-_t1 + _t2) - 2.0*math.log(scale1) + 2.0*math.log(scale2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(scale1, scale2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
+        scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+        alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1, 'alpha': 2}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -170,6 +344,24 @@ def bhattacharyya(scale1, scale2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(scale1, scale2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        scale1: scale sigma (the mode), finite and > 0 of the first Rayleigh law
+        scale2: scale sigma (the mode), finite and > 0 of the second Rayleigh law
+        alpha: skew in [0, 1], weighting the second Rayleigh law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1, 'alpha': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -237,4 +429,4 @@ jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

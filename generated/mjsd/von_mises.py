@@ -12,7 +12,7 @@ from . import _special
 from ._validate import NONNEGATIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -49,6 +49,50 @@ def kl(loc1, kappa1, loc2, kappa2, *, out=None):
 kl.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and kappa1 == kappa2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_kappa1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_kappa2[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = _special.i1_over_i0(kappa1)
+    _t1 = _t0*kappa2*math.sin(delta)
+    _t2 = -(_t0*_t0) - _t0/kappa1 + 1.0
+    _t3 = math.cos(delta)
+    _value[0] = _kl(loc1, kappa1, loc2, kappa2)
+    _d_loc1[0] = _t1
+    _d_kappa1[0] = -_t2*_t3*kappa2 + _t2*kappa1
+    _d_loc2[0] = -_t1
+    _d_kappa2[0] = -_t0*_t3 + _special.i1_over_i0(kappa2)
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(loc1, kappa1, loc2, kappa2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean direction in radians, any finite real (taken modulo 2 pi) of the first von Mises law
+        kappa1: concentration, finite and >= 0 of the first von Mises law
+        loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
+        kappa2: concentration, finite and >= 0 of the second von Mises law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'kappa1': 1, 'loc2': 2, 'kappa2': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, kappa1, loc2, kappa2):
     delta = loc1 - loc2
@@ -82,6 +126,53 @@ def jeffreys(loc1, kappa1, loc2, kappa2, *, out=None):
 
 
 jeffreys.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and kappa1 == kappa2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_kappa1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_kappa2[:] = 0.0
+        return
+    delta = loc1 - loc2
+    _t0 = math.sin(delta)
+    _t1 = _special.i1_over_i0(kappa2)
+    _t2 = _special.i1_over_i0(kappa1)
+    _t3 = _t0*_t1*kappa1 + _t0*_t2*kappa2
+    _t4 = math.cos(delta)
+    _t5 = (_t2*_t2) + _t2/kappa1 - 1.0
+    _t6 = (_t1*_t1) + _t1/kappa2 - 1.0
+    _value[0] = _jeffreys(loc1, kappa1, loc2, kappa2)
+    _d_loc1[0] = _t3
+    _d_kappa1[0] = -_t1*_t4 + _t2 + _t4*_t5*kappa2 - _t5*kappa1
+    _d_loc2[0] = -_t3
+    _d_kappa2[0] = _t1 - _t2*_t4 + _t4*_t6*kappa1 - _t6*kappa2
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(loc1, kappa1, loc2, kappa2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean direction in radians, any finite real (taken modulo 2 pi) of the first von Mises law
+        kappa1: concentration, finite and >= 0 of the first von Mises law
+        loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
+        kappa2: concentration, finite and >= 0 of the second von Mises law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'kappa1': 1, 'loc2': 2, 'kappa2': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -128,6 +219,80 @@ def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and kappa1 == kappa2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_kappa1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_kappa2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    delta = loc1 - loc2
+    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
+    _t0 = alpha - 1.0
+    _t1 = math.sin(delta)
+    _t2 = _special.i1_over_i0(kappa2)
+    _t3 = _t2*alpha
+    _t4 = alpha*kappa2
+    _t5 = _special.i1_over_i0(kappa1)
+    _t6 = _t0*_t5
+    _t7 = ((1.0/2.0))*delta
+    _t8 = math.cos(_t7)
+    _t9 = -_t0
+    _t10 = _t9*kappa1
+    _t11 = -_t4 + _t9*kappa1
+    _t12 = (_t8*_t8)
+    _t13 = _t12*_t4
+    _t14 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t10*_t13 + (_t11*_t11))
+    _t15 = _t0*_t1*_t3*kappa1 + _t1*_t4*_t6 + 2.0*_t10*_t14*_t4*_t8*math.sin(_t7)
+    _t16 = math.cos(delta)
+    _t17 = _t16*_t2 - _t5
+    _t18 = _t0*alpha
+    _t19 = (_t5*_t5) + _t5/kappa1 - 1.0
+    _t20 = _t18*kappa1
+    _t21 = _t0*_t4
+    _t22 = 2.0*alpha
+    _t23 = ((1.0/2.0))*_t11
+    _t24 = _t16*_t5 - _t2
+    _t25 = (_t2*_t2) + _t2/kappa2 - 1.0
+    _t26 = _t10*_t12
+    _t27 = _t17*kappa1
+    _t28 = 2.0*kappa1
+    _t29 = 2.0*kappa2
+    _value[0] = _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
+    _d_loc1[0] = -_t15
+    _d_kappa1[0] = _t14*(2.0*_t13*_t9 + _t23*(2.0 - _t22)) - _t16*_t19*_t21 + _t17*_t18 + _t19*_t20 + _t6
+    _d_loc2[0] = _t15
+    _d_kappa2[0] = _t14*(-_t11*alpha + _t22*_t26) - _t16*_t20*_t25 + _t18*_t24 + _t21*_t25 - _t3
+    _d_alpha[0] = _t0*_t24*kappa2 + _t0*_t27 + _t14*(-_t13*_t28 + _t23*(-_t28 - _t29) + _t26*_t29) + _t24*_t4 + _t27*alpha + _special.log_i0(kappa1) - _special.log_i0(kappa2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(loc1, kappa1, loc2, kappa2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean direction in radians, any finite real (taken modulo 2 pi) of the first von Mises law
+        kappa1: concentration, finite and >= 0 of the first von Mises law
+        loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
+        kappa2: concentration, finite and >= 0 of the second von Mises law
+        alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'kappa1': 1, 'loc2': 2, 'kappa2': 3, 'alpha': 4}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -167,6 +332,65 @@ def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2, _d_alpha):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if loc1 == loc2 and kappa1 == kappa2:
+        _value[:] = 0.0
+        _d_loc1[:] = 0.0
+        _d_kappa1[:] = 0.0
+        _d_loc2[:] = 0.0
+        _d_kappa2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    delta = loc1 - loc2
+    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
+    _t0 = ((1.0/2.0))*delta
+    _t1 = math.cos(_t0)
+    _t2 = 1.0 - alpha
+    _t3 = _t2*kappa1
+    _t4 = alpha*kappa2
+    _t5 = _t2*kappa1 - _t4
+    _t6 = (_t1*_t1)
+    _t7 = _t4*_t6
+    _t8 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t3*_t7 + (_t5*_t5))
+    _t9 = 2.0*_t1*_t3*_t4*_t8*math.sin(_t0)
+    _t10 = 2.0*alpha
+    _t11 = ((1.0/2.0))*_t5
+    _t12 = _t3*_t6
+    _t13 = 2.0*kappa1
+    _t14 = 2.0*kappa2
+    _value[0] = _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
+    _d_loc1[0] = _t9
+    _d_kappa1[0] = _t2*_special.i1_over_i0(kappa1) - _t8*(_t11*(2.0 - _t10) + 2.0*_t2*_t7)
+    _d_loc2[0] = -_t9
+    _d_kappa2[0] = -_t8*(_t10*_t12 - _t5*alpha) + alpha*_special.i1_over_i0(kappa2)
+    _d_alpha[0] = -_t8*(_t11*(-_t13 - _t14) + _t12*_t14 - _t13*_t7) - _special.log_i0(kappa1) + _special.log_i0(kappa2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(loc1, kappa1, loc2, kappa2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean direction in radians, any finite real (taken modulo 2 pi) of the first von Mises law
+        kappa1: concentration, finite and >= 0 of the first von Mises law
+        loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
+        kappa2: concentration, finite and >= 0 of the second von Mises law
+        alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'kappa1': 1, 'loc2': 2, 'kappa2': 3, 'alpha': 4}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -190,6 +414,26 @@ def bhattacharyya(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(loc1, kappa1, loc2, kappa2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean direction in radians, any finite real (taken modulo 2 pi) of the first von Mises law
+        kappa1: concentration, finite and >= 0 of the first von Mises law
+        loc2: mean direction in radians, any finite real (taken modulo 2 pi) of the second von Mises law
+        kappa2: concentration, finite and >= 0 of the second von Mises law
+        alpha: skew in [0, 1], weighting the second von Mises law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL), ("kappa1", kappa1, NONNEGATIVE), ("loc2", loc2, REAL), ("kappa2", kappa2, NONNEGATIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'loc1': 0, 'kappa1': 1, 'loc2': 2, 'kappa2': 3, 'alpha': 4}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -265,4 +509,4 @@ jsd_arithmetic.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

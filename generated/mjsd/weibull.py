@@ -13,7 +13,7 @@ from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -47,6 +47,46 @@ def kl(shape, scale1, scale2, *, out=None):
 kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _kl_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, _d_scale2):
+    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape == scale1:
+        _value[:] = 0.0
+        _d_shape[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = (1.0/scale2)
+    _t2 = (_t1*scale1)**shape
+    _t3 = shape/scale1
+    _value[0] = _kl(shape, scale1, scale2)
+    _d_shape[0] = _t0*_t2 - _t0
+    _d_scale1[0] = _t2*_t3 - _t3
+    _d_scale2[0] = -_t1*_t2*shape + _t1*shape
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(shape, scale1, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape: shape k, finite and > 0, shared by both Weibull laws
+        scale1: scale, finite and > 0 of the first Weibull law
+        scale2: scale, finite and > 0 of the second Weibull law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape, scale1, scale2):
     return max((scale2/scale1)**shape + (scale1/scale2)**shape - 2.0, 0.0)
@@ -75,6 +115,48 @@ def jeffreys(shape, scale1, scale2, *, out=None):
 
 
 jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, _d_scale2):
+    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape == scale1:
+        _value[:] = 0.0
+        _d_shape[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        return
+    _t0 = (1.0/scale1)
+    _t1 = (_t0*scale2)**shape
+    _t2 = scale1 - scale2
+    _t3 = (1.0/scale2)
+    _t4 = (_t3*scale1)**shape
+    _t5 = _t3*shape
+    _value[0] = _jeffreys(shape, scale1, scale2)
+    _d_shape[0] = _t1*_special.log_ratio(scale2, scale1, -_t2) + _t4*_special.log_ratio(scale1, scale2, _t2)
+    _d_scale1[0] = -_t0*_t1*shape + _t0*_t4*shape
+    _d_scale2[0] = _t1*_t5 - _t4*_t5
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(shape, scale1, scale2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape: shape k, finite and > 0, shared by both Weibull laws
+        scale1: scale, finite and > 0 of the first Weibull law
+        scale2: scale, finite and > 0 of the second Weibull law
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), values=False)
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -117,6 +199,64 @@ def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_shape, _d_scale1, _d_scale2, _d_alpha):
+    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape == scale1:
+        _value[:] = 0.0
+        _d_shape[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = math.log(scale1)
+    _t1 = math.log(scale2)
+    _t2 = alpha - 1.0
+    _t3 = scale1 - scale2
+    _t4 = (1.0/scale1)
+    _t5 = (_t4*scale2)**shape
+    _t6 = _t5*alpha
+    _t7 = (1.0/scale2)
+    _t8 = (_t7*scale1)**shape
+    _t9 = _t8*alpha
+    _t10 = _t2*_t9
+    _t11 = scale2**shape
+    _t12 = scale1**shape
+    _t13 = _t12*alpha
+    _t14 = _t11*alpha
+    _t15 = (1.0/(_t11 + _t13 - _t14))
+    _t16 = _t4*shape
+    _t17 = _t7*shape
+    _t18 = _t17*_t2
+    _value[0] = _jsd_geometric(shape, scale1, scale2, alpha)
+    _d_shape[0] = _t0*alpha - _t1*_t2 - _t10*_special.log_ratio(scale1, scale2, _t3) + _t15*(-_t0*_t12*alpha + _t1*_t11*alpha - _t1*_t11) - _t2*_t6*_special.log_ratio(scale2, scale1, -_t3)
+    _d_scale1[0] = -_t10*_t16 - _t13*_t15*_t16 + _t2*_t4*_t5*alpha*shape + _t4*alpha*shape
+    _d_scale2[0] = _t15*(-_t11*_t17 + _t14*_t17) - _t18*_t6 - _t18 + _t2*_t7*_t8*alpha*shape
+    _d_alpha[0] = _t0*shape - _t1*shape + _t15*(_t11 - _t12) - _t2*_t5 - _t2*_t8 - _t6 - _t9 + 4.0*alpha - 2.0
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(shape, scale1, scale2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape: shape k, finite and > 0, shared by both Weibull laws
+        scale1: scale, finite and > 0 of the first Weibull law
+        scale2: scale, finite and > 0 of the second Weibull law
+        alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
@@ -155,6 +295,57 @@ def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_shape, _d_scale1, _d_scale2, _d_alpha):
+    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+        _value[0] = math.nan  # the wrapper names the argument
+        return
+    if shape == scale1:
+        _value[:] = 0.0
+        _d_shape[:] = 0.0
+        _d_scale1[:] = 0.0
+        _d_scale2[:] = 0.0
+        _d_alpha[:] = 0.0
+        return
+    _t0 = math.log(scale1)
+    _t1 = _t0*alpha
+    _t2 = math.log(scale2)
+    _t3 = alpha - 1.0
+    _t4 = scale2**shape
+    _t5 = scale1**shape
+    _t6 = _t5*alpha
+    _t7 = _t4*alpha
+    _t8 = (1.0/(_t4 + _t6 - _t7))
+    _t9 = shape/scale1
+    _t10 = (1.0/scale2)
+    _t11 = _t10*shape
+    _value[0] = _jsd_geometric_dual(shape, scale1, scale2, alpha)
+    _d_shape[0] = -_t1 + _t2*_t3 - _t8*(-_t1*_t5 + _t2*_t4*alpha - _t2*_t4)
+    _d_scale1[0] = _t6*_t8*_t9 - _t9*alpha
+    _d_scale2[0] = _t10*_t3*shape - _t8*(-_t11*_t4 + _t11*_t7)
+    _d_alpha[0] = -_t0*shape + _t2*shape - _t8*(_t4 - _t5)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(shape, scale1, scale2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape: shape k, finite and > 0, shared by both Weibull laws
+        scale1: scale, finite and > 0 of the first Weibull law
+        scale2: scale, finite and > 0 of the second Weibull law
+        alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -177,6 +368,25 @@ def bhattacharyya(shape, scale1, scale2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(shape, scale1, scale2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        shape: shape k, finite and > 0, shared by both Weibull laws
+        scale1: scale, finite and > 0 of the first Weibull law
+        scale2: scale, finite and > 0 of the second Weibull law
+        alpha: skew in [0, 1], weighting the second Weibull law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("shape", shape, POSITIVE), ("scale1", scale1, POSITIVE), ("scale2", scale2, POSITIVE), ("alpha", alpha, UNIT), values=False)
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -245,4 +455,4 @@ jsd_arithmetic.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

@@ -75,21 +75,24 @@ def _executor():
 def run(ufunc, arrays, cores, target, grain):
     """ufunc(*arrays, target) for a batch of target.shape, split along its longest axis when that pays.
 
-    ``cores``: each array's number of trailing core axes (a vector's 1, a matrix's 2); the other axes broadcast to
-    target.shape. ``grain``: the fewest pairs worth a thread.
+    ``target``: the output array, or a tuple of them for a ufunc with several outputs (value and partials), each of
+    the batch shape followed by its own core axes. ``cores``: each array's number of trailing core axes (a vector's
+    1, a matrix's 2); the other axes broadcast to the batch shape. ``grain``: the fewest pairs worth a thread.
     """
-    axis = int(np.argmax(target.shape)) if target.ndim else 0
-    pieces = min(_threads, target.size // grain, target.shape[axis]) if target.ndim else 1
+    targets = target if isinstance(target, tuple) else (target,)
+    shape = targets[0].shape
+    axis = int(np.argmax(shape)) if shape else 0
+    pieces = min(_threads, targets[0].size // grain, shape[axis]) if shape else 1
     if pieces < 2:
-        ufunc(*arrays, target)
+        ufunc(*arrays, *targets)
         return
-    full = [np.broadcast_to(a, target.shape + a.shape[a.ndim - core:]) for a, core in zip(arrays, cores)]
-    bounds = np.linspace(0, target.shape[axis], pieces + 1).astype(int)
+    full = [np.broadcast_to(a, shape + a.shape[a.ndim - core:]) for a, core in zip(arrays, cores)]
+    bounds = np.linspace(0, shape[axis], pieces + 1).astype(int)
     futures = []
     for low, high in zip(bounds[:-1], bounds[1:]):
         part = (slice(None),) * axis + (slice(low, high),)
         # each piece in a copy of the caller's context, so its np.errstate holds in the worker thread too
         context = contextvars.copy_context()
-        futures.append(_executor().submit(context.run, ufunc, *(a[part] for a in full), target[part]))
+        futures.append(_executor().submit(context.run, ufunc, *(a[part] for a in full), *(t[part] for t in targets)))
     for future in futures:
         future.result()  # re-raises a thread's exception here

@@ -214,6 +214,24 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
     return result(target) if out is None else out
 
 
+def value_and_grad(ufunc, arrays, partials, *, grain):
+    """Run a value-and-gradient kernel on checked arrays: (value, {name: partial}).
+
+    ``partials`` maps each differentiated parameter's name to its position in ``arrays``; its partial has the batch
+    shape followed by the parameter's own axes. Floats for all-scalar arguments.
+    """
+    shapes = [arrays.shape] + [arrays.shape + arrays[i].shape[arrays[i].ndim - arrays.cores[i]:]
+                               for i in partials.values()]
+    targets = tuple(np.empty(shape) for shape in shapes)
+    quiet = {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}  # as in apply
+    with np.errstate(**quiet):
+        _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
+    if arrays.deferred and np.isnan(targets[0]).any():
+        arrays.check_values()
+    value, *rest = (result(target) for target in targets)
+    return value, dict(zip(partials, rest))
+
+
 def _output(out, shape):
     if not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == shape and out.flags.writeable):
         got = (f"{out.dtype} array of shape {out.shape}{'' if out.flags.writeable else ', read-only'}"

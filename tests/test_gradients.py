@@ -1,0 +1,158 @@
+"""Value-and-gradient kernels (<divergence>_value_and_grad): every partial derivative against mpmath's numeric
+derivative of a 40-digit evaluation, and against finite differences of the quadrature definitions; batches equal
+scalar calls; every partial vanishes where the divergence has its minimum (identical laws).
+
+The mpmath reference evaluates the closed form by SymPy's mpmath printer (not the kernels' printer, CSE or runtime),
+with the preamble substituted and sums written out, and differentiates it numerically (mpmath.diff at 40 digits): it
+shares no code with the generated derivative. The closed forms themselves are checked against quadrature of their
+definitions in test_catalogue.py and test_kernels_vs_quadrature.py.
+"""
+from functools import cache
+
+import mpmath as mp
+import numpy as np
+import pytest
+import sympy as sp
+
+import definitions as ref
+import mjsd
+from derive.codegen.spec import (COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, POSITIVE_VECTOR, REAL, REAL_VECTOR, SCALE_VECTOR, SIMPLEX,
+                                 UNIT, VECTORS, ClosedForm)
+from derive.families import FAMILIES
+from derive.special import BesselRatio, LogI0
+
+K = 3  # the row length of vector parameters in these tests
+SPECS = {(m.module().name, k.name): k for m in FAMILIES for k in m.module().kernels if isinstance(k, ClosedForm)}
+CASES = sorted(SPECS)
+
+
+def function(module, name):
+    return getattr(getattr(mjsd, module), f"{name}_value_and_grad")
+
+
+def sample(constraint, rng):
+    """A valid, generic value of a parameter (vectors of length K)."""
+    draw = {REAL: lambda: rng.uniform(-2, 2), POSITIVE: lambda: np.exp(rng.uniform(-1, 1)),
+            NONNEGATIVE: lambda: np.exp(rng.uniform(-1, 1)),
+            UNIT: lambda: rng.uniform(0.1, 0.9), OPEN_UNIT: lambda: rng.uniform(0.1, 0.9), COUNT: lambda: 7.0,
+            SIMPLEX: lambda: rng.dirichlet(np.full(K, 2.0)), POSITIVE_VECTOR: lambda: np.exp(rng.uniform(-1, 1.5, K)),
+            REAL_VECTOR: lambda: rng.uniform(-2, 2, K), SCALE_VECTOR: lambda: np.exp(rng.uniform(-1, 1, K))}
+    return draw[constraint]()
+
+
+@cache
+def reference(case):
+    """(mpmath function of the flattened parameters, their names) for a closed form, at K entries per vector."""
+    spec = SPECS[case]
+    expr = spec.expr
+    for symbol, value in reversed(spec.preamble):
+        expr = expr.subs(symbol, value)
+    flat, names = [], []
+    for p in spec.params:
+        if p.constraint in VECTORS:
+            entries = [sp.Symbol(f"{p.name}_{j}", real=True) for j in range(K)]
+            bound = {s.limits[0][2] for s in expr.atoms(sp.Sum)}
+            expr = expr.xreplace({b: K - 1 for b in bound}).doit()
+            expr = expr.xreplace({p.symbol[j]: e for j, e in enumerate(entries)})
+            flat += entries
+            names += [(p.name, j) for j in range(K)]
+        else:
+            flat.append(p.symbol)
+            names.append((p.name, None))
+    expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio)), lambda e: e.rewrite(sp.besseli))
+    return sp.lambdify(flat, expr, modules="mpmath"), names
+
+
+def flatten(spec, point):
+    return [mp.mpf(float(x)) for p in spec.params for x in np.atleast_1d(point[p.name])]
+
+
+@pytest.mark.parametrize("case", CASES, ids="-".join)
+def test_partials_match_mpmath_derivatives(case):
+    spec, rng = SPECS[case], np.random.default_rng(100 + CASES.index(case))
+    f, names = reference(case)
+    mp.mp.dps = 40
+    for _ in range(3):
+        point = {p.name: sample(p.constraint, rng) for p in spec.params}
+        value, grad = function(*case)(**point)
+        x = flatten(spec, point)
+        assert value == getattr(getattr(mjsd, case[0]), case[1])(**point)  # the same bits as the divergence
+        exact = {}
+        for n, (name, j) in enumerate(names):
+            if name not in grad:
+                continue
+            shifted = lambda t, n=n: f(*(x[:n] + [t] + x[n + 1:]))
+            exact[(name, j)] = float(mp.diff(shifted, x[n]))
+        largest = max(abs(v) for v in exact.values())
+        for (name, j), expected in exact.items():
+            got = grad[name] if j is None else grad[name][j]
+            assert got == pytest.approx(expected, rel=1e-7, abs=1e-9 * largest), (name, j, point)
+
+
+# Finite differences of the definitions (scipy quadrature at 1e-13): independent of every closed form.
+DEFINED = [("normal", "jsd_geometric", ref.normal, lambda p, q, a: ref.jsd_geometric(p, q, a)),
+           ("normal", "jsd_geometric_dual", ref.normal, lambda p, q, a: ref.jsd_geometric(p, q, a, dual=True)),
+           ("normal", "kl", ref.normal, lambda p, q, a: ref.kl(p, q)),
+           ("cauchy", "jsd_harmonic", ref.cauchy, lambda p, q, a: ref.jsd_harmonic(p, q, a)),
+           ("cauchy", "jsd_arithmetic", ref.cauchy, lambda p, q, a: ref.jsd_arithmetic(p, q, a))]
+
+
+@pytest.mark.parametrize("module, name, law, divergence", DEFINED, ids=lambda v: v if isinstance(v, str) else "")
+def test_partials_match_finite_differences_of_the_definition(module, name, law, divergence):
+    point = [0.4, 1.3, -0.6, 0.8, 0.35]
+    skewed = any(p.name == "alpha" for p in SPECS[module, name].params)
+    _, grad = function(module, name)(*(point if skewed else point[:4]))
+    for n, param in enumerate(["loc1", "scale1", "loc2", "scale2", "alpha"][:len(grad)]):
+        h = 1e-3 * max(abs(point[n]), 0.1)
+        values = []
+        for step in (-2, -1, 1, 2):  # the five-point stencil: error O(h^4), rounding 1e-13 / h
+            shifted = list(point)
+            shifted[n] += step * h
+            values.append(divergence(law(*shifted[:2]), law(*shifted[2:4]), shifted[4]))
+        derivative = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * h)
+        assert grad[param] == pytest.approx(derivative, rel=1e-6, abs=1e-8), param
+
+
+@pytest.mark.parametrize("case", CASES, ids="-".join)
+def test_batch_equals_scalar_calls_and_threads_change_nothing(case):
+    spec, rng = SPECS[case], np.random.default_rng(CASES.index(case))
+    points = [{p.name: sample(p.constraint, rng) for p in spec.params} for _ in range(5)]
+    batch = {p.name: np.array([point[p.name] for point in points]) for p in spec.params}
+    values, grads = function(*case)(**batch)
+    for i, point in enumerate(points):
+        value, grad = function(*case)(**point)
+        assert values[i] == value and all(np.array_equal(grads[name][i], grad[name]) for name in grad)
+    big = {name: np.repeat(a, 4000, axis=0) for name, a in batch.items()}  # past the grain: split across threads
+    mjsd.set_num_threads(2)
+    big_values, big_grads = function(*case)(**big)
+    assert np.array_equal(big_values, np.repeat(values, 4000))
+    assert all(np.array_equal(big_grads[n], np.repeat(grads[n], 4000, axis=0)) for n in grads)
+
+
+@pytest.mark.parametrize("case", CASES, ids="-".join)
+def test_every_partial_vanishes_for_identical_laws(case):
+    spec, rng = SPECS[case], np.random.default_rng(CASES.index(case))
+    point = {p.name: sample(p.constraint, rng) for p in spec.params}
+    for p in spec.params:
+        if p.name.endswith("2"):
+            point[p.name] = point[p.name[:-1] + "1"]
+    value, grad = function(*case)(**point)
+    assert value == pytest.approx(0.0, abs=1e-15)
+    for p in spec.params:
+        if p.name not in grad:
+            continue
+        partial = np.asarray(grad[p.name])
+        if p.constraint == SIMPLEX:  # entries taken as free: only the part along the simplex must vanish
+            partial = partial - partial.mean()
+        assert np.abs(partial).max() <= 1e-12 * max(1.0, np.abs(point[p.name]).max() ** -2), (p.name, partial)
+
+
+def test_shapes_of_vector_partials_and_the_error_for_bad_input():
+    value, grad = mjsd.diagnormal.jsd_geometric_value_and_grad(np.zeros((4, 1, 3)), np.ones(3), np.ones((5, 3)), 2.0 * np.ones(3))
+    assert value.shape == (4, 5) and grad["loc1"].shape == (4, 5, 3) and grad["alpha"].shape == (4, 5)
+    assert type(mjsd.normal.kl_value_and_grad(0.0, 1.0, 1.0, 2.0)[1]["scale2"]) is float
+    assert set(mjsd.binomial.kl_value_and_grad(5, 0.2, 0.3)[1]) == {"p1", "p2"}  # no derivative in the count
+    with pytest.raises(ValueError, match="scale2 must be finite and > 0"):
+        mjsd.normal.jsd_geometric_value_and_grad(0.0, 1.0, 1.0, [1.0, np.nan])
+    with pytest.raises(ValueError, match="alpha must lie in"):
+        mjsd.categorical.jsd_geometric_value_and_grad([0.5, 0.5], [0.2, 0.8], alpha=1.5)
