@@ -106,9 +106,7 @@ class MultiDigamma(sp.Function):
     def fdiff(self, argindex=1):
         if argindex != 1:
             raise sp.ArgumentIndexError(self, argindex)
-        a, d = self.args
-        j = sp.Dummy("j", integer=True, positive=True)
-        return sp.Sum(sp.polygamma(1, a + (1 - j) / 2), (j, 1, d))
+        return MultiTrigamma(*self.args)
 
     @classmethod
     def eval(cls, a, d):
@@ -128,6 +126,28 @@ class MultiDigamma(sp.Function):
     def _latex(self, printer, exp=None):
         a, d = (printer._print(arg) for arg in self.args)
         return powered(rf"\psi_{{{d}}}\left({a}\right)", exp)
+
+
+class MultiTrigamma(sp.Function):
+    """psi'_d(a) = sum_{j=1..d} psi'(a + (1 - j)/2), the derivative of the multivariate digamma function (a Wishart
+    divergence's partial in the degrees of freedom), for a > (d - 1)/2 and a positive integer dimension d."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a, d):
+        if d == 1:
+            return sp.polygamma(1, a)
+
+    def _eval_expand_func(self, **hints):
+        a, d = self.args
+        if not d.is_Integer:
+            return self
+        return sp.Add(*(sp.polygamma(1, a + sp.Rational(1 - j, 2)) for j in range(1, int(d) + 1)))
+
+    def _latex(self, printer, exp=None):
+        a, d = (printer._print(arg) for arg in self.args)
+        return powered(rf"\psi'_{{{d}}}\left({a}\right)", exp)
 
 
 def powered(tex, exp):
@@ -156,5 +176,6 @@ class LogRatio(sp.Function):
 
 
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
-               LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", LogRatio: "log_ratio"}
+               LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
+               LogRatio: "log_ratio"}
 

@@ -156,3 +156,71 @@ def test_shapes_of_vector_partials_and_the_error_for_bad_input():
         mjsd.normal.jsd_geometric_value_and_grad(0.0, 1.0, 1.0, [1.0, np.nan])
     with pytest.raises(ValueError, match="alpha must lie in"):
         mjsd.categorical.jsd_geometric_value_and_grad([0.5, 0.5], [0.2, 0.8], alpha=1.5)
+
+
+# -- multivariate laws: matrix calculus assembled at run time from A^-1 (derive/codegen/gradient.py) ------------------
+MATRIX = [("mvnormal", name) for name in ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya",
+                                          "jsd_geometric_deasy")]
+MATRIX += [("wishart", name) for name in ("kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya")]
+
+
+def matrix_point(module, name, rng, d=3):
+    def spd():
+        a = rng.normal(size=(d, d))
+        return a @ a.T + d * np.eye(d)
+    point = ({"loc1": rng.normal(size=d), "cov1": spd(), "loc2": rng.normal(size=d), "cov2": spd()}
+             if module == "mvnormal" else {"df1": d + rng.uniform(0, 4), "scale1": spd(), "df2": d + rng.uniform(0, 4),
+                                            "scale2": spd()})
+    if "alpha" in getattr(getattr(mjsd, module), name).__code__.co_varnames:
+        point["alpha"] = rng.uniform(0.1, 0.9)
+    return point
+
+
+@pytest.mark.parametrize("module, name", MATRIX)
+def test_matrix_partials_match_finite_differences(module, name):
+    """Against the five-point stencil of the value kernel (itself checked against Monte Carlo in test_mvnormal.py):
+    a symmetric step in entries (i, j) and (j, i) moves the value by (G_ij + G_ji) h."""
+    rng = np.random.default_rng(MATRIX.index((module, name)))
+    divergence = getattr(getattr(mjsd, module), name)
+    point = matrix_point(module, name, rng)
+    value, grad = function(module, name)(**point)
+    assert value == divergence(**point)
+    for key, x in point.items():
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        for index in np.ndindex(x.shape):
+            if x.ndim == 2 and index[0] < index[1]:
+                continue
+            h = 1e-4 * max(1.0, abs(x[index]))
+
+            def at(step):
+                shifted = x.copy()
+                shifted[index] += step
+                if x.ndim == 2 and index[0] != index[1]:
+                    shifted[index[::-1]] += step
+                return divergence(**{**point, key: shifted if x.ndim else float(shifted[0])})
+            stencil = (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h)
+            partial = np.atleast_1d(grad[key])
+            exact = partial[index] + (partial[index[::-1]] if x.ndim == 2 and index[0] != index[1] else 0.0)
+            assert exact == pytest.approx(stencil, rel=1e-6, abs=1e-8), (key, index)
+
+
+@pytest.mark.parametrize("module, name", MATRIX)
+def test_matrix_batches_equal_scalar_calls_and_identical_laws_give_zeros(module, name):
+    rng = np.random.default_rng(len(MATRIX) + MATRIX.index((module, name)))
+    points = [matrix_point(module, name, rng) for _ in range(3)]
+    batch = {key: np.array([p[key] for p in points]) for key in points[0]}
+    values, grads = function(module, name)(**batch)
+    for i, point in enumerate(points):
+        value, grad = function(module, name)(**point)
+        assert values[i] == value and all(np.array_equal(grads[key][i], grad[key]) for key in grad)
+        assert all(np.allclose(grad[key], np.swapaxes(grad[key], -1, -2), rtol=1e-12, atol=0)
+                   for key in grad if np.ndim(grad[key]) == 2)  # gradients in a covariance are symmetric
+    same = {key: points[0][key[:-1] + "1"] if key.endswith("2") else v for key, v in points[0].items()}
+    value, grad = function(module, name)(**same)
+    assert value == 0.0 and all(np.all(np.asarray(g) == 0.0) for g in grad.values())
+
+
+def test_matrix_gradient_names_a_matrix_that_is_not_positive_definite():
+    bad = np.array([[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(ValueError, match="cov2 must be symmetric positive definite"):
+        mjsd.mvnormal.jsd_geometric_value_and_grad(np.zeros(2), np.eye(2), np.ones(2), bad)

@@ -81,9 +81,10 @@ def family_module(family):
         else:
             bodies.append(_KERNELS[type(kernel)](kernel) + _ufunc(kernel) + _public(kernel))
             ufuncs.append(f"_{kernel.name}_ufunc")
-        if isinstance(kernel, ClosedForm):
+        if isinstance(kernel, (ClosedForm, MatrixClosedForm)):
             if twin == kernel.name:
-                bodies.append(gradient.value_and_grad(kernel))
+                bodies.append(gradient.value_and_grad(kernel) if isinstance(kernel, ClosedForm)
+                              else gradient.matrix_value_and_grad(kernel))
                 ufuncs.append(f"_{gradient.name(kernel)}_ufunc")
             else:
                 bodies.append(f"_{gradient.name(kernel)}_ufunc = _{twin}_value_and_grad_ufunc\n")
@@ -104,7 +105,7 @@ def family_module(family):
 
 def _public_names(family):
     names = [k.name for k in family.kernels]
-    return names + [gradient.name(k) for k in family.kernels if isinstance(k, ClosedForm)]
+    return names + [gradient.name(k) for k in family.kernels if isinstance(k, (ClosedForm, MatrixClosedForm))]
 
 
 def _alias(name, twin):
@@ -307,10 +308,12 @@ def _public_value_and_grad(kernel):
            f"generated from the SymPy derivative of the closed form (notebook 12).\n\n"
            + _param_doc(kernel) + "\n" + _GRADIENT_DOC)
     deferred = "" if _cores(kernel) else ", values=False"
+    matrices = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
+    spd = f", matrices={matrices!r}" if matrices else ""
     return (f"\n\ndef {gradient.name(kernel)}({params}):\n"
             f'    """{textwrap.indent(doc, "    ").strip()}\n    """\n'
             f"    arrays = _validate.check({checks}{deferred})\n"
-            f"    return _validate.value_and_grad(_{gradient.name(kernel)}_ufunc, arrays, {partials!r}, "
+            f"    return _validate.value_and_grad(_{gradient.name(kernel)}_ufunc, arrays, {partials!r}{spd}, "
             f"grain={_grain(kernel) // 4})\n")
 
 

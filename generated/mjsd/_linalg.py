@@ -126,3 +126,91 @@ def same_matrix(a, b):
             if a[i, j] != b[i, j]:
                 return False
     return True
+
+
+# -- gradients: the matrix derivatives of the atoms, d log det A = tr(A^-1 dA), d tr(A^-1 B) = tr(A^-1 dB)
+# - tr(A^-1 dA A^-1 B), d v^T A^-1 v = 2 (A^-1 v)^T dv - (A^-1 v)^T dA (A^-1 v); their kernels form A^-1 once -------------
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def inverse(factor, inverse_diagonal, work, out):
+    """A^-1 = L^-T L^-1 into ``out`` (both triangles) from A's Cholesky factor L (``factor``'s output); ``work``: a
+    d x d workspace that receives L^-1."""
+    d = factor.shape[0]
+    for j in range(d):  # column j of L^-1, by forward substitution
+        for i in range(j):
+            work[i, j] = 0.0
+        work[j, j] = inverse_diagonal[j]
+        for i in range(j + 1, d):
+            entry = 0.0
+            for k in range(j, i):
+                entry -= factor[i, k] * work[k, j]
+            work[i, j] = entry * inverse_diagonal[i]
+    for i in range(d):
+        for j in range(i + 1):
+            entry = 0.0
+            for k in range(i, d):  # L^-1 is lower triangular: rows k >= i of columns i and j
+                entry += work[k, i] * work[k, j]
+            out[i, j] = entry
+            out[j, i] = entry
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def combine(c1, a1, c2, a2, out):
+    """c1 a1 + c2 a2 into ``out`` (both triangles, from the lower ones)."""
+    for i in range(a1.shape[0]):
+        for j in range(i + 1):
+            out[i, j] = out[j, i] = c1 * a1[i, j] + c2 * a2[i, j]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def solve(inverse, v, out):
+    """A^-1 v into ``out``."""
+    for i in range(v.shape[0]):
+        entry = 0.0
+        for k in range(v.shape[0]):
+            entry += inverse[i, k] * v[k]
+        out[i] = entry
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def trace_product(a, b):
+    """tr(a b) of two symmetric matrices: the sum of their entrywise products."""
+    total = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[0]):
+            total += a[i, j] * b[i, j]
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def add(out, weight, a):
+    """out += weight a."""
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            out[i, j] += weight * a[i, j]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def add_outer(out, weight, u):
+    """out += weight u u^T."""
+    for i in range(u.shape[0]):
+        for j in range(u.shape[0]):
+            out[i, j] += weight * u[i] * u[j]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, fastmath=REORDER)
+def add_sandwich(out, weight, inverse, b, work):
+    """out += weight A^-1 b A^-1 (``work``: a d x d workspace)."""
+    d = b.shape[0]
+    for i in range(d):
+        for j in range(d):
+            entry = 0.0
+            for k in range(d):
+                entry += inverse[i, k] * b[k, j]
+            work[i, j] = entry
+    for i in range(d):
+        for j in range(d):
+            entry = 0.0
+            for k in range(d):
+                entry += work[i, k] * inverse[k, j]
+            out[i, j] += weight * entry

@@ -217,11 +217,11 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
     return result(target) if out is None else out
 
 
-def value_and_grad(ufunc, arrays, partials, *, grain):
+def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     """Run a value-and-gradient kernel on checked arrays: (value, {name: partial}).
 
     ``partials`` maps each differentiated parameter's name to its position in ``arrays``; its partial has the batch
-    shape followed by the parameter's own axes. Floats for all-scalar arguments.
+    shape followed by the parameter's own axes. Floats for all-scalar arguments. ``matrices``: as for apply.
     """
     shapes = [arrays.shape] + [arrays.shape + arrays[i].shape[arrays[i].ndim - arrays.cores[i]:]
                                for i in partials.values()]
@@ -231,6 +231,8 @@ def value_and_grad(ufunc, arrays, partials, *, grain):
         _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
     if arrays.deferred and np.isnan(targets[0]).any():
         arrays.check_values()
+    if matrices:
+        positive_definite(targets[0], arrays, matrices)
     value, *rest = (result(target) for target in targets)
     return value, dict(zip(partials, rest))
 

@@ -12,7 +12,7 @@ from ._lazy import LazyUfunc
 from . import _linalg
 from ._validate import REAL_VECTOR, SPD, UNIT
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_geometric_deasy']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_geometric_deasy', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad', 'jsd_geometric_deasy_value_and_grad']
 
 
 
@@ -153,6 +153,78 @@ def kl(loc1, cov1, loc2, cov2, *, out=None):
 
 
 kl.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+
+
+def _kl_value_and_grad_loop(loc1, cov1, loc2, cov2, _value, _d_loc1, _d_cov1, _d_loc2, _d_cov2):
+    _value[0] = _kl(loc1, cov1, loc2, cov2)
+    _d_loc1[:] = 0.0
+    _d_cov1[:] = 0.0
+    _d_loc2[:] = 0.0
+    _d_cov2[:] = 0.0
+    if not _value[0] == _value[0] or _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = cov1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    delta = np.empty(_n)
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    _m0 = cov1
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(1.0, cov1, 0.0, cov1, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = cov2
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, cov2, 0.0, cov2, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _gv_delta = np.zeros(_n)
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _u_a2 = np.empty(_n)
+    _linalg.solve(_inv1, delta, _u_a2)
+    _a2 = _linalg.quadratic(_L1, _r1, delta, _solved)
+    _a3 = _linalg.trace_product(_inv1, _m0)
+    d = float(_n)
+    _linalg.add(_g0, (-1.0/2.0), _inv0)
+    _linalg.add(_g1, (1.0/2.0), _inv1)
+    _linalg.add_outer(_g1, -((1.0/2.0)), _u_a2)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * ((1.0/2.0)) * _u_a2[_i]
+    _linalg.add_sandwich(_g1, -((1.0/2.0)), _inv1, _m0, _work)
+    _linalg.add(_g0, (1.0/2.0), _inv1)
+    _linalg.add(_d_cov1, 1.0, _g0)
+    _linalg.add(_d_cov2, 1.0, _g1)
+    for _i in range(_n):
+        _d_loc1[_i] += 1.0 * _gv_delta[_i]
+    for _i in range(_n):
+        _d_loc2[_i] += -1.0 * _gv_delta[_i]
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:, :], float64[:], float64[:, :], float64[:], float64[:], float64[:, :], float64[:], float64[:, :])"], "(k),(k,k),(k),(k,k)->(),(k),(k,k),(k),(k,k)", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(loc1, cov1, loc2, cov2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD))
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -306,6 +378,83 @@ def jeffreys(loc1, cov1, loc2, cov2, *, out=None):
 
 
 jeffreys.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(loc1, cov1, loc2, cov2, _value, _d_loc1, _d_cov1, _d_loc2, _d_cov2):
+    _value[0] = _jeffreys(loc1, cov1, loc2, cov2)
+    _d_loc1[:] = 0.0
+    _d_cov1[:] = 0.0
+    _d_loc2[:] = 0.0
+    _d_cov2[:] = 0.0
+    if not _value[0] == _value[0] or _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = cov1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    delta = np.empty(_n)
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    _m0 = cov1
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(1.0, cov1, 0.0, cov1, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = cov2
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, cov2, 0.0, cov2, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _gv_delta = np.zeros(_n)
+    _u_a0 = np.empty(_n)
+    _linalg.solve(_inv0, delta, _u_a0)
+    _a0 = _linalg.quadratic(_L0, _r0, delta, _solved)
+    _u_a1 = np.empty(_n)
+    _linalg.solve(_inv1, delta, _u_a1)
+    _a1 = _linalg.quadratic(_L1, _r1, delta, _solved)
+    _a2 = _linalg.trace_product(_inv0, _m1)
+    _a3 = _linalg.trace_product(_inv1, _m0)
+    d = float(_n)
+    _linalg.add_outer(_g0, -((1.0/2.0)), _u_a0)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * ((1.0/2.0)) * _u_a0[_i]
+    _linalg.add_outer(_g1, -((1.0/2.0)), _u_a1)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * ((1.0/2.0)) * _u_a1[_i]
+    _linalg.add_sandwich(_g0, -((1.0/2.0)), _inv0, _m1, _work)
+    _linalg.add(_g1, (1.0/2.0), _inv0)
+    _linalg.add_sandwich(_g1, -((1.0/2.0)), _inv1, _m0, _work)
+    _linalg.add(_g0, (1.0/2.0), _inv1)
+    _linalg.add(_d_cov1, 1.0, _g0)
+    _linalg.add(_d_cov2, 1.0, _g1)
+    for _i in range(_n):
+        _d_loc1[_i] += 1.0 * _gv_delta[_i]
+    for _i in range(_n):
+        _d_loc2[_i] += -1.0 * _gv_delta[_i]
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:, :], float64[:], float64[:, :], float64[:], float64[:], float64[:, :], float64[:], float64[:, :])"], "(k),(k,k),(k),(k,k)->(),(k),(k,k),(k),(k,k)", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(loc1, cov1, loc2, cov2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD))
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -508,6 +657,113 @@ def jsd_geometric(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _value, _d_loc1, _d_cov1, _d_loc2, _d_cov2, _d_alpha):
+    _value[0] = _jsd_geometric(loc1, cov1, loc2, cov2, alpha)
+    _d_loc1[:] = 0.0
+    _d_cov1[:] = 0.0
+    _d_loc2[:] = 0.0
+    _d_cov2[:] = 0.0
+    _d_alpha[0] = 0.0
+    if not _value[0] == _value[0] or _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = cov1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    delta = np.empty(_n)
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    _m0 = np.empty((_n, _n))
+    _linalg.combine(alpha, cov1, 1.0 - alpha, cov2, _m0)
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = cov1
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, cov1, 0.0, cov1, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _m2 = cov2
+    _L2 = np.empty((_n, _n))
+    _r2 = np.empty(_n)
+    _linalg.factor(1.0, cov2, 0.0, cov2, _L2, _r2)
+    _inv2 = np.empty((_n, _n))
+    _linalg.inverse(_L2, _r2, _work, _inv2)
+    _g2 = np.zeros((_n, _n))
+    _gv_delta = np.zeros(_n)
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.logdet(_L2)
+    _u_a3 = np.empty(_n)
+    _linalg.solve(_inv0, delta, _u_a3)
+    _a3 = _linalg.quadratic(_L0, _r0, delta, _solved)
+    _u_a4 = np.empty(_n)
+    _linalg.solve(_inv1, delta, _u_a4)
+    _a4 = _linalg.quadratic(_L1, _r1, delta, _solved)
+    _u_a5 = np.empty(_n)
+    _linalg.solve(_inv2, delta, _u_a5)
+    _a5 = _linalg.quadratic(_L2, _r2, delta, _solved)
+    _a6 = _linalg.trace_product(_inv1, _m2)
+    _a7 = _linalg.trace_product(_inv2, _m1)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*alpha
+    _t1 = alpha - 1.0
+    _t2 = _t0*_t1
+    _t3 = -_t2
+    _t4 = ((1.0/2.0))*_t1
+    _linalg.add(_g0, (-1.0/2.0), _inv0)
+    _linalg.add(_g1, _t0, _inv1)
+    _linalg.add(_g2, (1.0/2.0) - _t0, _inv2)
+    _linalg.add_outer(_g0, -(_t2), _u_a3)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t2) * _u_a3[_i]
+    _linalg.add_outer(_g1, -(_t3), _u_a4)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t3) * _u_a4[_i]
+    _linalg.add_outer(_g2, -(_t3), _u_a5)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t3) * _u_a5[_i]
+    _linalg.add_sandwich(_g1, -(_t3), _inv1, _m2, _work)
+    _linalg.add(_g2, _t3, _inv1)
+    _linalg.add_sandwich(_g2, -(_t3), _inv2, _m1, _work)
+    _linalg.add(_g1, _t3, _inv2)
+    _linalg.add(_d_cov1, alpha, _g0)
+    _linalg.add(_d_cov2, 1.0 - alpha, _g0)
+    _linalg.add(_d_cov1, 1.0, _g1)
+    _linalg.add(_d_cov2, 1.0, _g2)
+    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 + ((1.0/2.0))*_a3*_t1 + ((1.0/2.0))*_a3*alpha - _a4*_t0 - _a4*_t4 - _a5*_t0 - _a5*_t4 - _a6*_t0 - _a6*_t4 - _a7*_t0 - _a7*_t4 + _t1*d + alpha*d + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
+    for _i in range(_n):
+        _d_loc1[_i] += 1.0 * _gv_delta[_i]
+    for _i in range(_n):
+        _d_loc2[_i] += -1.0 * _gv_delta[_i]
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:, :], float64[:], float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(k),(k,k),(k),(k,k),()->(),(k),(k,k),(k),(k,k),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(loc1, cov1, loc2, cov2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3, 'alpha': 4}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual_d2(loc1, cov1, loc2, cov2, alpha):
     _delta0 = loc1[0] - loc2[0]
@@ -672,6 +928,91 @@ def jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _value, _d_loc1, _d_cov1, _d_loc2, _d_cov2, _d_alpha):
+    _value[0] = _jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha)
+    _d_loc1[:] = 0.0
+    _d_cov1[:] = 0.0
+    _d_loc2[:] = 0.0
+    _d_cov2[:] = 0.0
+    _d_alpha[0] = 0.0
+    if not _value[0] == _value[0] or _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = cov1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    delta = np.empty(_n)
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    _m0 = np.empty((_n, _n))
+    _linalg.combine(alpha, cov1, 1.0 - alpha, cov2, _m0)
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(alpha, cov1, 1.0 - alpha, cov2, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = cov1
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, cov1, 0.0, cov1, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _m2 = cov2
+    _L2 = np.empty((_n, _n))
+    _r2 = np.empty(_n)
+    _linalg.factor(1.0, cov2, 0.0, cov2, _L2, _r2)
+    _inv2 = np.empty((_n, _n))
+    _linalg.inverse(_L2, _r2, _work, _inv2)
+    _g2 = np.zeros((_n, _n))
+    _gv_delta = np.zeros(_n)
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.logdet(_L2)
+    _u_a3 = np.empty(_n)
+    _linalg.solve(_inv0, delta, _u_a3)
+    _a3 = _linalg.quadratic(_L0, _r0, delta, _solved)
+    _t0 = ((1.0/2.0))*alpha
+    _t1 = alpha - 1.0
+    _linalg.add(_g0, (1.0/2.0), _inv0)
+    _linalg.add(_g1, -_t0, _inv1)
+    _linalg.add(_g2, _t0 + (-1.0/2.0), _inv2)
+    _linalg.add_outer(_g0, -(-_t0*_t1), _u_a3)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (-_t0*_t1) * _u_a3[_i]
+    _linalg.add(_d_cov1, alpha, _g0)
+    _linalg.add(_d_cov2, 1.0 - alpha, _g0)
+    _linalg.add(_d_cov1, 1.0, _g1)
+    _linalg.add(_d_cov2, 1.0, _g2)
+    _d_alpha[0] = -(1.0/2.0)*_a1 + ((1.0/2.0))*_a2 - _a3*_t0 - (1.0/2.0)*_a3*_t1 + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
+    for _i in range(_n):
+        _d_loc1[_i] += 1.0 * _gv_delta[_i]
+    for _i in range(_n):
+        _d_loc2[_i] += -1.0 * _gv_delta[_i]
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:, :], float64[:], float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(k),(k,k),(k),(k,k),()->(),(k),(k,k),(k),(k,k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(loc1, cov1, loc2, cov2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3, 'alpha': 4}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -698,6 +1039,26 @@ def bhattacharyya(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(loc1, cov1, loc2, cov2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3, 'alpha': 4}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -906,5 +1267,112 @@ def jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha=0.5, *, out=None):
 jsd_geometric_deasy.laws = ((('loc1', 1), ('cov1', 2)), (('loc2', 1), ('cov2', 2)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_deasy_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _value, _d_loc1, _d_cov1, _d_loc2, _d_cov2, _d_alpha):
+    _value[0] = _jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha)
+    _d_loc1[:] = 0.0
+    _d_cov1[:] = 0.0
+    _d_loc2[:] = 0.0
+    _d_cov2[:] = 0.0
+    _d_alpha[0] = 0.0
+    if not _value[0] == _value[0] or _linalg.same_vector(loc1, loc2) and _linalg.same_matrix(cov1, cov2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = cov1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    delta = np.empty(_n)
+    for _i in range(_n):
+        delta[_i] = loc1[_i] - loc2[_i]
+    _m0 = np.empty((_n, _n))
+    _linalg.combine(1.0 - alpha, cov1, alpha, cov2, _m0)
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(1.0 - alpha, cov1, alpha, cov2, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = cov1
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, cov1, 0.0, cov1, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _m2 = cov2
+    _L2 = np.empty((_n, _n))
+    _r2 = np.empty(_n)
+    _linalg.factor(1.0, cov2, 0.0, cov2, _L2, _r2)
+    _inv2 = np.empty((_n, _n))
+    _linalg.inverse(_L2, _r2, _work, _inv2)
+    _g2 = np.zeros((_n, _n))
+    _gv_delta = np.zeros(_n)
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.logdet(_L2)
+    _u_a3 = np.empty(_n)
+    _linalg.solve(_inv0, delta, _u_a3)
+    _a3 = _linalg.quadratic(_L0, _r0, delta, _solved)
+    _u_a4 = np.empty(_n)
+    _linalg.solve(_inv1, delta, _u_a4)
+    _a4 = _linalg.quadratic(_L1, _r1, delta, _solved)
+    _u_a5 = np.empty(_n)
+    _linalg.solve(_inv2, delta, _u_a5)
+    _a5 = _linalg.quadratic(_L2, _r2, delta, _solved)
+    _a6 = _linalg.trace_product(_inv1, _m2)
+    _a7 = _linalg.trace_product(_inv2, _m1)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*alpha
+    _t1 = alpha - 1.0
+    _t2 = ((1.0/2.0))*(alpha*alpha)
+    _t3 = ((1.0/2.0))*(_t1*_t1)
+    _t4 = alpha - 1.0
+    _linalg.add(_g0, (-1.0/2.0), _inv0)
+    _linalg.add(_g1, _t0, _inv1)
+    _linalg.add(_g2, (1.0/2.0) - _t0, _inv2)
+    _linalg.add_outer(_g0, -(_t0*_t1), _u_a3)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t0*_t1) * _u_a3[_i]
+    _linalg.add_outer(_g1, -(_t2), _u_a4)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t2) * _u_a4[_i]
+    _linalg.add_outer(_g2, -(_t3), _u_a5)
+    for _i in range(_n):
+        _gv_delta[_i] += 2.0 * (_t3) * _u_a5[_i]
+    _linalg.add_sandwich(_g1, -(_t2), _inv1, _m2, _work)
+    _linalg.add(_g2, _t2, _inv1)
+    _linalg.add_sandwich(_g2, -(_t3), _inv2, _m1, _work)
+    _linalg.add(_g1, _t3, _inv2)
+    _linalg.add(_d_cov1, 1.0 - alpha, _g0)
+    _linalg.add(_d_cov2, alpha, _g0)
+    _linalg.add(_d_cov1, 1.0, _g1)
+    _linalg.add(_d_cov2, 1.0, _g2)
+    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 + _a3*_t0 + ((1.0/2.0))*_a3*_t1 + _a4*alpha + _a5*_t4 + _a6*alpha + _a7*_t4 - (1.0/2.0)*d*(4.0*alpha - 2.0) + (-1.0)*_linalg.trace_product(_g0, cov1) + (1.0)*_linalg.trace_product(_g0, cov2)
+    for _i in range(_n):
+        _d_loc1[_i] += 1.0 * _gv_delta[_i]
+    for _i in range(_n):
+        _d_loc2[_i] += -1.0 * _gv_delta[_i]
+
+
+_jsd_geometric_deasy_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:, :], float64[:], float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(k),(k,k),(k),(k,k),()->(),(k),(k,k),(k),(k,k),()", cache=True), _jsd_geometric_deasy_value_and_grad_loop)
+
+
+def jsd_geometric_deasy_value_and_grad(loc1, cov1, loc2, cov2, alpha=0.5):
+    """jsd_geometric_deasy and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        loc1: mean of the first normal, shape (..., d), finite
+        cov1: covariance of the first normal, shape (..., d, d), symmetric positive definite
+        loc2: mean of the second normal, shape (..., d), finite
+        cov2: covariance of the second normal, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second normal (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("loc1", loc1, REAL_VECTOR), ("cov1", cov1, SPD), ("loc2", loc2, REAL_VECTOR), ("cov2", cov2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_deasy_value_and_grad_ufunc, arrays, {'loc1': 0, 'cov1': 1, 'loc2': 2, 'cov2': 3, 'alpha': 4}, matrices=(('cov1', 1), ('cov2', 3)), grain=64)
+
+
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_deasy_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_geometric_deasy_ufunc, _jsd_geometric_deasy_value_and_grad_ufunc,)

@@ -13,7 +13,7 @@ from . import _special
 from . import _linalg
 from ._validate import DEGREES_OF_FREEDOM, SPD, UNIT
 
-__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya']
+__all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
 
 
@@ -146,6 +146,68 @@ def kl(df1, scale1, df2, scale2, *, out=None):
 
 
 kl.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+
+
+def _kl_value_and_grad_loop(df1, scale1, df2, scale2, _value, _d_df1, _d_scale1, _d_df2, _d_scale2):
+    _value[0] = _kl(df1, scale1, df2, scale2)
+    _d_df1[0] = 0.0
+    _d_scale1[:] = 0.0
+    _d_df2[0] = 0.0
+    _d_scale2[:] = 0.0
+    if not _value[0] == _value[0] or df1 == df2 and _linalg.same_matrix(scale1, scale2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = scale1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    _m0 = scale1
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(1.0, scale1, 0.0, scale1, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = scale2
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, scale2, 0.0, scale2, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.trace_product(_inv1, _m0)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*df2
+    _t1 = ((1.0/2.0))*df1
+    _linalg.add(_g0, -_t0, _inv0)
+    _linalg.add(_g1, _t0, _inv1)
+    _linalg.add_sandwich(_g1, -(_t1), _inv1, _m0, _work)
+    _linalg.add(_g0, _t1, _inv1)
+    _linalg.add(_d_scale1, 1.0, _g0)
+    _linalg.add(_d_scale2, 1.0, _g1)
+    _d_df1[0] = ((1.0/2.0))*_a2 - (1.0/2.0)*d + ((1.0/4.0))*(df1 - df2)*_special.multi_trigamma(_t1, d)
+    _d_df2[0] = -(1.0/2.0)*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_special.multi_digamma(_t0, d) - (1.0/2.0)*_special.multi_digamma(_t1, d)
+
+
+_kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64[:], float64[:], float64[:, :], float64[:], float64[:, :])"], "(),(k,k),(),(k,k)->(),(),(k,k),(),(k,k)", cache=True), _kl_value_and_grad_loop)
+
+
+def kl_value_and_grad(df1, scale1, df2, scale2):
+    """kl and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        df1: degrees of freedom of the first Wishart law, finite and > d - 1
+        scale1: scale matrix of the first Wishart law, shape (..., d, d), symmetric positive definite
+        df2: degrees of freedom of the second Wishart law, finite and > d - 1
+        scale2: scale matrix of the second Wishart law, shape (..., d, d), symmetric positive definite
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD))
+    return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'df1': 0, 'scale1': 1, 'df2': 2, 'scale2': 3}, matrices=(('scale1', 1), ('scale2', 3)), grain=64)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -295,6 +357,75 @@ def jeffreys(df1, scale1, df2, scale2, *, out=None):
 
 
 jeffreys.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+
+
+def _jeffreys_value_and_grad_loop(df1, scale1, df2, scale2, _value, _d_df1, _d_scale1, _d_df2, _d_scale2):
+    _value[0] = _jeffreys(df1, scale1, df2, scale2)
+    _d_df1[0] = 0.0
+    _d_scale1[:] = 0.0
+    _d_df2[0] = 0.0
+    _d_scale2[:] = 0.0
+    if not _value[0] == _value[0] or df1 == df2 and _linalg.same_matrix(scale1, scale2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = scale1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    _m0 = scale1
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(1.0, scale1, 0.0, scale1, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = scale2
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, scale2, 0.0, scale2, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.trace_product(_inv0, _m1)
+    _a3 = _linalg.trace_product(_inv1, _m0)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*df1
+    _t1 = ((1.0/2.0))*df2
+    _t2 = _t0 - _t1
+    _t3 = ((1.0/2.0))*d
+    _t4 = ((1.0/4.0))*df1 - (1.0/4.0)*df2
+    _t5 = ((1.0/2.0))*_a0 - (1.0/2.0)*_a1 + ((1.0/2.0))*_special.multi_digamma(_t0, d) - (1.0/2.0)*_special.multi_digamma(_t1, d)
+    _linalg.add(_g0, _t2, _inv0)
+    _linalg.add(_g1, -_t2, _inv1)
+    _linalg.add_sandwich(_g0, -(_t1), _inv0, _m1, _work)
+    _linalg.add(_g1, _t1, _inv0)
+    _linalg.add_sandwich(_g1, -(_t0), _inv1, _m0, _work)
+    _linalg.add(_g0, _t0, _inv1)
+    _linalg.add(_d_scale1, 1.0, _g0)
+    _linalg.add(_d_scale2, 1.0, _g1)
+    _d_df1[0] = ((1.0/2.0))*_a3 - _t3 + _t4*_special.multi_trigamma(_t0, d) + _t5
+    _d_df2[0] = ((1.0/2.0))*_a2 - _t3 - _t4*_special.multi_trigamma(_t1, d) - _t5
+
+
+_jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64[:], float64[:], float64[:, :], float64[:], float64[:, :])"], "(),(k,k),(),(k,k)->(),(),(k,k),(),(k,k)", cache=True), _jeffreys_value_and_grad_loop)
+
+
+def jeffreys_value_and_grad(df1, scale1, df2, scale2):
+    """jeffreys and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        df1: degrees of freedom of the first Wishart law, finite and > d - 1
+        scale1: scale matrix of the first Wishart law, shape (..., d, d), symmetric positive definite
+        df2: degrees of freedom of the second Wishart law, finite and > d - 1
+        scale2: scale matrix of the second Wishart law, shape (..., d, d), symmetric positive definite
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD))
+    return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'df1': 0, 'scale1': 1, 'df2': 2, 'scale2': 3}, matrices=(('scale1', 1), ('scale2', 3)), grain=64)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -492,6 +623,105 @@ def jsd_geometric(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
 jsd_geometric.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_value_and_grad_loop(df1, scale1, df2, scale2, alpha, _value, _d_df1, _d_scale1, _d_df2, _d_scale2, _d_alpha):
+    _value[0] = _jsd_geometric(df1, scale1, df2, scale2, alpha)
+    _d_df1[0] = 0.0
+    _d_scale1[:] = 0.0
+    _d_df2[0] = 0.0
+    _d_scale2[:] = 0.0
+    _d_alpha[0] = 0.0
+    if not _value[0] == _value[0] or df1 == df2 and _linalg.same_matrix(scale1, scale2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = scale1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    _m0 = np.empty((_n, _n))
+    _linalg.combine(alpha, scale1, 1.0 - alpha, scale2, _m0)
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = scale1
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, scale1, 0.0, scale1, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _m2 = scale2
+    _L2 = np.empty((_n, _n))
+    _r2 = np.empty(_n)
+    _linalg.factor(1.0, scale2, 0.0, scale2, _L2, _r2)
+    _inv2 = np.empty((_n, _n))
+    _linalg.inverse(_L2, _r2, _work, _inv2)
+    _g2 = np.zeros((_n, _n))
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.logdet(_L2)
+    _a3 = _linalg.trace_product(_inv1, _m2)
+    _a4 = _linalg.trace_product(_inv2, _m1)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*df1
+    _t1 = alpha*df2
+    _t2 = ((1.0/2.0))*_t1
+    _t3 = -_t1 + alpha*df1 - df1
+    _t4 = ((1.0/2.0))*alpha
+    _t5 = alpha - 1.0
+    _t6 = ((1.0/2.0))*_t5
+    _t7 = _t0*alpha
+    _t8 = _special.multi_digamma(-_t0*_t5 + _t2, d)
+    _t9 = ((1.0/2.0))*_a2
+    _t10 = _special.multi_digamma(_t0, d)
+    _t11 = _t10*_t6
+    _t12 = _t4*_t5
+    _t13 = df1 - df2
+    _t14 = ((1.0/2.0))*df2
+    _t15 = _special.multi_digamma(_t14, d)
+    _t16 = _t15*_t4
+    _t17 = -_t10*_t12 + _t16*_t5
+    _t18 = d*(df1 + df2)
+    _t19 = _t13*_t4
+    _t20 = _t13*_t6
+    _linalg.add(_g0, -_t0 - _t2 + ((1.0/2.0))*alpha*df1, _inv0)
+    _linalg.add(_g1, -_t3*_t4, _inv1)
+    _linalg.add(_g2, _t3*_t6, _inv2)
+    _linalg.add_sandwich(_g1, -(-_t2*_t5), _inv1, _m2, _work)
+    _linalg.add(_g2, -_t2*_t5, _inv1)
+    _linalg.add_sandwich(_g2, -(-_t5*_t7), _inv2, _m1, _work)
+    _linalg.add(_g1, -_t5*_t7, _inv2)
+    _linalg.add(_d_scale1, alpha, _g0)
+    _linalg.add(_d_scale2, 1.0 - alpha, _g0)
+    _linalg.add(_d_scale1, 1.0, _g1)
+    _linalg.add(_d_scale2, 1.0, _g2)
+    _d_df1[0] = _a0*_t6 - _a1*_t12 - _a4*_t12 + _t11 + _t12*d - (1.0/4.0)*_t13*_t5*alpha*_special.multi_trigamma(_t0, d) + _t17 + (_t5*_t5)*_t9 + _t8*((1.0/2.0) - _t4)
+    _d_df2[0] = -_a0*_t4 + ((1.0/2.0))*_a1*(alpha*alpha) - _a2*_t12 - _a3*_t12 + ((1.0/4.0))*_t13*_t5*alpha*_special.multi_trigamma(_t14, d) - _t16 - _t17 + ((1.0/2.0))*_t5*alpha*d + ((1.0/2.0))*_t8*alpha
+    _d_alpha[0] = ((1.0/2.0))*_a0*_t13 - _a1*_t19 - (1.0/2.0)*_a1*_t3 + _a2*_t20 - _a3*_t14*_t5 - _a3*_t2 - _a4*_t0*_t5 - _a4*_t7 - _t10*_t19 - _t11*_t13 + _t13*_t16 + _t15*_t20 + _t18*_t4 + _t18*_t6 + _t3*_t9 + _t8*(-_t0 + ((1.0/2.0))*df2) + _special.log_multigamma(_t0, d) - _special.log_multigamma(_t14, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
+
+
+_jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(),(k,k),(),(k,k),()->(),(),(k,k),(),(k,k),()", cache=True), _jsd_geometric_value_and_grad_loop)
+
+
+def jsd_geometric_value_and_grad(df1, scale1, df2, scale2, alpha=0.5):
+    """jsd_geometric and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        df1: degrees of freedom of the first Wishart law, finite and > d - 1
+        scale1: scale matrix of the first Wishart law, shape (..., d, d), symmetric positive definite
+        df2: degrees of freedom of the second Wishart law, finite and > d - 1
+        scale2: scale matrix of the second Wishart law, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second Wishart law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'df1': 0, 'scale1': 1, 'df2': 2, 'scale2': 3, 'alpha': 4}, matrices=(('scale1', 1), ('scale2', 3)), grain=64)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha):
     _pivot = alpha*scale1[0, 0] + (1.0 - alpha)*scale2[0, 0]
@@ -657,6 +887,85 @@ def jsd_geometric_dual(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
 jsd_geometric_dual.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
 
 
+def _jsd_geometric_dual_value_and_grad_loop(df1, scale1, df2, scale2, alpha, _value, _d_df1, _d_scale1, _d_df2, _d_scale2, _d_alpha):
+    _value[0] = _jsd_geometric_dual(df1, scale1, df2, scale2, alpha)
+    _d_df1[0] = 0.0
+    _d_scale1[:] = 0.0
+    _d_df2[0] = 0.0
+    _d_scale2[:] = 0.0
+    _d_alpha[0] = 0.0
+    if not _value[0] == _value[0] or df1 == df2 and _linalg.same_matrix(scale1, scale2):
+        return  # NaN: the wrapper names the matrix at fault; identical laws: every partial is 0
+    _n = scale1.shape[0]
+    _work = np.empty((_n, _n))
+    _solved = np.empty(_n)
+    _m0 = np.empty((_n, _n))
+    _linalg.combine(alpha, scale1, 1.0 - alpha, scale2, _m0)
+    _L0 = np.empty((_n, _n))
+    _r0 = np.empty(_n)
+    _linalg.factor(alpha, scale1, 1.0 - alpha, scale2, _L0, _r0)
+    _inv0 = np.empty((_n, _n))
+    _linalg.inverse(_L0, _r0, _work, _inv0)
+    _g0 = np.zeros((_n, _n))
+    _m1 = scale1
+    _L1 = np.empty((_n, _n))
+    _r1 = np.empty(_n)
+    _linalg.factor(1.0, scale1, 0.0, scale1, _L1, _r1)
+    _inv1 = np.empty((_n, _n))
+    _linalg.inverse(_L1, _r1, _work, _inv1)
+    _g1 = np.zeros((_n, _n))
+    _m2 = scale2
+    _L2 = np.empty((_n, _n))
+    _r2 = np.empty(_n)
+    _linalg.factor(1.0, scale2, 0.0, scale2, _L2, _r2)
+    _inv2 = np.empty((_n, _n))
+    _linalg.inverse(_L2, _r2, _work, _inv2)
+    _g2 = np.zeros((_n, _n))
+    _a0 = _linalg.logdet(_L0)
+    _a1 = _linalg.logdet(_L1)
+    _a2 = _linalg.logdet(_L2)
+    d = float(_n)
+    _t0 = ((1.0/2.0))*df1
+    _t1 = ((1.0/2.0))*alpha
+    _t2 = _t1*df2
+    _t3 = alpha - 1.0
+    _t4 = -_t3
+    _t5 = _special.multi_digamma(_t0*_t4 + _t2, d)
+    _t6 = ((1.0/2.0))*df2
+    _linalg.add(_g0, -_t0*alpha + _t0 + _t2, _inv0)
+    _linalg.add(_g1, -_t2, _inv1)
+    _linalg.add(_g2, _t0*_t3, _inv2)
+    _linalg.add(_d_scale1, alpha, _g0)
+    _linalg.add(_d_scale2, 1.0 - alpha, _g0)
+    _linalg.add(_d_scale1, 1.0, _g1)
+    _linalg.add(_d_scale2, 1.0, _g2)
+    _d_df1[0] = -(1.0/2.0)*_a0*_t3 + ((1.0/2.0))*_a2*_t3 + ((1.0/2.0))*_t4*_special.multi_digamma(_t0, d) - _t5*((1.0/2.0) - _t1)
+    _d_df2[0] = _a0*_t1 - _a1*_t1 - _t1*_t5 + _t1*_special.multi_digamma(_t6, d)
+    _d_alpha[0] = -(1.0/2.0)*_a0*(df1 - df2) - _a1*_t6 + ((1.0/2.0))*_a2*df1 - _t5*(-_t0 + ((1.0/2.0))*df2) - _special.log_multigamma(_t0, d) + _special.log_multigamma(_t6, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
+
+
+_jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(),(k,k),(),(k,k),()->(),(),(k,k),(),(k,k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
+
+
+def jsd_geometric_dual_value_and_grad(df1, scale1, df2, scale2, alpha=0.5):
+    """jsd_geometric_dual and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        df1: degrees of freedom of the first Wishart law, finite and > d - 1
+        scale1: scale matrix of the first Wishart law, shape (..., d, d), symmetric positive definite
+        df2: degrees of freedom of the second Wishart law, finite and > d - 1
+        scale2: scale matrix of the second Wishart law, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second Wishart law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'df1': 0, 'scale1': 1, 'df2': 2, 'scale2': 3, 'alpha': 4}, matrices=(('scale1', 1), ('scale2', 3)), grain=64)
+
+
 # bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
 _bhattacharyya = _jsd_geometric_dual
 _bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
@@ -685,7 +994,27 @@ def bhattacharyya(df1, scale1, df2, scale2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('df1', 0), ('scale1', 2)), (('df2', 0), ('scale2', 2)))  # for mjsd.pairwise
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
+
+
+def bhattacharyya_value_and_grad(df1, scale1, df2, scale2, alpha=0.5):
+    """bhattacharyya and its gradient: the value and its exact partial derivatives with respect to every
+    parameter, generated from the SymPy derivative of the closed form (notebook 12).
+
+    Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
+        df1: degrees of freedom of the first Wishart law, finite and > d - 1
+        scale1: scale matrix of the first Wishart law, shape (..., d, d), symmetric positive definite
+        df2: degrees of freedom of the second Wishart law, finite and > d - 1
+        scale2: scale matrix of the second Wishart law, shape (..., d, d), symmetric positive definite
+        alpha: skew in [0, 1], weighting the second Wishart law (alpha = 0 gives the first)
+    Returns (value, grad): value as the divergence itself returns it; grad a dict from each parameter's name to
+    the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
+    vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
+    arguments.
+    """
+    arrays = _validate.check(("df1", df1, DEGREES_OF_FREEDOM), ("scale1", scale1, SPD), ("df2", df2, DEGREES_OF_FREEDOM), ("scale2", scale2, SPD), ("alpha", alpha, UNIT))
+    return _validate.value_and_grad(_bhattacharyya_value_and_grad_ufunc, arrays, {'df1': 0, 'scale1': 1, 'df2': 2, 'scale2': 3, 'alpha': 4}, matrices=(('scale1', 1), ('scale2', 3)), grain=64)
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _jeffreys_ufunc, _jsd_geometric_ufunc, _jsd_geometric_dual_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc,)

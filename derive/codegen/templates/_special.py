@@ -200,6 +200,18 @@ def multi_digamma(a, d):
     return total
 
 
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def multi_trigamma(a, d):
+    """The derivative of the multivariate digamma function, sum_{j=0..d-1} psi'(a - j/2), for a > (d - 1)/2 (nan
+    otherwise); d is the dimension, a positive integer passed as a float."""
+    if not a > 0.5 * (d - 1.0):
+        return math.nan
+    total = 0.0
+    for j in range(int(d)):
+        total += trigamma(a - 0.5 * j)
+    return total
+
+
 # -- the logarithm of a ratio ------------------------------------------------------------------------------------------
 # fdlibm's e_log.c: the minimax coefficients of (log((1 + s) / (1 - s)) - 2 s) / s in s^2 on |s| <= 0.1716
 # (error < 2^-58.45), s = f / (2 + f), which covers sqrt(2)/2 <= 1 + f <= sqrt(2)
