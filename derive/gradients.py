@@ -37,6 +37,8 @@ def differentiable(params):
 
 def gradient(expr, params, preamble=()):
     """The partial derivatives of ``expr`` with respect to each differentiable parameter (see the module doc)."""
+    if preamble and expr.has(sp.Sum):  # the chain rule through the preamble is applied outside sums only
+        raise NotImplementedError("a closed form with both a preamble and sums over entries")
     folded, terms = _fold_sums(expr)
     adjoints = _adjoints(folded, terms)
     unfold = {symbol: sum_ for symbol, (sum_, _) in terms.items()}
@@ -56,9 +58,9 @@ def gradient(expr, params, preamble=()):
 
 def _through_preamble(expr, x, preamble):
     """d expr / dx, the preamble's symbols (each a function of x and the symbols before it) kept in the result."""
-    total = {}
-    for symbol, value in preamble:
-        total[symbol] = sp.diff(value, x) + sum(sp.diff(value, s) * ds for s, ds in total.items())
+    total, named = {}, {value: symbol for symbol, value in preamble}
+    for symbol, value in preamble:  # a derivative that repeats a preamble value (sqrt(u)' = u' / 2 sqrt(u)) names it
+        total[symbol] = (sp.diff(value, x) + sum(sp.diff(value, s) * ds for s, ds in total.items())).xreplace(named)
     return sp.diff(expr, x) + sum(sp.diff(expr, s) * ds for s, ds in total.items())
 
 

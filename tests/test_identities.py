@@ -49,7 +49,8 @@ def test_classic_jsd_bounded_by_binary_entropy(kernel):
     loc1, scale1, loc2, scale2, alpha = (a[:200] for a in PAIRS)
     bound = -alpha * np.log(alpha) - (1 - alpha) * np.log1p(-alpha)
     assert np.all(kernel(loc1, scale1, loc2, scale2, alpha) <= bound * (1 + 1e-12))
-    # Far-apart laws approach the bound.
+    # Far-apart laws approach the bound and never pass it, not even by the last ulp of rounding.
+    assert np.all(kernel(0.0, 1.0, [1e3, 15.0, 60.0, 1e8], [1.0, 0.5, 1.0, 1e-3]) <= math.log(2.0))
     assert kernel(0.0, 1.0, 1e4, 1.0, 0.3) == pytest.approx(-0.3 * math.log(0.3) - 0.7 * math.log(0.7), rel=1e-3)
 
 

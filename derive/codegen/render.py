@@ -227,8 +227,9 @@ def _marks(kernel, name, leading, bounds):
 
 
 def _numeric_kernel(kernel, name, runtime):
+    """The numeric JSD, clipped to its bound h(alpha) (log 2 at alpha = 1/2), which rounding may pass by an ulp."""
     return (f"\n\n{JIT}\ndef _{name}({_signature(kernel)}):\n"
-            f"    return _{name}_{runtime}(({_law_arguments(kernel)},), alpha)\n")
+            f"    return min(_{name}_{runtime}(({_law_arguments(kernel)},), alpha), {SPECIAL}.skew_bound(alpha))\n")
 
 
 # the kernels that become ufuncs (a MonteCarlo estimate is plain Python around _monte_carlo, see family_module)

@@ -180,6 +180,15 @@ def log_sigmoid(u):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def skew_bound(alpha):
+    """h(alpha) = -alpha log alpha - (1 - alpha) log(1 - alpha), the largest value of the skew arithmetic JSD (laws
+    with disjoint supports): log 2 at alpha = 1/2, 0 at the ends. A numeric JSD is clipped to it against rounding."""
+    if not 0.0 < alpha < 1.0:
+        return 0.0
+    return -alpha * math.log(alpha) - (1.0 - alpha) * math.log1p(-alpha)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def log_multigamma(a, d):
     """The multivariate log-gamma function log Gamma_d(a) = d (d - 1)/4 log pi + sum_{j=0..d-1} log Gamma(a - j/2),
     for a > (d - 1)/2 (nan otherwise); d is the dimension, a positive integer passed as a float."""

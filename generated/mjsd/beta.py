@@ -476,7 +476,7 @@ _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_ar
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(a1, b1, a2, b2, alpha):
-    return _jsd_arithmetic_quadrature((a1, b1, a2, b2,), alpha)
+    return min(_jsd_arithmetic_quadrature((a1, b1, a2, b2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):

@@ -431,7 +431,7 @@ _jsd_arithmetic_series = series_jsd(_jsd_arithmetic_log_densities, _jsd_arithmet
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(n, p1, p2, alpha):
-    return _jsd_arithmetic_series((n, p1, p2,), alpha)
+    return min(_jsd_arithmetic_series((n, p1, p2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(n, p1, p2, alpha):

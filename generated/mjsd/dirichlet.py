@@ -567,7 +567,7 @@ _jsd_arithmetic_k2_quadrature = quadrature_jsd(_jsd_arithmetic_k2_log_kernels, _
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_k2(concentration1, concentration2, alpha):
-    return _jsd_arithmetic_k2_quadrature((concentration1, concentration2,), alpha)
+    return min(_jsd_arithmetic_k2_quadrature((concentration1, concentration2,), alpha), _special.skew_bound(alpha))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -597,7 +597,7 @@ _jsd_arithmetic_k3_cubature = cubature_jsd(_jsd_arithmetic_k3_log_densities, _js
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_k3(concentration1, concentration2, alpha):
-    return _jsd_arithmetic_k3_cubature((concentration1, concentration2,), alpha)
+    return min(_jsd_arithmetic_k3_cubature((concentration1, concentration2,), alpha), _special.skew_bound(alpha))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

@@ -460,7 +460,7 @@ _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_ar
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha):
-    return _jsd_arithmetic_quadrature((shape1, rate1, shape2, rate2,), alpha)
+    return min(_jsd_arithmetic_quadrature((shape1, rate1, shape2, rate2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(shape1, rate1, shape2, rate2, alpha):

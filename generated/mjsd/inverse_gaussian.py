@@ -744,7 +744,7 @@ _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_ar
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha):
-    return _jsd_arithmetic_quadrature((mean1, shape1, mean2, shape2,), alpha)
+    return min(_jsd_arithmetic_quadrature((mean1, shape1, mean2, shape2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):

@@ -492,7 +492,7 @@ _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_ar
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
-    return _jsd_arithmetic_quadrature((loc1, scale1, loc2, scale2,), alpha)
+    return min(_jsd_arithmetic_quadrature((loc1, scale1, loc2, scale2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):

@@ -361,7 +361,7 @@ _jsd_arithmetic_series = series_jsd(_jsd_arithmetic_log_densities, _jsd_arithmet
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(rate1, rate2, alpha):
-    return _jsd_arithmetic_series((rate1, rate2,), alpha)
+    return min(_jsd_arithmetic_series((rate1, rate2,), alpha), _special.skew_bound(alpha))
 
 
 def _jsd_arithmetic_loop(rate1, rate2, alpha):
