@@ -246,25 +246,58 @@ def _mp_mvnormal(name, m1, s1, m2, s2, a=None):
     return (1 - a) * _mp_kl(*g, *p) + a * _mp_kl(*g, *q)  # the dual, equal to the skew Bhattacharyya distance
 
 
-@pytest.mark.parametrize("name", [name for module, name in MATRIX if module == "mvnormal"])
-def test_mvnormal_partials_match_mpmath_derivatives_of_the_definition(name):
+# The Wishart law's divergences from their definitions in mpmath (40 digits): the textbook KL between two Wishart laws,
+# and the geometric mixture as the Wishart law with the mixed natural parameters: degrees of freedom (1-a) n1 + a n2,
+# scale inverse (1-a) V1^-1 + a V2^-1.
+def _mp_multigamma(a, d):
+    return d * (d - 1) * mp.log(mp.pi) / 4 + sum(mp.loggamma(a - mp.mpf(j) / 2) for j in range(d))
+
+
+def _mp_multidigamma(a, d):
+    return sum(mp.digamma(a - mp.mpf(j) / 2) for j in range(d))
+
+
+def _mp_wishart_kl(n1, v1, n2, v2):
+    d = v1.rows
+    trace = sum((mp.inverse(v2) * v1)[i, i] for i in range(d))
+    return (n2 / 2 * mp.log(mp.det(v2) / mp.det(v1)) + n1 / 2 * (trace - d) + _mp_multigamma(n2 / 2, d)
+            - _mp_multigamma(n1 / 2, d) + (n1 - n2) / 2 * _mp_multidigamma(n1 / 2, d))
+
+
+def _mp_wishart(name, n1, v1, n2, v2, a=None):
+    p, q = (n1, v1), (n2, v2)
+    if name == "kl":
+        return _mp_wishart_kl(*p, *q)
+    if name == "jeffreys":
+        return _mp_wishart_kl(*p, *q) + _mp_wishart_kl(*q, *p)
+    g = ((1 - a) * n1 + a * n2, mp.inverse((1 - a) * mp.inverse(v1) + a * mp.inverse(v2)))
+    if name == "jsd_geometric":
+        return (1 - a) * _mp_wishart_kl(*p, *g) + a * _mp_wishart_kl(*q, *g)
+    return (1 - a) * _mp_wishart_kl(*g, *p) + a * _mp_wishart_kl(*g, *q)  # the dual, equal to the Bhattacharyya
+
+
+DEFINITIONS = {"mvnormal": _mp_mvnormal, "wishart": _mp_wishart}
+
+
+@pytest.mark.parametrize("module, name", MATRIX)
+def test_matrix_partials_match_mpmath_derivatives_of_the_definition(module, name):
     mp.mp.dps = 40
-    rng = np.random.default_rng(7)
-    point = matrix_point("mvnormal", name, rng, d=2)
-    _, grad = function("mvnormal", name)(**point)
+    point = matrix_point(module, name, np.random.default_rng(7), d=2)
+    _, grad = function(module, name)(**point)
     exact = {key: mp.matrix(np.atleast_1d(value).tolist()) if np.ndim(value) else mp.mpf(value)
              for key, value in point.items()}
+
     def value(key, index, t):
         shifted = dict(exact)
-        if key == "alpha":
+        if not index:
             shifted[key] = exact[key] + t
         else:
             shifted[key] = exact[key].copy()
             shifted[key][index if len(index) == 2 else index[0]] += t
             if len(index) == 2 and index[0] != index[1]:
                 shifted[key][index[::-1]] += t
-        return _mp_mvnormal(name, shifted["loc1"], shifted["cov1"], shifted["loc2"], shifted["cov2"],
-                            shifted.get("alpha"))
+        return DEFINITIONS[module](name, *shifted.values())
+
     for key, x in point.items():
         for index in np.ndindex(np.shape(x)):
             if len(index) == 2 and index[0] < index[1]:
