@@ -42,10 +42,11 @@ def _dispatcher(kernel):
 
 
 def identical(kernel):
-    """The condition that the two laws' parameters (the first and second half, alpha aside) are equal."""
-    laws = [p for p in kernel.params if p.name != "alpha"]
-    half = len(laws) // 2
-    return " and ".join(_same(a.constraint, a.name, b.name) for a, b in zip(laws[:half], laws[half:]))
+    """The condition that the two laws' parameters (named ...1 and ...2; a shared one such as a binomial's n is the
+    same for both) are equal."""
+    names = {p.name: p for p in kernel.params}
+    pairs = [(p, names[p.name[:-1] + "2"]) for p in kernel.params if p.name.endswith("1")]
+    return " and ".join(_same(a.constraint, a.name, b.name) for a, b in pairs)
 
 
 def _same(constraint, a, b):

@@ -71,7 +71,7 @@ def family_module(family):
     bodies, ufuncs = [], []
     compiled = {}  # closed form -> the first kernel computing it; later twins reuse its compiled code
     for kernel in family.kernels:
-        key = ((kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends, getattr(kernel, "zero_when_identical", True))
+        key = ((kernel.expr, kernel.preamble, kernel.zero_at_alpha_ends)
                if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else kernel)
         twin = compiled.setdefault(key, kernel.name)
         if twin != kernel.name:
@@ -126,8 +126,7 @@ def _closed_form(kernel):
     printer = NumbaPrinter()
     lines = [f"{p.symbol} = {p.name}" for p in kernel.params if str(p.symbol) != p.name]
     lines = ["    " + line for line in lines]
-    if kernel.zero_when_identical:
-        lines.append(f"    if {identical(kernel)}:\n        return 0.0")
+    lines.append(f"    if {identical(kernel)}:\n        return 0.0  # identical laws: exactly 0, whatever the rounding")
     if kernel.zero_at_alpha_ends:
         lines.append("    if alpha == 0.0 or alpha == 1.0:\n        return 0.0")
     for symbol, value in kernel.preamble:

@@ -34,7 +34,8 @@ class ClosedForm:
 
     ``preamble`` lists (symbol, expression) pairs computed first, in order: e.g. delta = loc1 - loc2, so the
     expression never subtracts two large location terms. ``zero_at_alpha_ends`` marks a skew divergence that vanishes
-    at alpha = 0 and 1: the kernel returns 0 there exactly. Divergences are clipped at 0 against rounding.
+    at alpha = 0 and 1: the kernel returns 0 there exactly, as it does for identical laws. Divergences are clipped at 0
+    against rounding.
     """
 
     name: str
@@ -43,7 +44,6 @@ class ClosedForm:
     doc: str
     preamble: tuple = ()
     zero_at_alpha_ends: bool = False
-    zero_when_identical: bool = False  # return exactly 0 when the two laws' parameters are equal
 
 
 @dataclass(frozen=True)

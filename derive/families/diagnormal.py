@@ -60,7 +60,7 @@ def module():
     forms = closed_forms()
     kernels = [ClosedForm(name, pair + ((skew,) if name in mvnormal.SKEWED else ()), forms[name],
                           DOCS[name] + "\n\nThe sum over the d coordinates of the univariate closed form.",
-                          zero_at_alpha_ends=name in mvnormal.ZERO_AT_ALPHA_ENDS, zero_when_identical=True)
+                          zero_at_alpha_ends=name in mvnormal.ZERO_AT_ALPHA_ENDS)
                for name in forms]
     return FamilyModule("diagnormal", "derive/families/diagnormal.py",
                         "Multivariate normal laws with diagonal covariance, N(loc, diag(scale^2)): loc and scale (the "

@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(p1, p2):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = p1 - p2
     _t1 = 1.0 - p1
     return max(_t1*_special.log_ratio(_t1, 1.0 - p2, -_t0) + p1*_special.log_ratio(p1, p2, _t0), 0.0)
@@ -85,6 +87,8 @@ def kl_value_and_grad(p1, p2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(p1, p2):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = p1 - p2
     _t1 = -_t0
     return max(_t0*_special.log_ratio(p1, p2, _t0) + _t1*_special.log_ratio(1.0 - p1, 1.0 - p2, _t1), 0.0)
@@ -154,6 +158,8 @@ def jeffreys_value_and_grad(p1, p2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(p1, p2, alpha):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*p2
@@ -261,6 +267,8 @@ def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(p1, p2, alpha):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = 1.0 - p1

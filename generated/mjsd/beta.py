@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(a1, b1, a2, b2):
+    if a1 == a2 and b1 == b2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = a1 + b1
     _t1 = a1 - a2
     _t2 = b1 - b2
@@ -96,6 +98,8 @@ def kl_value_and_grad(a1, b1, a2, b2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(a1, b1, a2, b2):
+    if a1 == a2 and b1 == b2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = a1 - a2
     _t1 = b1 - b2
     return max(_t0*(_special.digamma(a1) - _special.digamma(a2)) + _t1*(_special.digamma(b1) - _special.digamma(b2)) + (-_t0 - _t1)*(_special.digamma(a1 + b1) - _special.digamma(a2 + b2)), 0.0)
@@ -180,6 +184,8 @@ def jeffreys_value_and_grad(a1, b1, a2, b2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(a1, b1, a2, b2, alpha):
+    if a1 == a2 and b1 == b2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -303,6 +309,8 @@ def jsd_geometric_value_and_grad(a1, b1, a2, b2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
+    if a1 == a2 and b1 == b2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = 1.0 - alpha

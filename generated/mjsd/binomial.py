@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(n, p1, p2):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = p1 - p2
     _t1 = p1 - 1.0
     return max(-_t1*n*_special.log_ratio(-_t1, 1.0 - p2, -_t0) + n*p1*_special.log_ratio(p1, p2, _t0), 0.0)
@@ -52,7 +54,7 @@ def _kl_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
     if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if n == p1:
+    if p1 == p2:
         _value[:] = 0.0
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0
@@ -89,6 +91,8 @@ def kl_value_and_grad(n, p1, p2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(n, p1, p2):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = p1 - p2
     _t1 = _t0*n
     return max(_t1*_special.log_ratio(p1, p2, _t0) - _t1*_special.log_ratio(1.0 - p1, 1.0 - p2, -_t0), 0.0)
@@ -123,7 +127,7 @@ def _jeffreys_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
     if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if n == p1:
+    if p1 == p2:
         _value[:] = 0.0
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0
@@ -160,6 +164,8 @@ def jeffreys_value_and_grad(n, p1, p2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(n, p1, p2, alpha):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*p2
@@ -204,7 +210,7 @@ def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _
     if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if n == p1:
+    if p1 == p2:
         _value[:] = 0.0
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0
@@ -275,6 +281,8 @@ def jsd_geometric_value_and_grad(n, p1, p2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(n, p1, p2, alpha):
+    if p1 == p2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*n
@@ -316,7 +324,7 @@ def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_
     if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if n == p1:
+    if p1 == p2:
         _value[:] = 0.0
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0

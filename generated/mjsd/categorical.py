@@ -9,6 +9,7 @@ import numba
 from . import _validate
 from ._lazy import LazyUfunc
 from . import _special
+from . import _linalg
 from ._validate import SIMPLEX, UNIT
 
 __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad', 'jsd_arithmetic_value_and_grad']
@@ -17,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(probs1, probs2):
+    if _linalg.same_vector(probs1, probs2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = probs1.shape[0]
     _s0 = 0.0
     for i in range(_k):
@@ -75,6 +78,8 @@ def kl_value_and_grad(probs1, probs2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(probs1, probs2):
+    if _linalg.same_vector(probs1, probs2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = probs1.shape[0]
     _s0 = 0.0
     for i in range(_k):
@@ -135,6 +140,8 @@ def jeffreys_value_and_grad(probs1, probs2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(probs1, probs2, alpha):
+    if _linalg.same_vector(probs1, probs2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]
@@ -219,6 +226,8 @@ def jsd_geometric_value_and_grad(probs1, probs2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(probs1, probs2, alpha):
+    if _linalg.same_vector(probs1, probs2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]
@@ -334,6 +343,8 @@ def bhattacharyya_value_and_grad(probs1, probs2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(probs1, probs2, alpha):
+    if _linalg.same_vector(probs1, probs2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]

@@ -17,6 +17,8 @@ __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic', 'kl_valu
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = (delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2)
     return max(-math.log(scale2) - _special.log_ratio(scale1, _t0, -_t0 + scale1) - 2.0*math.log(2.0), 0.0)
@@ -95,6 +97,8 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
@@ -284,6 +288,8 @@ def jsd_harmonic_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     chi = ((1.0/2.0))*(((loc1 - loc2)*(loc1 - loc2)) + ((scale1 - scale2)*(scale1 - scale2)))/(scale1*scale2)

@@ -18,7 +18,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
-        return 0.0
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
@@ -96,7 +96,7 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
-        return 0.0
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
@@ -186,7 +186,7 @@ def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
-        return 0.0
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = loc1.shape[0]
@@ -308,7 +308,7 @@ def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
-        return 0.0
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = loc1.shape[0]
@@ -452,7 +452,7 @@ def bhattacharyya_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
-        return 0.0
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):

@@ -22,6 +22,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(concentration1, concentration2):
+    if _linalg.same_vector(concentration1, concentration2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = concentration1.shape[0]
     _s0 = 0.0
     _s1 = 0.0
@@ -98,6 +100,8 @@ def kl_value_and_grad(concentration1, concentration2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(concentration1, concentration2):
+    if _linalg.same_vector(concentration1, concentration2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = concentration1.shape[0]
     _s0 = 0.0
     _s1 = 0.0
@@ -181,6 +185,8 @@ def jeffreys_value_and_grad(concentration1, concentration2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(concentration1, concentration2, alpha):
+    if _linalg.same_vector(concentration1, concentration2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
@@ -309,6 +315,8 @@ def jsd_geometric_value_and_grad(concentration1, concentration2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(concentration1, concentration2, alpha):
+    if _linalg.same_vector(concentration1, concentration2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
@@ -437,6 +445,8 @@ def jsd_geometric_dual_value_and_grad(concentration1, concentration2, alpha=0.5)
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _bhattacharyya(concentration1, concentration2, alpha):
+    if _linalg.same_vector(concentration1, concentration2):
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]

@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(rate1, rate2):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = rate1 - rate2
     return max(-_t0/rate1 + _special.log_ratio(rate1, rate2, _t0), 0.0)
 
@@ -81,6 +83,8 @@ def kl_value_and_grad(rate1, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(rate1, rate2):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max(((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2), 0.0)
 
 
@@ -148,6 +152,8 @@ def jeffreys_value_and_grad(rate1, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(rate1, rate2, alpha):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -231,6 +237,8 @@ def jsd_geometric_value_and_grad(rate1, rate2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(rate1, rate2, alpha):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     return max(-alpha*math.log(rate2) + (alpha - 1.0)*math.log(rate1) + math.log(-alpha*rate1 + alpha*rate2 + rate1), 0.0)

@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(shape1, rate1, shape2, rate2):
+    if shape1 == shape2 and rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = rate1 - rate2
     return max(-_t0*shape1/rate1 + shape2*_special.log_ratio(rate1, rate2, _t0) + (shape1 - shape2)*_special.digamma(shape1) - math.lgamma(shape1) + math.lgamma(shape2), 0.0)
 
@@ -92,6 +94,8 @@ def kl_value_and_grad(shape1, rate1, shape2, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape1, rate1, shape2, rate2):
+    if shape1 == shape2 and rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = shape1 - shape2
     _t1 = rate1 - rate2
     return max(_t0*(_special.digamma(shape1) - _special.digamma(shape2)) - _t0*_special.log_ratio(rate1, rate2, _t1) + _t1*(rate1*shape2 - rate2*shape1)/(rate1*rate2), 0.0)
@@ -175,6 +179,8 @@ def jeffreys_value_and_grad(shape1, rate1, shape2, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
+    if shape1 == shape2 and rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -291,6 +297,8 @@ def jsd_geometric_value_and_grad(shape1, rate1, shape2, rate2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
+    if shape1 == shape2 and rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*shape2

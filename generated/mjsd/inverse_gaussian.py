@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(mean1, shape1, mean2, shape2):
+    if mean1 == mean2 and shape1 == shape2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = (mean2*mean2)
     _t1 = _t0*shape2
     _t2 = shape1*shape2
@@ -111,6 +113,8 @@ def kl_value_and_grad(mean1, shape1, mean2, shape2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(mean1, shape1, mean2, shape2):
+    if mean1 == mean2 and shape1 == shape2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = (mean1*mean1)
     _t1 = (mean2*mean2)
     _t2 = (shape2*shape2)
@@ -233,6 +237,8 @@ def jeffreys_value_and_grad(mean1, shape1, mean2, shape2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
+    if mean1 == mean2 and shape1 == shape2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*shape2
@@ -530,6 +536,8 @@ def jsd_geometric_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
+    if mean1 == mean2 and shape1 == shape2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha*shape2

@@ -19,6 +19,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc, scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = scale1 - scale2
     return max(_t0/scale2 - _special.log_ratio(scale1, scale2, _t0), 0.0)
 
@@ -52,7 +54,7 @@ def _kl_value_and_grad_loop(loc, scale1, scale2, _value, _d_loc, _d_scale1, _d_s
     if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if loc == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_loc[:] = 0.0
         _d_scale1[:] = 0.0
@@ -86,6 +88,8 @@ def kl_value_and_grad(loc, scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc, scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max(((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2), 0.0)
 
 
@@ -118,7 +122,7 @@ def _jeffreys_value_and_grad_loop(loc, scale1, scale2, _value, _d_loc, _d_scale1
     if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if loc == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_loc[:] = 0.0
         _d_scale1[:] = 0.0
@@ -157,6 +161,8 @@ def jeffreys_value_and_grad(loc, scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(loc, scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -196,7 +202,7 @@ def _jsd_geometric_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_lo
     if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if loc == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_loc[:] = 0.0
         _d_scale1[:] = 0.0
@@ -244,6 +250,8 @@ def jsd_geometric_value_and_grad(loc, scale1, scale2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc, scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     return max(-alpha*math.log(scale1) + (alpha - 1.0)*math.log(scale2) + math.log(alpha*scale1 - alpha*scale2 + scale2), 0.0)
@@ -282,7 +290,7 @@ def _jsd_geometric_dual_value_and_grad_loop(loc, scale1, scale2, alpha, _value, 
     if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if loc == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_loc[:] = 0.0
         _d_scale1[:] = 0.0

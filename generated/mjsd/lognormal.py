@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, scale1, loc2, scale2):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = scale1 - scale2
     return max(-_special.log_ratio(scale1, scale2, _t0) + ((1.0/2.0))*(_t0*(scale1 + scale2) + (delta*delta))/(scale2*scale2), 0.0)
@@ -93,6 +95,8 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, scale1, loc2, scale2):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = (scale1*scale1)
     _t1 = (scale2*scale2)
@@ -183,6 +187,8 @@ def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
@@ -315,6 +321,8 @@ def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
+    if loc1 == loc2 and scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2

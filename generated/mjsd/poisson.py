@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(rate1, rate2):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max(rate1*_special.log_ratio(rate1, rate2, rate1 - rate2) - rate1 + rate2, 0.0)
 
 
@@ -80,6 +82,8 @@ def kl_value_and_grad(rate1, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(rate1, rate2):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = rate1 - rate2
     return max(_t0*_special.log_ratio(rate1, rate2, _t0), 0.0)
 
@@ -145,6 +149,8 @@ def jeffreys_value_and_grad(rate1, rate2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(rate1, rate2, alpha):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = rate1 - rate2
@@ -228,6 +234,8 @@ def jsd_geometric_value_and_grad(rate1, rate2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(rate1, rate2, alpha):
+    if rate1 == rate2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     return max(-alpha*rate1 + alpha*rate2 - rate1*(rate2/rate1)**alpha + rate1, 0.0)

@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = scale1 - scale2
     return max(_t0*(scale1 + scale2)/(scale2*scale2) - 2.0*_special.log_ratio(scale1, scale2, _t0), 0.0)
 
@@ -86,6 +88,8 @@ def kl_value_and_grad(scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max(((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)), 0.0)
 
 
@@ -159,6 +163,8 @@ def jeffreys_value_and_grad(scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -249,6 +255,8 @@ def jsd_geometric_value_and_grad(scale1, scale2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = (scale2*scale2)

@@ -18,6 +18,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(loc1, kappa1, loc2, kappa2):
+    if loc1 == loc2 and kappa1 == kappa2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = _special.i1_over_i0(kappa1)
     return max(_t0*kappa1 - _t0*kappa2*math.cos(delta) - _special.log_i0(kappa1) + _special.log_i0(kappa2), 0.0)
@@ -95,6 +97,8 @@ def kl_value_and_grad(loc1, kappa1, loc2, kappa2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(loc1, kappa1, loc2, kappa2):
+    if loc1 == loc2 and kappa1 == kappa2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = _special.i1_over_i0(kappa1)
     _t1 = math.cos(delta)
@@ -177,6 +181,8 @@ def jeffreys_value_and_grad(loc1, kappa1, loc2, kappa2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
+    if loc1 == loc2 and kappa1 == kappa2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
@@ -295,6 +301,8 @@ def jsd_geometric_value_and_grad(loc1, kappa1, loc2, kappa2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
+    if loc1 == loc2 and kappa1 == kappa2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2

@@ -19,6 +19,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _kl(shape, scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max(-shape*_special.log_ratio(scale1, scale2, scale1 - scale2) + (scale1/scale2)**shape - 1.0, 0.0)
 
 
@@ -51,7 +53,7 @@ def _kl_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, 
     if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if shape == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_shape[:] = 0.0
         _d_scale1[:] = 0.0
@@ -89,6 +91,8 @@ def kl_value_and_grad(shape, scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jeffreys(shape, scale1, scale2):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     return max((scale2/scale1)**shape + (scale1/scale2)**shape - 2.0, 0.0)
 
 
@@ -121,7 +125,7 @@ def _jeffreys_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_sc
     if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if shape == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_shape[:] = 0.0
         _d_scale1[:] = 0.0
@@ -161,6 +165,8 @@ def jeffreys_value_and_grad(shape, scale1, scale2):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric(shape, scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = alpha - 1.0
@@ -203,7 +209,7 @@ def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_
     if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if shape == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_shape[:] = 0.0
         _d_scale1[:] = 0.0
@@ -259,6 +265,8 @@ def jsd_geometric_value_and_grad(shape, scale1, scale2, alpha=0.5):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_geometric_dual(shape, scale1, scale2, alpha):
+    if scale1 == scale2:
+        return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _t0 = scale2**shape
@@ -299,7 +307,7 @@ def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value
     if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
-    if shape == scale1:
+    if scale1 == scale2:
         _value[:] = 0.0
         _d_shape[:] = 0.0
         _d_scale1[:] = 0.0
