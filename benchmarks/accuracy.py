@@ -621,7 +621,12 @@ def kernel_function(family, name):
 
 
 def _call(f, point):
-    return float(f(**point))
+    try:
+        return float(f(**point))
+    except ValueError as error:  # valid arguments beyond the kernel's float64 range: mjsd raises rather than return NaN
+        if "no float64 value" not in str(error):
+            raise
+        return math.nan
 
 
 def _subsample(points, budget, seed):

@@ -149,3 +149,13 @@ def test_bad_out_names_out(bad):
         bad.flags.writeable = False
     with pytest.raises(ValueError, match="out must be a writeable float64 array of shape \\(2,\\)"):
         normal.kl(np.zeros(2), 1.0, 1.0, 1.0, out=bad)
+
+
+def test_valid_arguments_beyond_a_kernels_range_raise_instead_of_returning_nan():
+    # Weibull's geometric JSD forms scale**shape, which overflows here (benchmarks/ACCURACY.md): no silent NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"no float64 value at batch index \(1,\): the arguments are valid"):
+            mjsd.weibull.jsd_geometric_dual(1000.0, [1e3, 1e-6], 1e3, 0.5)
+        with pytest.raises(ValueError, match="no float64 value: the arguments are valid"):
+            mjsd.weibull.jsd_geometric_dual(1000.0, 1e-6, 1e3, 0.5)

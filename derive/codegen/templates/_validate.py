@@ -198,8 +198,8 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
     """
     if out is None and not arrays.shape and not any(arrays.cores):
         value = ufunc.scalar(*(float(a) for a in arrays))
-        if value != value and arrays.deferred:  # nan: an argument may break its constraint
-            arrays.check_values()
+        if value != value:
+            _explain_nan(np.float64(value), arrays, ())
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     # a kernel testing its own arguments may still evaluate its formula on a rejected entry (LLVM computes both sides
@@ -207,10 +207,8 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
     quiet = {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
     with np.errstate(**quiet, **({"over": "ignore"} if quiet_overflow else {})):
         _parallel.run(ufunc, arrays, arrays.cores, target, grain)
-    if arrays.deferred and np.isnan(target).any():
-        arrays.check_values()
-    if matrices:
-        positive_definite(target, arrays, matrices)
+    if np.isnan(target).any():
+        _explain_nan(target, arrays, matrices)
     return result(target) if out is None else out
 
 
@@ -226,12 +224,23 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     quiet = {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}  # as in apply
     with np.errstate(**quiet):
         _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
-    if arrays.deferred and np.isnan(targets[0]).any():
-        arrays.check_values()
-    if matrices:
-        positive_definite(targets[0], arrays, matrices)
+    if np.isnan(targets[0]).any():
+        _explain_nan(targets[0], arrays, matrices)
     value, *rest = (result(target) for target in targets)
     return value, dict(zip(partials, rest))
+
+
+def _explain_nan(values, arrays, matrices):
+    """Raise for a NaN a kernel returned: the argument that breaks its constraint, the matrix that is not positive
+    definite, or else (valid arguments beyond the range where the kernel's float64 formula holds) the batch index, so
+    that no NaN reaches the caller silently."""
+    if arrays.deferred:
+        arrays.check_values()
+    if matrices:
+        positive_definite(values, arrays, matrices)
+    index = tuple(int(i) for i in np.argwhere(np.isnan(values))[0]) if np.ndim(values) else ()
+    raise ValueError(f"no float64 value{f' at batch index {index}' if index else ''}: the arguments are valid but the "
+                     "kernel's formula overflows there (see benchmarks/ACCURACY.md for the ranges measured)")
 
 
 def _output(out, shape):
