@@ -3,6 +3,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..special import NUMBA_NAMES, LogRatio
+from ..symbols import alpha
 from ..tidy import sample_sign
 
 SPECIAL = "_special"  # the generated runtime module holding the numba special functions
@@ -73,9 +74,32 @@ def log_ratios(expr):
     return expr.replace(lambda e: isinstance(e, sp.log), ratio)
 
 
+BETA = sp.Symbol("_beta", positive=True)  # 1 - alpha, computed once where a kernel uses it
+
+
+def convex_in_alpha(expr):
+    """Each sum that is a polynomial in alpha (degree 1 to 4) in the Bernstein basis alpha^k (1 - alpha)^(n - k), with
+    1 - alpha as the symbol BETA: (1 - alpha) a + alpha b, not a - alpha a + alpha b, which loses the digits of a small
+    b to the rounding of a large a as alpha nears 1 (a skew divergence's mixture at alpha = 1 - 1e-6). Kept only where
+    it has no more terms than the power form."""
+    def bernstein(e):
+        poly = e.as_poly(alpha)
+        if poly is None or not 1 <= poly.degree() <= 4:
+            return e
+        n, a = poly.degree(), poly.all_coeffs()[::-1]
+        b = [sp.expand(sum(sp.binomial(k, j) / sp.binomial(n, j) * a[j] for j in range(k + 1))) for k in range(n + 1)]
+        terms = [sp.binomial(n, k) * sp.factor(c) * alpha**k * BETA**(n - k) for k, c in enumerate(b) if c != 0]
+        return sp.Add(*terms) if len(terms) <= len(e.args) else e
+    return expr.replace(lambda e: e.is_Add and e.has(alpha) and not e.has(BETA), bernstein)
+
+
 def common_subexpressions(exprs):
-    """One CSE pass over several expressions (log ratios rewritten first): ([(temporary _tN, value)], [reduced])."""
-    return sp.cse([log_ratios(e) for e in exprs], symbols=sp.numbered_symbols("_t"), order="canonical")
+    """One CSE pass over several expressions (log ratios, then convex in alpha, rewritten first): ([(temporary, value)],
+    [reduced]); the temporaries are BETA = 1 - alpha where used, then _t0, _t1, ..."""
+    exprs = [convex_in_alpha(log_ratios(e)) for e in exprs]  # differences for log ratios taken before
+    temporaries, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_t"), order="canonical")
+    uses_beta = any(e.has(BETA) for e in reduced) or any(v.has(BETA) for _, v in temporaries)
+    return ([(BETA, 1 - alpha)] if uses_beta else []) + temporaries, reduced
 
 
 def printed(printer, expr):
@@ -97,6 +121,9 @@ def straight_line(expr, indent="    "):
 def sum_loops(expr, array):
     """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
     printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum), lambda s: sp.Sum(convex_in_alpha(s.function), *s.limits))
+    if any(s.function.has(BETA) for s in expr.atoms(sp.Sum)):
+        lines.append(f"    {BETA} = 1.0 - alpha")
     while expr.has(sp.Sum):
         level = sorted({s for s in expr.atoms(sp.Sum) if not s.function.has(sp.Sum)}, key=sp.default_sort_key)
         names = {}

@@ -162,12 +162,12 @@ def _jsd_geometric(p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha*p2
-    _t1 = 1.0 - p1
-    _t2 = p1 - p2
-    _t3 = 1.0 - p2
-    _t4 = _t3**alpha*p1**alpha
-    return max(_t2*alpha*(alpha - 1.0)*_special.log_ratio(p2, _t3, 2.0*p2 - 1.0) + alpha*(-_t0 - _t2 + alpha*p1 - 1.0)*math.log(_t1) - alpha*(-_t0 + alpha*p1 - p1 + p2 + 1.0)*math.log(p1) + math.log(_t1**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = p1 - p2
+    _t1 = 1.0 - p2
+    _t2 = 1.0 - p1
+    _t3 = _t1**alpha*p1**alpha
+    return max(-_beta*_t0*alpha*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0) + alpha*(_beta*(-_t0 - 1.0) - alpha)*math.log(_t2) - alpha*(_beta*(-p1 + p2 + 1.0) + alpha)*math.log(p1) + math.log(_t2**alpha*p1*p2**alpha - _t3*p1 + _t3), 0.0)
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
@@ -208,41 +208,36 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = math.log(p1)
-    _t1 = alpha - 1.0
-    _t2 = _t1*alpha
-    _t3 = 1.0 - p1
-    _t4 = math.log(_t3)
-    _t5 = (1.0/p1)
-    _t6 = alpha*p1
-    _t7 = alpha*p2
-    _t8 = _t6 - _t7 - p1 + p2 + 1.0
-    _t9 = 1.0 - p2
-    _t10 = _special.log_ratio(p2, _t9, 2.0*p2 - 1.0)
-    _t11 = -_t10*_t2
-    _t12 = (1.0/_t3)
-    _t13 = p1 - p2
-    _t14 = -_t13 - _t7 + alpha*p1 - 1.0
-    _t15 = p1**alpha
-    _t16 = _t9**alpha
-    _t17 = _t15*_t16
-    _t18 = p2**alpha
-    _t19 = _t3**alpha
-    _t20 = _t18*_t19
-    _t21 = _t20*p1
-    _t22 = _t17*p1
-    _t23 = (1.0/(_t17 + _t21 - _t22))
-    _t24 = _t17*alpha
-    _t25 = _t20*_t6
-    _t26 = -_t1*alpha
-    _t27 = (1.0/p2)
-    _t28 = (1.0/_t9)
-    _t29 = _t13*alpha
-    _t30 = math.log(_t9)
+    _beta = 1.0 - alpha
+    _t0 = p1**alpha
+    _t1 = 1.0 - p2
+    _t2 = _t1**alpha
+    _t3 = _t0*_t2
+    _t4 = p2**alpha
+    _t5 = 1.0 - p1
+    _t6 = _t5**alpha
+    _t7 = _t4*_t6*p1
+    _t8 = _t3*p1
+    _t9 = (1.0/(_t3 + _t7 - _t8))
+    _t10 = _t3*alpha
+    _t11 = (1.0/p1)
+    _t12 = alpha/_t5
+    _t13 = _beta*(-p1 + p2 + 1.0) + alpha
+    _t14 = p1 - p2
+    _t15 = _beta*(-_t14 - 1.0) - alpha
+    _t16 = _special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
+    _t17 = _beta*alpha
+    _t18 = math.log(_t5)
+    _t19 = math.log(p1)
+    _t20 = _t16*_t17 + _t17*_t18 - _t17*_t19
+    _t21 = (1.0/p2)
+    _t22 = (1.0/_t1)
+    _t23 = _t14*alpha
+    _t24 = math.log(_t1)
     _value[0] = _jsd_geometric(p1, p2, alpha)
-    _d_p1[0] = -_t0*_t2 + _t1*_t4*alpha - _t11 - _t12*_t14*alpha + _t23*(-_t12*_t25 + _t15*_t16*_t5*alpha - _t17 + _t18*_t19 - _t24) - _t5*_t8*alpha
-    _d_p2[0] = -_t0*_t26 + _t11 + _t13*_t2*_t27*_t9*(_t28 + p2/(_t9*_t9)) + _t23*(_t17*_t28*_t6 - _t24*_t28 + _t25*_t27) + _t26*_t4
-    _d_alpha[0] = -_t0*_t29 - _t0*_t8 + _t1*_t10*_t13 + _t10*_t29 + _t14*_t4 + _t23*(_t0*_t17 - _t0*_t22 + _t17*_t30 + _t21*_t4 + _t21*math.log(p2) - _t22*_t30) + _t29*_t4
+    _d_p1[0] = -_t11*_t13*alpha - _t12*_t15 - _t20 + _t9*(_t0*_t11*_t2*alpha - _t10 - _t12*_t7 - _t3 + _t4*_t6)
+    _d_p2[0] = -_t1*_t14*_t17*_t21*(_t22 + p2/(_t1*_t1)) + _t20 + _t9*(-_t10*_t22 + _t21*_t7*alpha + _t22*_t8*alpha)
+    _d_alpha[0] = -_beta*_t14*_t16 - _t13*_t19 + _t15*_t18 + _t16*_t23 + _t18*_t23 - _t19*_t23 + _t9*(_t18*_t7 + _t19*_t3 - _t19*_t8 + _t24*_t3 - _t24*_t8 + _t7*math.log(p2))
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)

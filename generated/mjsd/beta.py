@@ -188,15 +188,12 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
+    _beta = 1.0 - alpha
+    _t0 = a1 + b1
     _t1 = a2 + b2
-    _t2 = -a1*alpha + a2*alpha
-    _t3 = -alpha*b1 + alpha*b2
-    _t4 = a1 + b1
-    _t5 = -a2
-    _t6 = _t0*alpha
-    _t7 = -b2
-    return max(_t0*alpha*(-_special.digamma(_t1) + _special.digamma(_t4))*(_t4 + _t5 + _t7) + _t0*(-math.lgamma(_t4) + math.lgamma(a1)) + _t0*math.lgamma(b1) - _t6*(_t5 + a1)*(_special.digamma(a1) - _special.digamma(a2)) - _t6*(_t7 + b1)*(_special.digamma(b1) - _special.digamma(b2)) - alpha*(-math.lgamma(_t1) + math.lgamma(a2)) - alpha*math.lgamma(b2) + math.lgamma(_t2 + a1) + math.lgamma(_t3 + b1) - math.lgamma(_t2 + _t3 + _t4), 0.0)
+    _t2 = -a2
+    _t3 = -b2
+    return max(_beta*alpha*(_t2 + a1)*(_special.digamma(a1) - _special.digamma(a2)) + _beta*alpha*(_t3 + b1)*(_special.digamma(b1) - _special.digamma(b2)) - _beta*alpha*(_special.digamma(_t0) - _special.digamma(_t1))*(_t0 + _t2 + _t3) - _beta*(-math.lgamma(_t0) + math.lgamma(a1)) - _beta*math.lgamma(b1) - alpha*(-math.lgamma(_t1) + math.lgamma(a2)) - alpha*math.lgamma(b2) - math.lgamma(_beta*_t0 + _t1*alpha) + math.lgamma(_beta*a1 + a2*alpha) + math.lgamma(_beta*b1 + alpha*b2), 0.0)
 
 
 def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
@@ -241,48 +238,45 @@ def _jsd_geometric_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_
         _d_b2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = alpha - 1.0
-    _t1 = -_t0
-    _t2 = -a1*alpha + a2*alpha
-    _t3 = _special.digamma(_t2 + a1)
-    _t4 = _special.digamma(a1)
-    _t5 = a1 + b1
-    _t6 = _special.digamma(_t5)
-    _t7 = -alpha*b1 + alpha*b2
-    _t8 = _special.digamma(_t2 + _t5 + _t7)
-    _t9 = _t1*_t8
-    _t10 = _special.trigamma(_t5)
-    _t11 = -a2
-    _t12 = -b2
-    _t13 = _t11 + _t12 + _t5
-    _t14 = _t0*alpha
-    _t15 = _t13*_t14
-    _t16 = _t11 + a1
-    _t17 = a2 + b2
-    _t18 = _special.digamma(_t17)
-    _t19 = -_t18
-    _t20 = _t19 + _t6
-    _t21 = _t14*_t20
-    _t22 = _special.digamma(a2)
-    _t23 = -_t22 + _t4
-    _t24 = -_t14*_t23 + _t21
-    _t25 = _special.digamma(_t7 + b1)
-    _t26 = _special.digamma(b1)
-    _t27 = _t12 + b1
-    _t28 = _t14*_t27
-    _t29 = _special.digamma(b2)
-    _t30 = _t26 - _t29
-    _t31 = _t14*_t30 - _t21
-    _t32 = _t8*alpha
-    _t33 = _t15*_special.trigamma(_t17)
-    _t34 = _t16*_t23
-    _t35 = _t27*_t30
+    _beta = 1.0 - alpha
+    _t0 = _special.digamma(_beta*a1 + a2*alpha)
+    _t1 = -a2
+    _t2 = _t1 + a1
+    _t3 = _special.digamma(a1)
+    _t4 = a1 + b1
+    _t5 = _special.digamma(_t4)
+    _t6 = _special.digamma(a2)
+    _t7 = _t3 - _t6
+    _t8 = _beta*alpha
+    _t9 = _t7*_t8
+    _t10 = a2 + b2
+    _t11 = _special.digamma(_beta*_t4 + _t10*alpha)
+    _t12 = _beta*_t11
+    _t13 = _special.digamma(_t10)
+    _t14 = -_t13
+    _t15 = _t14 + _t5
+    _t16 = _t15*_t8
+    _t17 = -b2
+    _t18 = _t1 + _t17 + _t4
+    _t19 = _t18*_t8*_special.trigamma(_t4)
+    _t20 = _special.digamma(b1)
+    _t21 = _special.digamma(_beta*b1 + alpha*b2)
+    _t22 = _t17 + b1
+    _t23 = _t22*_t8
+    _t24 = _special.digamma(b2)
+    _t25 = _t20 - _t24
+    _t26 = _t25*_t8
+    _t27 = -_t16
+    _t28 = -_beta*_t18*alpha*_special.trigamma(_t10) + _t11*alpha + _t27
+    _t29 = _t2*_t7
+    _t30 = _t22*_t25
+    _t31 = _t15*_t18
     _value[0] = _jsd_geometric(a1, b1, a2, b2, alpha)
-    _d_a1[0] = _t0*(_t4 - _t6) + _t1*_t3 + _t10*_t15 - _t14*_t16*_special.trigamma(a1) + _t24 - _t9
-    _d_b1[0] = _t0*_t10*_t13*alpha + _t0*_t26 - _t0*_t6 + _t1*_t25 - _t28*_special.trigamma(b1) - _t31 - _t9
-    _d_a2[0] = _t0*_t16*alpha*_special.trigamma(a2) - _t24 + _t3*alpha - _t32 - _t33 - alpha*(_t19 + _t22)
-    _d_b2[0] = _t18*alpha + _t25*alpha + _t28*_special.trigamma(b2) - _t29*alpha + _t31 - _t32 - _t33
-    _d_alpha[0] = _t0*_t13*_t20 - _t0*_t34 - _t0*_t35 + _t13*_t20*alpha + _t13*_t8 - _t16*_t3 - _t25*_t27 - _t34*alpha - _t35*alpha + math.lgamma(_t17) - math.lgamma(_t5) + math.lgamma(a1) - math.lgamma(a2) + math.lgamma(b1) - math.lgamma(b2)
+    _d_a1[0] = _beta*_t0 + _beta*_t2*alpha*_special.trigamma(a1) - _beta*(_t3 - _t5) - _t12 - _t16 - _t19 + _t9
+    _d_b1[0] = -_beta*_t20 + _beta*_t21 + _beta*_t5 - _t12 - _t19 + _t23*_special.trigamma(b1) + _t26 + _t27
+    _d_a2[0] = _t0*alpha - _t2*_t8*_special.trigamma(a2) - _t28 - _t9 - alpha*(_t14 + _t6)
+    _d_b2[0] = _t13*alpha + _t21*alpha - _t23*_special.trigamma(b2) - _t24*alpha - _t26 - _t28
+    _d_alpha[0] = _beta*_t29 + _beta*_t30 - _beta*_t31 - _t0*_t2 + _t11*_t18 - _t21*_t22 - _t29*alpha - _t30*alpha + _t31*alpha + math.lgamma(_t10) - math.lgamma(_t4) + math.lgamma(a1) - math.lgamma(a2) + math.lgamma(b1) - math.lgamma(b2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -313,11 +307,10 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = 1.0 - alpha
-    _t1 = -a1*alpha + a2*alpha
-    _t2 = -alpha*b1 + alpha*b2
-    _t3 = a1 + b1
-    return max(_t0*(-math.lgamma(_t3) + math.lgamma(a1)) + _t0*math.lgamma(b1) + alpha*(math.lgamma(a2) - math.lgamma(a2 + b2)) + alpha*math.lgamma(b2) - math.lgamma(_t1 + a1) - math.lgamma(_t2 + b1) + math.lgamma(_t1 + _t2 + _t3), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = a1 + b1
+    _t1 = a2 + b2
+    return max(_beta*(-math.lgamma(_t0) + math.lgamma(a1)) + _beta*math.lgamma(b1) + alpha*(-math.lgamma(_t1) + math.lgamma(a2)) + alpha*math.lgamma(b2) + math.lgamma(_beta*_t0 + _t1*alpha) - math.lgamma(_beta*a1 + a2*alpha) - math.lgamma(_beta*b1 + alpha*b2), 0.0)
 
 
 def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
@@ -362,26 +355,24 @@ def _jsd_geometric_dual_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1
         _d_b2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = 1.0 - alpha
+    _beta = 1.0 - alpha
+    _t0 = _special.digamma(_beta*a1 + a2*alpha)
     _t1 = a1 + b1
     _t2 = _special.digamma(_t1)
-    _t3 = -a1*alpha + a2*alpha
-    _t4 = _special.digamma(_t3 + a1)
-    _t5 = -alpha*b1 + alpha*b2
-    _t6 = _special.digamma(_t1 + _t3 + _t5)
-    _t7 = _t0*_t6
-    _t8 = _special.digamma(_t5 + b1)
-    _t9 = a2 + b2
-    _t10 = _special.digamma(_t9)
-    _t11 = _t6*alpha
-    _t12 = -a2
-    _t13 = -b2
+    _t3 = a2 + b2
+    _t4 = _special.digamma(_beta*_t1 + _t3*alpha)
+    _t5 = _beta*_t4
+    _t6 = _special.digamma(_beta*b1 + alpha*b2)
+    _t7 = _special.digamma(_t3)
+    _t8 = _t4*alpha
+    _t9 = -a2
+    _t10 = -b2
     _value[0] = _jsd_geometric_dual(a1, b1, a2, b2, alpha)
-    _d_a1[0] = -_t0*_t4 + _t0*(-_t2 + _special.digamma(a1)) + _t7
-    _d_b1[0] = -_t0*_t2 - _t0*_t8 + _t0*_special.digamma(b1) + _t7
-    _d_a2[0] = _t11 - _t4*alpha + alpha*(-_t10 + _special.digamma(a2))
-    _d_b2[0] = -_t10*alpha + _t11 - _t8*alpha + alpha*_special.digamma(b2)
-    _d_alpha[0] = -_t4*(-_t12 - a1) + _t6*(-_t1 - _t12 - _t13) - _t8*(-_t13 - b1) + math.lgamma(_t1) - math.lgamma(_t9) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2)
+    _d_a1[0] = -_beta*_t0 + _beta*(-_t2 + _special.digamma(a1)) + _t5
+    _d_b1[0] = -_beta*_t2 - _beta*_t6 + _beta*_special.digamma(b1) + _t5
+    _d_a2[0] = -_t0*alpha + _t8 + alpha*(-_t7 + _special.digamma(a2))
+    _d_b2[0] = -_t6*alpha - _t7*alpha + _t8 + alpha*_special.digamma(b2)
+    _d_alpha[0] = -_t0*(-_t9 - a1) + _t4*(-_t1 - _t10 - _t9) - _t6*(-_t10 - b1) + math.lgamma(_t1) - math.lgamma(_t3) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

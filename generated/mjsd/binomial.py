@@ -168,13 +168,13 @@ def _jsd_geometric(n, p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha*p2
-    _t1 = alpha*n
-    _t2 = p1 - p2
+    _beta = 1.0 - alpha
+    _t0 = alpha*n
+    _t1 = p1 - p2
+    _t2 = 1.0 - p2
     _t3 = 1.0 - p1
-    _t4 = 1.0 - p2
-    _t5 = _t4**alpha*p1**alpha
-    return max(_t1*_t2*(alpha - 1.0)*_special.log_ratio(p2, _t4, 2.0*p2 - 1.0) + _t1*(-_t0 - _t2 + alpha*p1 - 1.0)*math.log(_t3) - _t1*(-_t0 + alpha*p1 - p1 + p2 + 1.0)*math.log(p1) + n*math.log(_t3**alpha*p1*p2**alpha - _t5*p1 + _t5), 0.0)
+    _t4 = _t2**alpha*p1**alpha
+    return max(-_beta*_t0*_t1*_special.log_ratio(p2, _t2, 2.0*p2 - 1.0) - _t0*(_beta*(-p1 + p2 + 1.0) + alpha)*math.log(p1) + alpha*n*(_beta*(-_t1 - 1.0) - alpha)*math.log(_t3) + n*math.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
 
 
 def _jsd_geometric_loop(n, p1, p2, alpha):
@@ -216,46 +216,41 @@ def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = math.log(p1)
-    _t1 = alpha - 1.0
-    _t2 = _t1*alpha*n
-    _t3 = 1.0 - p1
-    _t4 = math.log(_t3)
-    _t5 = (1.0/p1)
-    _t6 = alpha*p1
-    _t7 = alpha*p2
-    _t8 = n*(_t6 - _t7 - p1 + p2 + 1.0)
-    _t9 = 1.0 - p2
-    _t10 = _special.log_ratio(p2, _t9, 2.0*p2 - 1.0)
-    _t11 = -_t10*_t2
-    _t12 = p1 - p2
-    _t13 = -_t12 - _t7 + alpha*p1 - 1.0
-    _t14 = (1.0/_t3)
+    _beta = 1.0 - alpha
+    _t0 = p1**alpha
+    _t1 = 1.0 - p2
+    _t2 = _t1**alpha
+    _t3 = _t0*_t2
+    _t4 = p2**alpha
+    _t5 = 1.0 - p1
+    _t6 = _t5**alpha
+    _t7 = _t4*_t6*p1
+    _t8 = _t3*p1
+    _t9 = (1.0/(_t3 + _t7 - _t8))
+    _t10 = _t3*alpha
+    _t11 = (1.0/p1)
+    _t12 = (1.0/_t5)
+    _t13 = _t7*alpha
+    _t14 = _beta*(-p1 + p2 + 1.0) + alpha
     _t15 = alpha*n
-    _t16 = p1**alpha
-    _t17 = _t9**alpha
-    _t18 = _t16*_t17
-    _t19 = p2**alpha
-    _t20 = _t3**alpha
-    _t21 = _t19*_t20
-    _t22 = _t21*p1
-    _t23 = _t18*p1
-    _t24 = (1.0/(_t18 + _t22 - _t23))
-    _t25 = _t18*alpha
-    _t26 = _t21*_t6
-    _t27 = -_t1
-    _t28 = _t0*_t15
-    _t29 = _t4*n
-    _t30 = _t29*alpha
-    _t31 = (1.0/p2)
-    _t32 = (1.0/_t9)
-    _t33 = _t24*n
-    _t34 = _t10*_t12
-    _t35 = math.log(_t9)
+    _t16 = p1 - p2
+    _t17 = _beta*(-_t16 - 1.0) - alpha
+    _t18 = _beta*alpha
+    _t19 = n*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
+    _t20 = math.log(_t5)
+    _t21 = _t20*n
+    _t22 = math.log(p1)
+    _t23 = _t22*n
+    _t24 = _t18*_t19 + _t18*_t21 - _t18*_t23
+    _t25 = (1.0/p2)
+    _t26 = (1.0/_t1)
+    _t27 = _t9*n
+    _t28 = _t16*alpha
+    _t29 = math.log(_t1)
     _value[0] = _jsd_geometric(n, p1, p2, alpha)
-    _d_p1[0] = -_t0*_t2 + _t1*_t4*alpha*n - _t11 - _t13*_t14*_t15 + _t24*n*(-_t14*_t26 + _t16*_t17*_t5*alpha - _t18 + _t19*_t20 - _t25) - _t5*_t8*alpha
-    _d_p2[0] = _t11 + _t12*_t2*_t31*_t9*(_t32 + p2/(_t9*_t9)) - _t27*_t28 + _t27*_t30 + _t33*(_t18*_t32*_t6 - _t25*_t32 + _t26*_t31)
-    _d_alpha[0] = -_t0*_t8 + _t1*_t34*n - _t12*_t28 + _t12*_t30 + _t13*_t29 + _t15*_t34 + _t33*(_t0*_t18 - _t0*_t23 + _t18*_t35 + _t22*_t4 + _t22*math.log(p2) - _t23*_t35)
+    _d_p1[0] = -_t11*_t14*_t15 - _t12*_t15*_t17 - _t24 + _t9*n*(_t0*_t11*_t2*alpha - _t10 - _t12*_t13 - _t3 + _t4*_t6)
+    _d_p2[0] = -_t1*_t16*_t18*_t25*n*(_t26 + p2/(_t1*_t1)) + _t24 + _t27*(-_t10*_t26 + _t13*_t25 + _t26*_t8*alpha)
+    _d_alpha[0] = -_beta*_t16*_t19 - _t14*_t23 + _t17*_t21 + _t19*_t28 + _t21*_t28 - _t23*_t28 + _t27*(_t20*_t7 + _t22*_t3 - _t22*_t8 + _t29*_t3 - _t29*_t8 + _t7*math.log(p2))
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)

@@ -145,11 +145,12 @@ def _jsd_geometric(probs1, probs2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     for i in range(_k):
         _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += -alpha*(alpha - 1.0)*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i])
+        _s1 += _beta*alpha*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i])
     return max(_s1 + math.log(_s0), 0.0)
 
 
@@ -181,15 +182,17 @@ jsd_geometric.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 def _jsd_geometric_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     for i in range(_k):
         _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
         _s1 += (probs2[i]/probs1[i])**alpha*math.log(probs2[i]/probs1[i])*probs1[i]
-        _s2 += -alpha*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i]) - (alpha - 1.0)*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i])
+        _s2 += _beta*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i]) - alpha*(probs1[i] - probs2[i])*math.log(probs1[i]/probs2[i])
+    _beta = 1.0 - alpha
     _t0 = (1.0/_s0)
-    _t3 = alpha*(alpha - 1.0)
+    _t3 = _beta*alpha
     _value[0] = _jsd_geometric(probs1, probs2, alpha)
     _d_alpha[0] = _s1*_t0 + _s2
     for _i in range(_k):
@@ -198,10 +201,9 @@ def _jsd_geometric_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1,
         _t4 = _t2*_t3
         _t5 = _t3*_special.log_ratio(probs1[_i], probs2[_i], _t2)
         _t6 = (_t1*probs2[_i])**alpha
-        _t7 = _t6*alpha
-        _t8 = (1.0/probs2[_i])
-        _d_probs1[_i] = _t0*(_t6 - _t7) - _t1*_t4 - _t5
-        _d_probs2[_i] = _t0*_t7*_t8*probs1[_i] + _t4*_t8 + _t5
+        _t7 = (1.0/probs2[_i])
+        _d_probs1[_i] = _t0*(-_t6*alpha + _t6) + _t1*_t4 + _t5
+        _d_probs2[_i] = _t0*_t6*_t7*alpha*probs1[_i] - _t4*_t7 - _t5
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -348,9 +350,10 @@ def _jsd_arithmetic(probs1, probs2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*math.log(probs2[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs2[i] + (1.0 - alpha)*math.log(probs1[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs1[i]
+        _s0 += _beta*math.log(probs1[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs1[i] + alpha*math.log(probs2[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs2[i]
     return max(_s0, 0.0)
 
 
@@ -380,22 +383,23 @@ jsd_arithmetic.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairwise
 
 def _jsd_arithmetic_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*(probs1[i] - probs2[i])*probs2[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]) + (1.0 - alpha)*(probs1[i] - probs2[i])*probs1[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]) - math.log(probs1[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs1[i] + math.log(probs2[i]/(alpha*probs2[i] + (1.0 - alpha)*probs1[i]))*probs2[i]
-    _t0 = alpha - 1.0
-    _t2 = -_t0
+        _s0 += _beta*(probs1[i] - probs2[i])*probs1[i]/(_beta*probs1[i] + alpha*probs2[i]) + alpha*(probs1[i] - probs2[i])*probs2[i]/(_beta*probs1[i] + alpha*probs2[i]) - math.log(probs1[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs1[i] + math.log(probs2[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs2[i]
+    _beta = 1.0 - alpha
     _value[0] = _jsd_arithmetic(probs1, probs2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
+        _t0 = _beta*probs1[_i]
         _t1 = alpha*probs2[_i]
-        _t3 = _t2*probs1[_i]
-        _t4 = _t1 + _t3
-        _t5 = (1.0/_t4)
-        _t6 = probs1[_i] - probs2[_i]
-        _t7 = (1.0/(_t4*_t4))
-        _d_probs1[_i] = _t0*_t1*_t5 + _t2*_t4*(_t0*_t7*probs1[_i] + _t5) + _t2*_special.log_ratio(probs1[_i], _t4, _t6*alpha)
-        _d_probs2[_i] = -_t3*_t5*alpha + _t4*alpha*(-_t1*_t7 + _t5) + alpha*_special.log_ratio(probs2[_i], _t4, _t0*_t6)
+        _t2 = _t0 + _t1
+        _t3 = (1.0/_t2)
+        _t4 = probs1[_i] - probs2[_i]
+        _t5 = -_t3
+        _t6 = (1.0/(_t2*_t2))
+        _d_probs1[_i] = -_beta*_t1*_t3 + _beta*_t2*(-_t0*_t6 - _t5) + _beta*_special.log_ratio(probs1[_i], _t2, _t4*alpha)
+        _d_probs2[_i] = -_t0*_t3*alpha + _t2*alpha*(-_t1*_t6 - _t5) + alpha*_special.log_ratio(probs2[_i], _t2, -_beta*_t4)
 
 
 _jsd_arithmetic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_arithmetic_value_and_grad_loop)

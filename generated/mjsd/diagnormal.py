@@ -190,9 +190,10 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*math.log((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))/(scale2[i]*scale2[i]))
+        _s0 += alpha*math.log(scale1[i]/scale2[i]) - (1.0/2.0)*math.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -236,51 +237,51 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
         _d_alpha[:] = 0.0
         return
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) + math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*(-alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*(alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) - alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - (alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + (scale2[i]*scale2[i]*scale2[i]*scale2[i])) - (alpha - 1.0)*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
-    _t1 = alpha - 1.0
-    _t23 = (alpha*alpha)
+        _s0 += math.log(scale1[i]/scale2[i]) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+    _beta = 1.0 - alpha
+    _t22 = (alpha*alpha)
+    _t32 = (_beta*_beta)*alpha
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
         _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
-        _t2 = (scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
-        _t3 = -_t2*alpha + _t2 + alpha*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
-        _t4 = (scale2[_i]*scale2[_i])
-        _t5 = (scale1[_i]*scale1[_i])
-        _t6 = -_t4*alpha + _t4 + _t5*alpha
-        _t7 = (1.0/_t6)
-        _t8 = _t7*alpha
-        _t9 = (1.0/_t4)
-        _t10 = (1.0/_t5)
-        _t11 = ((1.0/2.0))*_t1*_t10*_t3*_t8*_t9
-        _t12 = (1.0/scale1[_i])
-        _t13 = (scale1[_i]*scale1[_i]*scale1[_i])
-        _t14 = _t1*((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
-        _t15 = _t14*alpha
-        _t16 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
-        _t17 = _t1*((scale1[_i] - scale2[_i])*(scale1[_i] - scale2[_i]))
-        _t18 = _t6*alpha
-        _t19 = _t17*_t18
-        _t20 = -_t15*_t3 - _t16*_t19
-        _t21 = _t20*_t7
-        _t22 = (1.0/(_t6*_t6))
-        _t24 = 2.0*scale1[_i]
-        _t25 = _t16*_t17
-        _t26 = 2.0*scale2[_i]
-        _t27 = -_t26
-        _t28 = _t24 + _t27
-        _t29 = _t1*_t16*_t18
-        _t30 = _t19*(_t24 + _t26)
-        _t31 = _t26*alpha + _t27
-        _t32 = -_t31
-        _t33 = (scale2[_i]*scale2[_i]*scale2[_i])
-        _t34 = (1.0/_t33)
-        _d_loc1[_i] = -_t0*_t11
-        _d_scale1[_i] = ((1.0/2.0))*_t10*_t7*_t9*(-4.0*_t13*_t14*_t23 - _t23*_t24*_t25 - _t28*_t29 - _t30) - _t12*_t20*_t22*_t9*alpha + _t12*alpha - _t8*scale1[_i] - _t21*_t9/_t13
-        _d_loc2[_i] = _t0*_t11
-        _d_scale2[_i] = ((1.0/2.0))*_t10*_t20*_t22*_t31*_t9 - _t10*_t21*_t34 + ((1.0/2.0))*_t10*_t7*_t9*(-_t15*(-4.0*_t33*alpha + 4.0*_t33) - _t25*_t32*alpha + _t28*_t29 - _t30) - (1.0/2.0)*_t4*_t7*(_t32*_t9 - 2.0*_t34*_t6) - alpha/scale2[_i]
+        _t1 = _beta*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i]) + alpha*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
+        _t2 = (scale2[_i]*scale2[_i])
+        _t3 = (scale1[_i]*scale1[_i])
+        _t4 = _beta*_t2 + _t3*alpha
+        _t5 = (1.0/_t4)
+        _t6 = _t5*alpha
+        _t7 = (1.0/_t2)
+        _t8 = (1.0/_t3)
+        _t9 = ((1.0/2.0))*_beta*_t1*_t6*_t7*_t8
+        _t10 = (1.0/scale1[_i])
+        _t11 = (scale1[_i]*scale1[_i]*scale1[_i])
+        _t12 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t13 = _beta*_t12
+        _t14 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
+        _t15 = ((scale1[_i] - scale2[_i])*(scale1[_i] - scale2[_i]))
+        _t16 = _beta*_t15
+        _t17 = _t4*alpha
+        _t18 = _t16*_t17
+        _t19 = _t1*_t13*alpha + _t14*_t18
+        _t20 = _t19*_t5
+        _t21 = _t19/(_t4*_t4)
+        _t23 = 2.0*scale1[_i]
+        _t24 = 2.0*scale2[_i]
+        _t25 = _t23 - _t24
+        _t26 = _beta*_t14*_t17
+        _t27 = _t18*(_t23 + _t24)
+        _t28 = (1.0/scale2[_i])
+        _t29 = _beta*_t28
+        _t30 = (scale2[_i]*scale2[_i]*scale2[_i])
+        _t31 = (1.0/_t30)
+        _d_loc1[_i] = _t0*_t9
+        _d_scale1[_i] = -_t10*_t21*_t7*alpha + _t10*alpha + ((1.0/2.0))*_t5*_t7*_t8*(4.0*_t11*_t13*_t22 + _t14*_t16*_t22*_t23 + _t25*_t26 + _t27) - _t6*scale1[_i] - _t20*_t7/_t11
+        _d_loc2[_i] = -_t0*_t9
+        _d_scale2[_i] = -(1.0/2.0)*_t2*_t5*(2.0*_t29 - 2.0*_t31*_t4) - _t20*_t31*_t8 - _t21*_t29*_t8 - _t28*alpha + ((1.0/2.0))*_t5*_t7*_t8*(4.0*_t12*_t30*_t32 + _t14*_t15*_t24*_t32 - _t25*_t26 + _t27)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -312,9 +313,10 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += -(1.0/2.0)*alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*math.log((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))/(scale2[i]*scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*math.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -358,26 +360,25 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
         _d_alpha[:] = 0.0
         return
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += -(1.0/2.0)*alpha*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i]))) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - (1.0/2.0)*(alpha - 1.0)*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) + (scale2[i]*scale2[i])) - math.log(scale1[i]/scale2[i])
-    _t5 = alpha - 1.0
-    _t6 = ((1.0/2.0))*_t5
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))
+    _beta = 1.0 - alpha
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
         _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
         _t1 = (scale2[_i]*scale2[_i])
-        _t2 = -_t1*alpha + _t1 + alpha*(scale1[_i]*scale1[_i])
+        _t2 = _beta*_t1 + alpha*(scale1[_i]*scale1[_i])
         _t3 = (1.0/_t2)
-        _t4 = _t3*alpha
-        _t7 = _t4*_t6
-        _t8 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))/(_t2*_t2)
-        _t9 = 2.0*alpha*scale2[_i] - 2.0*scale2[_i]
-        _d_loc1[_i] = -_t0*_t7
-        _d_scale1[_i] = _t4*scale1[_i] + _t5*_t8*(alpha*alpha)*scale1[_i] - alpha/scale1[_i]
-        _d_loc2[_i] = _t0*_t7
-        _d_scale2[_i] = ((1.0/2.0))*_t1*_t3*(-2.0*_t2/(scale2[_i]*scale2[_i]*scale2[_i]) - _t9/_t1) - _t6*_t8*_t9*alpha + alpha/scale2[_i]
+        _t4 = ((1.0/2.0))*_beta*_t3*alpha
+        _t5 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))/(_t2*_t2)
+        _t6 = (1.0/scale2[_i])
+        _d_loc1[_i] = _t0*_t4
+        _d_scale1[_i] = -_beta*_t5*(alpha*alpha)*scale1[_i] + _t3*alpha*scale1[_i] - alpha/scale1[_i]
+        _d_loc2[_i] = -_t0*_t4
+        _d_scale2[_i] = -(_beta*_beta)*_t5*alpha*scale2[_i] + ((1.0/2.0))*_t1*_t3*(2.0*_beta*_t6 - 2.0*_t2/(scale2[_i]*scale2[_i]*scale2[_i])) + _t6*alpha
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -454,9 +455,10 @@ def _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha):
     if _linalg.same_vector(loc1, loc2) and _linalg.same_vector(scale1, scale2):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*math.log(scale1[i]) + (1.0 - alpha)*math.log(scale2[i]) + ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((alpha*alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) - 3.0*(alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) + 3.0*alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale1[i]*scale1[i]*scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i])*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*math.log(-alpha*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i]) + (scale1[i]*scale1[i]))
+        _s0 += _beta*math.log(scale2[i]) + alpha*math.log(scale1[i]) - (1.0/2.0)*math.log(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -501,54 +503,51 @@ def _jsd_geometric_deasy_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, 
         _d_alpha[:] = 0.0
         return
     _k = loc1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((alpha*alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) - 3.0*(alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) + 3.0*alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale1[i]*scale1[i]*scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i])*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i]))*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(-alpha*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i]) + (scale1[i]*scale1[i])) + math.log(scale1[i]) - math.log(scale2[i]) + ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(3.0*(alpha*alpha)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) - 6.0*alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) + 3.0*(scale1[i]*scale1[i]*scale1[i]*scale1[i])) + ((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))*(alpha*scale1[i] - alpha*scale2[i] - scale1[i])*(alpha*scale1[i] + alpha*scale2[i] - scale1[i]))/((alpha*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]) - (scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += math.log(scale1[i]) - math.log(scale2[i]) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + (-_beta*scale1[i] - alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + (-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i]) + (3.0*(_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+    _beta = 1.0 - alpha
+    _t1 = (_beta*_beta*_beta)
     _t2 = (alpha*alpha*alpha)
-    _t3 = (alpha*alpha)
-    _t33 = alpha - 1.0
     _value[0] = _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
         _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
-        _t1 = (scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
-        _t4 = _t1*_t2 - 3.0*_t1*_t3 + 3.0*_t1*alpha - _t1 - _t2*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
-        _t5 = (scale1[_i]*scale1[_i])
-        _t6 = (scale2[_i]*scale2[_i])
-        _t7 = -_t5*alpha + _t5 + _t6*alpha
-        _t8 = -_t7
-        _t9 = (1.0/_t8)
-        _t10 = (1.0/_t6)
-        _t11 = (1.0/_t5)
-        _t12 = _t10*_t11
-        _t13 = ((1.0/2.0))*_t12*_t9
-        _t14 = _t13*_t4
-        _t15 = (1.0/_t7)
-        _t16 = 2.0*alpha*scale1[_i] - 2.0*scale1[_i]
-        _t17 = -(1.0/2.0)*_t16
-        _t18 = (scale1[_i]*scale1[_i]*scale1[_i])
-        _t19 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
-        _t20 = scale1[_i] + scale2[_i]
-        _t21 = scale1[_i] - scale2[_i]
-        _t22 = alpha*scale2[_i]
-        _t23 = _t22 + alpha*scale1[_i] - scale1[_i]
-        _t24 = -_t22 + alpha*scale1[_i] - scale1[_i]
-        _t25 = _t23*_t24*_t8
-        _t26 = _t21*_t25
-        _t27 = _t19*_t4 + _t20*_t26
-        _t28 = _t27*_t9
-        _t29 = _t27/(_t8*_t8)
-        _t30 = 4.0*_t18
-        _t31 = 12.0*_t18
-        _t32 = _t20*_t21*_t23
-        _t34 = _t33*_t8
-        _t35 = _t24*_t32
-        _t36 = (1.0/scale2[_i])
-        _t37 = (scale2[_i]*scale2[_i]*scale2[_i])
-        _d_loc1[_i] = _t0*_t14
-        _d_scale1[_i] = -_t10*_t28/_t18 + _t12*_t17*_t29 + _t13*(_t16*_t35 + _t19*(_t2*_t30 - _t3*_t31 - _t30 + _t31*alpha) + _t20*_t21*_t24*_t34 + _t20*_t25 + _t26 + _t32*_t34) - _t15*_t17 + alpha/scale1[_i]
-        _d_loc2[_i] = -_t0*_t14
-        _d_scale2[_i] = -_t11*_t28/_t37 + _t11*_t29*_t36*alpha + _t13*(-4.0*_t19*_t2*_t37 + _t20*_t21*_t24*_t8*alpha - _t20*_t23*_t24*_t8 + _t21*_t23*_t24*_t8 - 2.0*_t22*_t35 - _t32*_t8*alpha) - _t15*_t22 - _t33*_t36
+        _t3 = -_t1*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i]) - _t2*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
+        _t4 = (scale1[_i]*scale1[_i])
+        _t5 = (scale2[_i]*scale2[_i])
+        _t6 = _beta*_t4 + _t5*alpha
+        _t7 = -_t6
+        _t8 = (1.0/_t7)
+        _t9 = (1.0/_t5)
+        _t10 = (1.0/_t4)
+        _t11 = ((1.0/2.0))*_t10*_t8*_t9
+        _t12 = _t11*_t3
+        _t13 = (1.0/scale1[_i])
+        _t14 = (1.0/_t6)
+        _t15 = _beta*scale1[_i]
+        _t16 = (scale1[_i]*scale1[_i]*scale1[_i])
+        _t17 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t18 = scale1[_i] + scale2[_i]
+        _t19 = scale1[_i] - scale2[_i]
+        _t20 = alpha*scale2[_i]
+        _t21 = -_t15 + _t20
+        _t22 = -_t15 - _t20
+        _t23 = _t17*_t3 + _t18*_t19*_t21*_t22*_t7
+        _t24 = _t23*_t8
+        _t25 = _t23/(_t7*_t7)
+        _t26 = 4.0*_t17
+        _t27 = _t18*_t19*_t7
+        _t28 = _beta*_t27
+        _t29 = 2.0*_t18*_t19*_t21*_t22
+        _t30 = -_t19*_t21*_t22*_t7
+        _t31 = (1.0/scale2[_i])
+        _t32 = (scale2[_i]*scale2[_i]*scale2[_i])
+        _d_loc1[_i] = _t0*_t12
+        _d_scale1[_i] = _beta*_t13*_t25*_t9 + _t11*(-_t1*_t16*_t26 - _t15*_t29 + _t18*_t21*_t22*_t7 - _t21*_t28 - _t22*_t28 - _t30) + _t13*alpha - _t14*_t15 - _t24*_t9/_t16
+        _d_loc2[_i] = -_t0*_t12
+        _d_scale2[_i] = _beta*_t31 - _t10*_t24/_t32 + _t10*_t25*_t31*alpha + _t11*(_t18*_t19*_t22*_t7*alpha - _t18*_t21*_t22*_t7 - _t2*_t26*_t32 - _t20*_t29 - _t21*_t27*alpha - _t30) - _t14*_t20
 
 
 _jsd_geometric_deasy_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_deasy_value_and_grad_loop)

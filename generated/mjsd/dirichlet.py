@@ -190,6 +190,7 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -197,8 +198,8 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     _s4 = 0.0
     _s5 = 0.0
     for i in range(_k):
-        _s0 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
-        _s1 += math.lgamma(alpha*concentration2[i] + (1.0 - alpha)*concentration1[i])
+        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s1 += math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
         _s2 += math.lgamma(concentration1[i])
         _s3 += math.lgamma(concentration2[i])
         _s4 += concentration1[i]
@@ -206,10 +207,11 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     _s6 = 0.0
     _s7 = 0.0
     for j in range(_k):
-        _s6 += (-_special.digamma(_s4) + _special.digamma(concentration1[j]))*(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration1[j])
-        _s7 += (-_special.digamma(_s5) + _special.digamma(concentration2[j]))*(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration2[j])
+        _s6 += (-_special.digamma(_s4) + _special.digamma(concentration1[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration1[j])
+        _s7 += (-_special.digamma(_s5) + _special.digamma(concentration2[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration2[j])
+    _beta = 1.0 - alpha
     _t0 = -_s1 + math.lgamma(_s0)
-    return max(alpha*(-_s3 - _s7 - _t0 + math.lgamma(_s5)) + (1.0 - alpha)*(-_s2 - _s6 - _t0 + math.lgamma(_s4)), 0.0)
+    return max(_beta*(-_s2 - _s6 - _t0 + math.lgamma(_s4)) + alpha*(-_s3 - _s7 - _t0 + math.lgamma(_s5)), 0.0)
 
 
 def _jsd_geometric_loop(concentration1, concentration2, alpha, out):
@@ -246,6 +248,7 @@ def _jsd_geometric_value_and_grad_loop(concentration1, concentration2, alpha, _v
         _d_alpha[:] = 0.0
         return
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -254,9 +257,9 @@ def _jsd_geometric_value_and_grad_loop(concentration1, concentration2, alpha, _v
     _s5 = 0.0
     _s6 = 0.0
     for i in range(_k):
-        _s0 += (-concentration1[i] + concentration2[i])*_special.digamma(alpha*concentration2[i] + (1.0 - alpha)*concentration1[i])
-        _s1 += -concentration1[i] + concentration2[i]
-        _s2 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
+        _s0 += (-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
+        _s1 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s2 += -concentration1[i] + concentration2[i]
         _s3 += math.lgamma(concentration1[i])
         _s4 += math.lgamma(concentration2[i])
         _s5 += concentration1[i]
@@ -269,28 +272,27 @@ def _jsd_geometric_value_and_grad_loop(concentration1, concentration2, alpha, _v
     _s12 = 0.0
     for j in range(_k):
         _s7 += (-_special.digamma(_s5) + _special.digamma(concentration1[j]))*(-concentration1[j] + concentration2[j])
-        _s8 += (-_special.digamma(_s5) + _special.digamma(concentration1[j]))*(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration1[j])
+        _s8 += (-_special.digamma(_s5) + _special.digamma(concentration1[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration1[j])
         _s9 += (-_special.digamma(_s6) + _special.digamma(concentration2[j]))*(-concentration1[j] + concentration2[j])
-        _s10 += (-_special.digamma(_s6) + _special.digamma(concentration2[j]))*(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration2[j])
-        _s11 += -(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration1[j])*_special.trigamma(_s5)
-        _s12 += -(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j] - concentration2[j])*_special.trigamma(_s6)
-    _t0 = alpha - 1.0
-    _t1 = _special.digamma(_s2)
-    _t2 = -_t0
-    _t3 = -_t1*_t2 - _t1*alpha
-    _t4 = _special.digamma(_s5)
-    _t6 = _special.digamma(_s6)
+        _s10 += (-_special.digamma(_s6) + _special.digamma(concentration2[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration2[j])
+        _s11 += -(_beta*concentration1[j] + alpha*concentration2[j] - concentration1[j])*_special.trigamma(_s5)
+        _s12 += -(_beta*concentration1[j] + alpha*concentration2[j] - concentration2[j])*_special.trigamma(_s6)
+    _beta = 1.0 - alpha
+    _t0 = _special.digamma(_s1)
+    _t1 = -_beta*_t0 - _t0*alpha
+    _t2 = _special.digamma(_s5)
+    _t4 = _special.digamma(_s6)
     _value[0] = _jsd_geometric(concentration1, concentration2, alpha)
-    _d_alpha[0] = _s0 + _s1*_t3 - _s10 + _s3 - _s4 + _s7*_t0 + _s8 - _s9*alpha - math.lgamma(_s5) + math.lgamma(_s6)
+    _d_alpha[0] = -_beta*_s7 + _s0 - _s10 + _s2*_t1 + _s3 - _s4 + _s8 - _s9*alpha - math.lgamma(_s5) + math.lgamma(_s6)
     for _i in range(_k):
-        _t5 = _special.digamma(concentration1[_i])
-        _t7 = _special.digamma(concentration2[_i])
-        _t8 = -_t6 + _t7
-        _t9 = _t2*concentration1[_i] + alpha*concentration2[_i]
-        _t10 = _special.digamma(_t9)
-        _t11 = alpha*(-_t4 + _t5)
-        _d_concentration1[_i] = _s11*_t0 + _t0*_t5 + _t0*(-_t11 + (_t9 - concentration1[_i])*_special.trigamma(concentration1[_i])) + _t10*_t2 + _t2*_t3 + _t2*_t4 - _t2*_t8*alpha
-        _d_concentration2[_i] = -_s12*alpha + _t0*_t11 + _t10*alpha + _t3*alpha + _t6*alpha - _t7*alpha - alpha*(_t0*_t8 + (_t9 - concentration2[_i])*_special.trigamma(concentration2[_i]))
+        _t3 = _special.digamma(concentration1[_i])
+        _t5 = _special.digamma(concentration2[_i])
+        _t6 = _beta*(-_t4 + _t5)
+        _t7 = _beta*concentration1[_i] + alpha*concentration2[_i]
+        _t8 = _special.digamma(_t7)
+        _t9 = alpha*(-_t2 + _t3)
+        _d_concentration1[_i] = -_beta*_s11 + _beta*_t1 + _beta*_t2 - _beta*_t3 + _beta*_t8 - _beta*(-_t9 + (_t7 - concentration1[_i])*_special.trigamma(concentration1[_i])) - _t6*alpha
+        _d_concentration2[_i] = -_beta*_t9 - _s12*alpha + _t1*alpha + _t4*alpha - _t5*alpha + _t8*alpha - alpha*(-_t6 + (_t7 - concentration2[_i])*_special.trigamma(concentration2[_i]))
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -320,6 +322,7 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -327,8 +330,8 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     _s4 = 0.0
     _s5 = 0.0
     for i in range(_k):
-        _s0 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
-        _s1 += math.lgamma(alpha*concentration2[i] + (1.0 - alpha)*concentration1[i])
+        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s1 += math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
         _s2 += math.lgamma(concentration1[i])
         _s3 += math.lgamma(concentration2[i])
         _s4 += concentration1[i]
@@ -336,10 +339,11 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     _s6 = 0.0
     _s7 = 0.0
     for j in range(_k):
-        _s6 += (-_special.digamma(_s0) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration1[j])
-        _s7 += (-_special.digamma(_s0) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration2[j])
+        _s6 += (-_special.digamma(_s0) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])
+        _s7 += (-_special.digamma(_s0) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])
+    _beta = 1.0 - alpha
     _t0 = _s1 - math.lgamma(_s0)
-    return max(alpha*(_s3 - _s7 - _t0 - math.lgamma(_s5)) + (1.0 - alpha)*(_s2 - _s6 - _t0 - math.lgamma(_s4)), 0.0)
+    return max(_beta*(_s2 - _s6 - _t0 - math.lgamma(_s4)) + alpha*(_s3 - _s7 - _t0 - math.lgamma(_s5)), 0.0)
 
 
 def _jsd_geometric_dual_loop(concentration1, concentration2, alpha, out):
@@ -376,6 +380,7 @@ def _jsd_geometric_dual_value_and_grad_loop(concentration1, concentration2, alph
         _d_alpha[:] = 0.0
         return
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -384,9 +389,9 @@ def _jsd_geometric_dual_value_and_grad_loop(concentration1, concentration2, alph
     _s5 = 0.0
     _s6 = 0.0
     for i in range(_k):
-        _s0 += (-concentration1[i] + concentration2[i])*_special.digamma(alpha*concentration2[i] + (1.0 - alpha)*concentration1[i])
-        _s1 += -concentration1[i] + concentration2[i]
-        _s2 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
+        _s0 += (-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
+        _s1 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s2 += -concentration1[i] + concentration2[i]
         _s3 += math.lgamma(concentration1[i])
         _s4 += math.lgamma(concentration2[i])
         _s5 += concentration1[i]
@@ -398,29 +403,28 @@ def _jsd_geometric_dual_value_and_grad_loop(concentration1, concentration2, alph
     _s11 = 0.0
     _s12 = 0.0
     for j in range(_k):
-        _s7 += (-_special.digamma(_s2) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration1[j])
-        _s8 += (-_special.digamma(_s2) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration2[j])
-        _s9 += -(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration1[j])*_special.trigamma(_s2)
-        _s10 += -(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration2[j])*_special.trigamma(_s2)
-        _s11 += (-_special.digamma(_s2) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration1[j])*_special.trigamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j])
-        _s12 += (-_special.digamma(_s2) + _special.digamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-alpha*concentration2[j] - (1.0 - alpha)*concentration1[j] + concentration2[j])*_special.trigamma(alpha*concentration2[j] + (1.0 - alpha)*concentration1[j])
-    _t0 = alpha - 1.0
-    _t1 = _special.digamma(_s2)
-    _t2 = -_t0
-    _t3 = -_s10*alpha + _s9*_t0 + _t1*_t2 + _t1*alpha
+        _s7 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])
+        _s8 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])
+        _s9 += -(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])*_special.trigamma(_s1)
+        _s10 += -(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])*_special.trigamma(_s1)
+        _s11 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])*_special.trigamma(_beta*concentration1[j] + alpha*concentration2[j])
+        _s12 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])*_special.trigamma(_beta*concentration1[j] + alpha*concentration2[j])
+    _beta = 1.0 - alpha
+    _t0 = _special.digamma(_s1)
+    _t1 = -_beta*_s9 + _beta*_t0 - _s10*alpha + _t0*alpha
     _value[0] = _jsd_geometric_dual(concentration1, concentration2, alpha)
-    _d_alpha[0] = -_s0 + _s1*_t3 + _s11*_t0 - _s12*alpha - _s3 + _s4 + _s7 - _s8 + math.lgamma(_s5) - math.lgamma(_s6)
+    _d_alpha[0] = -_beta*_s11 - _s0 - _s12*alpha + _s2*_t1 - _s3 + _s4 + _s7 - _s8 + math.lgamma(_s5) - math.lgamma(_s6)
     for _i in range(_k):
-        _t4 = _t2*concentration1[_i] + alpha*concentration2[_i]
-        _t5 = _special.digamma(_t4)
-        _t6 = -_t1 + _t5
-        _t7 = -_t4 + concentration2[_i]
-        _t8 = _special.trigamma(_t4)
-        _t9 = _t2*_t8
-        _t10 = _t6*alpha
-        _t11 = -_t4 + concentration1[_i]
-        _d_concentration1[_i] = _t0*(_t10 + _t11*_t9) + _t2*_t3 - _t2*_t5 - _t2*_special.digamma(_s5) + _t2*_special.digamma(concentration1[_i]) - alpha*(_t0*_t6 + _t7*_t9)
-        _d_concentration2[_i] = _t0*(-_t10 + _t11*_t8*alpha) + _t3*alpha - _t5*alpha - alpha*(_t2*_t6 + _t7*_t8*alpha) - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
+        _t2 = _beta*concentration1[_i] + alpha*concentration2[_i]
+        _t3 = _special.digamma(_t2)
+        _t4 = -_t0 + _t3
+        _t5 = _t4*alpha
+        _t6 = -_t2 + concentration1[_i]
+        _t7 = _special.trigamma(_t2)
+        _t8 = _beta*_t4
+        _t9 = -_t2 + concentration2[_i]
+        _d_concentration1[_i] = _beta*_t1 - _beta*_t3 - _beta*(_beta*_t6*_t7 + _t5) - _beta*_special.digamma(_s5) + _beta*_special.digamma(concentration1[_i]) - alpha*(_beta*_t7*_t9 - _t8)
+        _d_concentration2[_i] = -_beta*(-_t5 + _t6*_t7*alpha) + _t1*alpha - _t3*alpha - alpha*(_t7*_t9*alpha + _t8) - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -450,6 +454,7 @@ def _bhattacharyya(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -457,13 +462,14 @@ def _bhattacharyya(concentration1, concentration2, alpha):
     _s4 = 0.0
     _s5 = 0.0
     for i in range(_k):
-        _s0 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
-        _s1 += -math.lgamma(-alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i])
+        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s1 += -math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
         _s2 += math.lgamma(concentration1[i])
         _s3 += math.lgamma(concentration2[i])
         _s4 += concentration1[i]
         _s5 += concentration2[i]
-    return max(_s1 + alpha*(_s3 - math.lgamma(_s5)) + (1.0 - alpha)*(_s2 - math.lgamma(_s4)) + math.lgamma(_s0), 0.0)
+    _beta = 1.0 - alpha
+    return max(_beta*(_s2 - math.lgamma(_s4)) + _s1 + alpha*(_s3 - math.lgamma(_s5)) + math.lgamma(_s0), 0.0)
 
 
 def _bhattacharyya_loop(concentration1, concentration2, alpha, out):
@@ -499,6 +505,7 @@ def _bhattacharyya_value_and_grad_loop(concentration1, concentration2, alpha, _v
         _d_alpha[:] = 0.0
         return
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
@@ -507,21 +514,21 @@ def _bhattacharyya_value_and_grad_loop(concentration1, concentration2, alpha, _v
     _s5 = 0.0
     _s6 = 0.0
     for i in range(_k):
-        _s0 += -(-concentration1[i] + concentration2[i])*_special.digamma(-alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i])
-        _s1 += -concentration1[i] + concentration2[i]
-        _s2 += -alpha*concentration1[i] + alpha*concentration2[i] + concentration1[i]
+        _s0 += -(-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
+        _s1 += _beta*concentration1[i] + alpha*concentration2[i]
+        _s2 += -concentration1[i] + concentration2[i]
         _s3 += math.lgamma(concentration1[i])
         _s4 += math.lgamma(concentration2[i])
         _s5 += concentration1[i]
         _s6 += concentration2[i]
-    _t0 = _special.digamma(_s2)
-    _t1 = 1.0 - alpha
+    _beta = 1.0 - alpha
+    _t0 = _special.digamma(_s1)
     _value[0] = _bhattacharyya(concentration1, concentration2, alpha)
-    _d_alpha[0] = _s0 + _s1*_t0 - _s3 + _s4 + math.lgamma(_s5) - math.lgamma(_s6)
+    _d_alpha[0] = _s0 + _s2*_t0 - _s3 + _s4 + math.lgamma(_s5) - math.lgamma(_s6)
     for _i in range(_k):
-        _t2 = _special.digamma(-alpha*concentration1[_i] + alpha*concentration2[_i] + concentration1[_i])
-        _d_concentration1[_i] = _t0*_t1 - _t1*_t2 - _t1*_special.digamma(_s5) + _t1*_special.digamma(concentration1[_i])
-        _d_concentration2[_i] = _t0*alpha - _t2*alpha - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
+        _t1 = _special.digamma(_beta*concentration1[_i] + alpha*concentration2[_i])
+        _d_concentration1[_i] = _beta*_t0 - _beta*_t1 - _beta*_special.digamma(_s5) + _beta*_special.digamma(concentration1[_i])
+        _d_concentration2[_i] = _t0*alpha - _t1*alpha - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
 
 
 _bhattacharyya_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _bhattacharyya_value_and_grad_loop)

@@ -156,8 +156,8 @@ def _jsd_geometric(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    return max(-_t0*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) - _t0*math.log(rate1) + alpha*math.log(rate2) - math.log(-alpha*rate1 + alpha*rate2 + rate1), 0.0)
+    _beta = 1.0 - alpha
+    return max(_beta*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) + _beta*math.log(rate1) + alpha*math.log(rate2) - math.log(_beta*rate1 + alpha*rate2), 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
@@ -198,21 +198,21 @@ def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = (1.0/rate1)
-    _t1 = alpha - 1.0
-    _t2 = -_t1
-    _t3 = (1.0/(-alpha*rate1 + alpha*rate2 + rate1))
-    _t4 = 2.0*rate1 - 2.0*rate2
-    _t5 = (1.0/rate2)
-    _t6 = _t5*alpha
-    _t7 = _t0*_t1*_t6
-    _t8 = rate1 - rate2
-    _t9 = (_t8*_t8)
-    _t10 = _t0*_t9
+    _t1 = _beta*_t0
+    _t2 = (1.0/(_beta*rate1 + alpha*rate2))
+    _t3 = 2.0*rate1 - 2.0*rate2
+    _t4 = (1.0/rate2)
+    _t5 = _t4*alpha
+    _t6 = _t1*_t5
+    _t7 = rate1 - rate2
+    _t8 = (_t7*_t7)
+    _t9 = _t5*_t8
     _value[0] = _jsd_geometric(rate1, rate2, alpha)
-    _d_rate1[0] = _t0*_t2 + _t1*_t5*_t9*alpha/(rate1*rate1) - _t2*_t3 - _t4*_t7
-    _d_rate2[0] = _t0*_t1*_t9*alpha/(rate2*rate2) - _t3*alpha + _t4*_t7 + _t5*alpha
-    _d_alpha[0] = -_t1*_t10*_t5 - _t10*_t6 + _t3*_t8 - math.log(rate1) + math.log(rate2)
+    _d_rate1[0] = -_beta*_t2 - _beta*_t9/(rate1*rate1) + _t1 + _t3*_t6
+    _d_rate2[0] = -_t1*_t8*alpha/(rate2*rate2) - _t2*alpha - _t3*_t6 + _t5
+    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t0*_t9 + _t2*_t7 - math.log(rate1) + math.log(rate2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -241,7 +241,8 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(-alpha*math.log(rate2) + (alpha - 1.0)*math.log(rate1) + math.log(-alpha*rate1 + alpha*rate2 + rate1), 0.0)
+    _beta = 1.0 - alpha
+    return max(-_beta*math.log(rate1) - alpha*math.log(rate2) + math.log(_beta*rate1 + alpha*rate2), 0.0)
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
@@ -282,12 +283,12 @@ def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = alpha - 1.0
-    _t1 = (1.0/(-alpha*rate1 + alpha*rate2 + rate1))
+    _beta = 1.0 - alpha
+    _t0 = (1.0/(_beta*rate1 + alpha*rate2))
     _value[0] = _jsd_geometric_dual(rate1, rate2, alpha)
-    _d_rate1[0] = -_t0*_t1 + _t0/rate1
-    _d_rate2[0] = _t1*alpha - alpha/rate2
-    _d_alpha[0] = _t1*(-rate1 + rate2) + math.log(rate1) - math.log(rate2)
+    _d_rate1[0] = _beta*_t0 - _beta/rate1
+    _d_rate2[0] = _t0*alpha - alpha/rate2
+    _d_alpha[0] = _t0*(-rate1 + rate2) + math.log(rate1) - math.log(rate2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -183,11 +183,11 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    _t1 = -alpha*shape1 + alpha*shape2 + shape1
-    _t2 = -_t1
-    _t3 = _t0*alpha
-    return max(_t0*_t2*math.log(rate1) + _t0*math.lgamma(shape1) - _t2*alpha*math.log(rate2) + _t2*math.log(-alpha*rate1 + alpha*rate2 + rate1) - _t3*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) - _t3*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t1), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*shape1 + alpha*shape2
+    _t1 = -_t0
+    _t2 = _beta*alpha
+    return max(-_beta*_t1*math.log(rate1) - _beta*math.lgamma(shape1) - _t1*alpha*math.log(rate2) + _t1*math.log(_beta*rate1 + alpha*rate2) + _t2*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) + _t2*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t0), 0.0)
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
@@ -232,45 +232,44 @@ def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _val
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = alpha - 1.0
-    _t1 = _special.digamma(shape1)
-    _t2 = math.log(rate1)
-    _t3 = math.log(rate2)
-    _t4 = _t0*alpha
-    _t5 = (1.0/rate1)
-    _t6 = rate1 - rate2
-    _t7 = _t4*_t6
-    _t8 = _t5*_t7
-    _t9 = -alpha*rate1 + alpha*rate2 + rate1
-    _t10 = math.log(_t9)
-    _t11 = shape1 - shape2
-    _t12 = _t11*_t4
-    _t13 = _special.digamma(shape2)
-    _t14 = _t1 - _t13
-    _t15 = _t14*_t4
-    _t16 = -_t0
-    _t17 = alpha*shape2
-    _t18 = alpha*shape1
-    _t19 = _t17 - _t18 + shape1
-    _t20 = _special.digamma(_t19)
-    _t21 = -_t19
-    _t22 = _t0*_t5
-    _t23 = (1.0/rate2)
-    _t24 = _t22*_t23*_t6
-    _t25 = rate1*shape2 - rate2*shape1
-    _t26 = _t25*_t5
-    _t27 = _t23*_t26*_t4
-    _t28 = _t23*_t7
-    _t29 = (1.0/_t9)
-    _t30 = _t21*_t29
-    _t31 = _t23*alpha
-    _t32 = _t11*alpha
+    _beta = 1.0 - alpha
+    _t0 = math.log(rate2)
+    _t1 = _beta*alpha
+    _t2 = _special.digamma(shape1)
+    _t3 = math.log(rate1)
+    _t4 = _beta*rate1 + alpha*rate2
+    _t5 = math.log(_t4)
+    _t6 = _beta*shape1
+    _t7 = alpha*shape2
+    _t8 = _t6 + _t7
+    _t9 = _special.digamma(_t8)
+    _t10 = shape1 - shape2
+    _t11 = _t1*_t10
+    _t12 = _special.digamma(shape2)
+    _t13 = -_t12 + _t2
+    _t14 = _t1*_t13
+    _t15 = (1.0/rate1)
+    _t16 = rate1 - rate2
+    _t17 = _t1*_t16
+    _t18 = _t15*_t17
+    _t19 = -_t8
+    _t20 = _beta*_t19
+    _t21 = (1.0/rate2)
+    _t22 = _t15*_t21
+    _t23 = _t16*_t22
+    _t24 = rate1*shape2 - rate2*shape1
+    _t25 = _t22*_t24
+    _t26 = _t1*_t25
+    _t27 = (1.0/_t4)
+    _t28 = _beta*_t10
+    _t29 = _t10*alpha
+    _t30 = _t16*_t25
     _value[0] = _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = (_t0*_t0)*_t2 + _t0*_t1 + _t0*_t10 - _t12*_special.trigamma(shape1) - _t15 + _t16*_t20 - _t3*_t4 + _t8
-    _d_rate1[0] = _t16*_t30 - _t17*_t24 + _t21*_t22 + _t25*_t28/(rate1*rate1) - _t27
-    _d_shape2[0] = -_t10*alpha + _t12*_special.trigamma(shape2) - _t13*alpha + _t15 - _t2*_t4 + _t20*alpha - _t28 + _t3*(alpha*alpha)
-    _d_rate2[0] = _t18*_t24 - _t21*_t31 + _t25*_t8/(rate2*rate2) + _t27 + _t30*alpha
-    _d_alpha[0] = -_t0*_t11*_t14 + _t0*_t11*_t2 + _t10*_t11 - _t11*_t20 - _t14*_t32 + _t2*_t21 - _t21*_t29*_t6 - _t21*_t3 - _t24*_t25 - _t26*_t31*_t6 - _t3*_t32 + math.lgamma(shape1) - math.lgamma(shape2)
+    _d_shape1[0] = (_beta*_beta)*_t3 - _beta*_t2 - _beta*_t5 + _beta*_t9 + _t0*_t1 + _t11*_special.trigamma(shape1) + _t14 - _t18
+    _d_rate1[0] = _beta*_t23*_t7 - _t15*_t20 - _t17*_t21*_t24/(rate1*rate1) + _t20*_t27 + _t26
+    _d_shape2[0] = _beta*_t16*_t21*alpha + _beta*_t3*alpha + _t0*(alpha*alpha) - _t11*_special.trigamma(shape2) - _t12*alpha - _t14 - _t5*alpha + _t9*alpha
+    _d_rate2[0] = -_t18*_t24/(rate2*rate2) - _t19*_t21*alpha + _t19*_t27*alpha - _t23*_t6*alpha - _t26
+    _d_alpha[0] = _beta*_t30 - _t0*_t19 - _t0*_t29 + _t10*_t5 - _t10*_t9 + _t13*_t28 - _t13*_t29 - _t16*_t19*_t27 + _t19*_t3 - _t28*_t3 - _t30*alpha + math.lgamma(shape1) - math.lgamma(shape2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -301,10 +300,11 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha*shape2
-    _t1 = alpha - 1.0
-    _t2 = _t0 - alpha*shape1 + shape1
-    return max(-_t0*math.log(rate2) + _t1*shape1*math.log(rate1) - _t1*math.lgamma(shape1) + _t2*math.log(-alpha*rate1 + alpha*rate2 + rate1) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*shape1
+    _t1 = alpha*shape2
+    _t2 = _t0 + _t1
+    return max(_beta*math.lgamma(shape1) - _t0*math.log(rate1) - _t1*math.log(rate2) + _t2*math.log(_beta*rate1 + alpha*rate2) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
@@ -349,23 +349,23 @@ def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha,
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = math.log(rate1)
-    _t1 = alpha - 1.0
-    _t2 = -_t1
-    _t3 = -alpha*rate1 + alpha*rate2 + rate1
-    _t4 = math.log(_t3)
-    _t5 = alpha*shape2
-    _t6 = _t5 - alpha*shape1 + shape1
-    _t7 = _special.digamma(_t6)
-    _t8 = _t6/_t3
-    _t9 = math.log(rate2)
-    _t10 = -shape1 + shape2
+    _t1 = _beta*rate1 + alpha*rate2
+    _t2 = math.log(_t1)
+    _t3 = _beta*shape1
+    _t4 = alpha*shape2
+    _t5 = _t3 + _t4
+    _t6 = _special.digamma(_t5)
+    _t7 = _t5/_t1
+    _t8 = math.log(rate2)
+    _t9 = -shape1 + shape2
     _value[0] = _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = _t0*_t1 + _t2*_t4 - _t2*_t7 + _t2*_special.digamma(shape1)
-    _d_rate1[0] = _t1*shape1/rate1 + _t2*_t8
-    _d_shape2[0] = _t4*alpha - _t7*alpha - _t9*alpha + alpha*_special.digamma(shape2)
-    _d_rate2[0] = -_t5/rate2 + _t8*alpha
-    _d_alpha[0] = _t0*shape1 + _t10*_t4 - _t10*_t7 + _t8*(-rate1 + rate2) - _t9*shape2 - math.lgamma(shape1) + math.lgamma(shape2)
+    _d_shape1[0] = -_beta*_t0 + _beta*_t2 - _beta*_t6 + _beta*_special.digamma(shape1)
+    _d_rate1[0] = _beta*_t7 - _t3/rate1
+    _d_shape2[0] = _t2*alpha - _t6*alpha - _t8*alpha + alpha*_special.digamma(shape2)
+    _d_rate2[0] = -_t4/rate2 + _t7*alpha
+    _d_alpha[0] = _t0*shape1 + _t2*_t9 - _t6*_t9 + _t7*(-rate1 + rate2) - _t8*shape2 - math.lgamma(shape1) + math.lgamma(shape2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

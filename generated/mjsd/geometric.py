@@ -169,12 +169,13 @@ def _jsd_geometric(p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    _t1 = 1.0 - p2
-    _t2 = alpha/(p1*p2)
+    _beta = 1.0 - alpha
+    _t0 = 1.0 - p2
+    _t1 = alpha/(p1*p2)
+    _t2 = p1*p2
     _t3 = 1.0 - p1
-    _t4 = _t1**alpha
-    return max(-_t0*_t2*(p1 - p2)*math.log(_t1) - _t0*math.log(p1) + _t2*(alpha*p1 - alpha*p2 + p1*p2 - p1 + p2)*math.log(_t3) + alpha*math.log(p2) - math.log(_t3**alpha + _t4*p1 - _t4), 0.0)
+    _t4 = _t0**alpha
+    return max(_beta*_t1*(p1 - p2)*math.log(_t0) + _beta*math.log(p1) + _t1*(_beta*(_t2 - p1 + p2) + _t2*alpha)*math.log(_t3) + alpha*math.log(p2) - math.log(_t3**alpha + _t4*p1 - _t4), 0.0)
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
@@ -215,35 +216,40 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = (1.0/p1)
-    _t1 = alpha - 1.0
-    _t2 = 1.0 - p2
-    _t3 = math.log(_t2)
-    _t4 = (1.0/p2)
-    _t5 = _t4*alpha
-    _t6 = _t0*_t5
-    _t7 = _t3*_t6
-    _t8 = _t1*_t7
-    _t9 = 1.0 - p1
-    _t10 = math.log(_t9)
-    _t11 = (1.0/(p1*p1))
-    _t12 = p1 - p2
-    _t13 = alpha*p1 - alpha*p2 + p1*p2 - p1 + p2
-    _t14 = (1.0/_t9)
-    _t15 = _t2**alpha
-    _t16 = -_t15
-    _t17 = _t9**alpha
-    _t18 = _t15*p1
-    _t19 = (1.0/(_t16 + _t17 + _t18))
-    _t20 = _t0*_t10
-    _t21 = alpha/(p2*p2)
-    _t22 = _t1*_t12
-    _t23 = _t0*_t22*_t3
-    _t24 = (1.0/_t2)
+    _t1 = (1.0/p2)
+    _t2 = _t1*alpha
+    _t3 = p2 - 1.0
+    _t4 = -_t3
+    _t5 = math.log(_t4)
+    _t6 = _beta*_t0
+    _t7 = _t5*_t6
+    _t8 = _t2*_t7
+    _t9 = (1.0/(p1*p1))
+    _t10 = p1 - p2
+    _t11 = _t10*_t2
+    _t12 = _t11*_t5
+    _t13 = 1.0 - p1
+    _t14 = math.log(_t13)
+    _t15 = alpha*p2
+    _t16 = _beta*(p1*p2 - p1 + p2) + _t15*p1
+    _t17 = _t16*_t2
+    _t18 = (1.0/_t13)
+    _t19 = _t4**alpha
+    _t20 = -_t19
+    _t21 = _t13**alpha
+    _t22 = _t19*p1
+    _t23 = (1.0/(_t20 + _t21 + _t22))
+    _t24 = alpha/(p2*p2)
+    _t25 = _t10*_t7
+    _t26 = (1.0/_t4)
+    _t27 = _t0*_t14
+    _t28 = _t16*_t27
     _value[0] = _jsd_geometric(p1, p2, alpha)
-    _d_p1[0] = -_t0*_t1 + _t0*_t10*_t4*alpha*(_t1 + p2) + _t1*_t11*_t12*_t3*_t4*alpha - _t10*_t11*_t13*_t5 - _t13*_t14*_t6 - _t19*(-_t14*_t17*alpha - _t16) - _t8
-    _d_p2[0] = -_t13*_t20*_t21 - _t19*(_t15*_t24*alpha - _t18*_t24*alpha) + _t20*_t5*(-alpha + p1 + 1.0) + _t21*_t23 + _t22*_t24*_t6 + _t5 + _t8
-    _d_alpha[0] = _t0*_t10*_t12*_t4*alpha + _t0*_t10*_t13*_t4 - _t12*_t7 - _t19*(_t10*_t17 - _t15*_t3 + _t18*_t3) - _t23*_t4 - math.log(p1) + math.log(p2)
+    _d_p1[0] = _beta*_t0 - _beta*_t12*_t9 + _t0*_t1*_t14*alpha*(_beta*_t3 + _t15) - _t0*_t17*_t18 - _t14*_t17*_t9 - _t23*(-_t18*_t21*alpha - _t20) + _t8
+    _d_p2[0] = _t0*_t1*_t14*alpha*(_beta*(p1 + 1.0) + alpha*p1) + _t1*alpha - _t11*_t26*_t6 - _t23*(_t19*_t26*alpha - _t22*_t26*alpha) - _t24*_t25 - _t24*_t28 - _t8
+    _d_alpha[0] = -_t0*_t12 + _t1*_t25 + _t1*_t28 + _t10*_t2*_t27 - _t23*(_t14*_t21 - _t19*_t5 + _t22*_t5) - math.log(p1) + math.log(p2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -272,9 +278,10 @@ def _jsd_geometric_dual(p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
+    _beta = 1.0 - alpha
     _t0 = 1.0 - p1
     _t1 = (1.0 - p2)**alpha
-    return max(-alpha*math.log(_t0) - alpha*math.log(p2) + (alpha - 1.0)*math.log(p1) + math.log(_t0**alpha + _t1*p1 - _t1), 0.0)
+    return max(-_beta*math.log(p1) - alpha*math.log(_t0) - alpha*math.log(p2) + math.log(_t0**alpha + _t1*p1 - _t1), 0.0)
 
 
 def _jsd_geometric_dual_loop(p1, p2, alpha):
@@ -315,6 +322,7 @@ def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2,
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = 1.0 - p1
     _t1 = alpha/_t0
     _t2 = 1.0 - p2
@@ -327,7 +335,7 @@ def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2,
     _t9 = math.log(_t0)
     _t10 = math.log(_t2)
     _value[0] = _jsd_geometric_dual(p1, p2, alpha)
-    _d_p1[0] = _t1 + _t7*(-_t1*_t5 - _t4) + (alpha - 1.0)/p1
+    _d_p1[0] = -_beta/p1 + _t1 + _t7*(-_t1*_t5 - _t4)
     _d_p2[0] = _t7*(_t3*_t8*alpha - _t6*_t8*alpha) - alpha/p2
     _d_alpha[0] = _t7*(-_t10*_t3 + _t10*_t6 + _t5*_t9) - _t9 + math.log(p1) - math.log(p2)
 

@@ -165,8 +165,8 @@ def _jsd_geometric(loc, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    return max(-_t0*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) - _t0*math.log(scale2) + alpha*math.log(scale1) - math.log(alpha*scale1 - alpha*scale2 + scale2), 0.0)
+    _beta = 1.0 - alpha
+    return max(_beta*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) + _beta*math.log(scale2) + alpha*math.log(scale1) - math.log(_beta*scale2 + alpha*scale1), 0.0)
 
 
 def _jsd_geometric_loop(loc, scale1, scale2, alpha):
@@ -209,22 +209,22 @@ def _jsd_geometric_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_lo
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = (1.0/scale1)
-    _t1 = (1.0/(alpha*scale1 - alpha*scale2 + scale2))
-    _t2 = 2.0*scale1 - 2.0*scale2
-    _t3 = (1.0/scale2)
-    _t4 = alpha - 1.0
-    _t5 = _t0*alpha
-    _t6 = _t3*_t4*_t5
+    _t1 = _t0*alpha
+    _t2 = (1.0/(_beta*scale2 + alpha*scale1))
+    _t3 = 2.0*scale1 - 2.0*scale2
+    _t4 = (1.0/scale2)
+    _t5 = _beta*_t4
+    _t6 = _t1*_t5
     _t7 = scale1 - scale2
     _t8 = (_t7*_t7)
-    _t9 = -_t4
-    _t10 = _t3*_t8
+    _t9 = _t1*_t8
     _value[0] = _jsd_geometric(loc, scale1, scale2, alpha)
     _d_loc[0] = 0.0
-    _d_scale1[0] = _t0*alpha - _t1*alpha - _t2*_t6 + _t3*_t4*_t8*alpha/(scale1*scale1)
-    _d_scale2[0] = _t0*_t4*_t8*alpha/(scale2*scale2) - _t1*_t9 + _t2*_t6 + _t3*_t9
-    _d_alpha[0] = -_t0*_t10*_t4 - _t1*_t7 - _t10*_t5 + math.log(scale1) - math.log(scale2)
+    _d_scale1[0] = _t1 - _t2*alpha + _t3*_t6 - _t5*_t8*alpha/(scale1*scale1)
+    _d_scale2[0] = -_beta*_t2 - _beta*_t9/(scale2*scale2) - _t3*_t6 + _t5
+    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t2*_t7 - _t4*_t9 + math.log(scale1) - math.log(scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -254,7 +254,8 @@ def _jsd_geometric_dual(loc, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(-alpha*math.log(scale1) + (alpha - 1.0)*math.log(scale2) + math.log(alpha*scale1 - alpha*scale2 + scale2), 0.0)
+    _beta = 1.0 - alpha
+    return max(-_beta*math.log(scale2) - alpha*math.log(scale1) + math.log(_beta*scale2 + alpha*scale1), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):
@@ -297,12 +298,12 @@ def _jsd_geometric_dual_value_and_grad_loop(loc, scale1, scale2, alpha, _value, 
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = (1.0/(alpha*scale1 - alpha*scale2 + scale2))
-    _t1 = alpha - 1.0
+    _beta = 1.0 - alpha
+    _t0 = (1.0/(_beta*scale2 + alpha*scale1))
     _value[0] = _jsd_geometric_dual(loc, scale1, scale2, alpha)
     _d_loc[0] = 0.0
     _d_scale1[0] = _t0*alpha - alpha/scale1
-    _d_scale2[0] = -_t0*_t1 + _t1/scale2
+    _d_scale2[0] = _beta*_t0 - _beta/scale2
     _d_alpha[0] = _t0*(scale1 - scale2) - math.log(scale1) + math.log(scale2)
 
 

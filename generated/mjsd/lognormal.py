@@ -192,13 +192,12 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    _t0 = alpha - 1.0
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    _t3 = -_t1*alpha + _t1 + _t2*alpha
-    _t4 = (scale2*scale2*scale2*scale2)
-    _t5 = _t0*alpha
-    return max(-_t0*math.log(scale2) + alpha*math.log(scale1) - (1.0/2.0)*math.log(_t3) + ((1.0/2.0))*(-_t3*_t5*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) - _t5*(delta*delta)*(-_t4*alpha + _t4 + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = (scale2*scale2)
+    _t1 = (scale1*scale1)
+    _t2 = _beta*_t0 + _t1*alpha
+    _t3 = _beta*alpha
+    return max(_beta*math.log(scale2) + alpha*math.log(scale1) - (1.0/2.0)*math.log(_t2) + ((1.0/2.0))*(_t2*_t3*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) + _t3*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t0*_t1*_t2), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -244,57 +243,52 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
         _d_alpha[:] = 0.0
         return
     delta = loc1 - loc2
+    _beta = 1.0 - alpha
     _t0 = (scale2*scale2*scale2*scale2)
     _t1 = (scale1*scale1*scale1*scale1)
-    _t2 = -_t0*alpha + _t0 + _t1*alpha
-    _t3 = alpha - 1.0
-    _t4 = (scale2*scale2)
-    _t5 = (scale1*scale1)
-    _t6 = -_t4*alpha + _t4 + _t5*alpha
-    _t7 = (1.0/_t6)
-    _t8 = _t7*alpha
+    _t2 = _beta*_t0 + _t1*alpha
+    _t3 = (scale2*scale2)
+    _t4 = (scale1*scale1)
+    _t5 = _beta*_t3 + _t4*alpha
+    _t6 = (1.0/_t5)
+    _t7 = _t6*alpha
+    _t8 = (1.0/_t3)
     _t9 = (1.0/_t4)
-    _t10 = (1.0/_t5)
-    _t11 = _t10*_t9
-    _t12 = _t11*_t2*_t3*_t8*delta
-    _t13 = (1.0/scale1)
-    _t14 = (scale1*scale1*scale1)
-    _t15 = (delta*delta)
-    _t16 = _t15*_t2
-    _t17 = _t16*alpha
-    _t18 = ((scale1 + scale2)*(scale1 + scale2))
-    _t19 = ((scale1 - scale2)*(scale1 - scale2))
-    _t20 = _t18*_t19
-    _t21 = _t20*_t6
-    _t22 = _t21*alpha
-    _t23 = -_t17*_t3 - _t22*_t3
-    _t24 = _t23*_t7
-    _t25 = _t23/(_t6*_t6)
-    _t26 = (alpha*alpha)
-    _t27 = _t15*_t3
-    _t28 = 2.0*scale1
-    _t29 = 2.0*scale2
-    _t30 = -_t29
-    _t31 = _t28 + _t30
-    _t32 = _t3*alpha
-    _t33 = _t32*_t6
-    _t34 = _t18*_t33
-    _t35 = _t19*_t33*(_t28 + _t29)
-    _t36 = _t29*alpha + _t30
-    _t37 = -_t36
-    _t38 = ((1.0/2.0))*_t7
-    _t39 = (scale2*scale2*scale2)
-    _t40 = ((1.0/2.0))*_t11*_t25
-    _t41 = _t27*alpha
-    _t42 = _t20*_t32
-    _t43 = _t11*_t38
-    _t44 = -_t4 + _t5
+    _t10 = _t8*_t9
+    _t11 = _beta*_t10*_t2*_t7*delta
+    _t12 = (1.0/scale1)
+    _t13 = (scale1*scale1*scale1)
+    _t14 = (delta*delta)
+    _t15 = _t14*_t2
+    _t16 = _beta*_t15
+    _t17 = ((scale1 + scale2)*(scale1 + scale2))
+    _t18 = ((scale1 - scale2)*(scale1 - scale2))
+    _t19 = _t17*_t18
+    _t20 = _t19*_t5
+    _t21 = _beta*_t20
+    _t22 = _t16*alpha + _t21*alpha
+    _t23 = _t22*_t6
+    _t24 = _t22/(_t5*_t5)
+    _t25 = (alpha*alpha)
+    _t26 = _beta*_t14
+    _t27 = 2.0*scale1
+    _t28 = 2.0*scale2
+    _t29 = _t27 - _t28
+    _t30 = _beta*alpha
+    _t31 = _t30*_t5
+    _t32 = _t17*_t31
+    _t33 = _t18*_t31*(_t27 + _t28)
+    _t34 = (1.0/scale2)
+    _t35 = (scale2*scale2*scale2)
+    _t36 = (_beta*_beta)*alpha
+    _t37 = -_t3 + _t4
+    _t38 = ((1.0/2.0))*_t6
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = -_t12
-    _d_scale1[0] = ((1.0/2.0))*_t10*_t7*_t9*(-4.0*_t14*_t26*_t27 - _t20*_t26*_t28*_t3 - _t31*_t34 - _t35) - _t13*_t25*_t9*alpha + _t13*alpha - _t8*scale1 - _t24*_t9/_t14
-    _d_loc2[0] = _t12
-    _d_scale2[0] = -_t10*_t24/_t39 - _t3/scale2 + _t36*_t40 - _t37*_t38 + _t43*(_t31*_t34 - _t35 - _t37*_t42 - _t41*(-4.0*_t39*alpha + 4.0*_t39))
-    _d_alpha[0] = -_t38*_t44 - _t40*_t44 + _t43*(-_t16*_t3 - _t17 - _t21*_t3 - _t22 - _t41*(-_t0 + _t1) - _t42*_t44) + math.log(scale1) - math.log(scale2)
+    _d_loc1[0] = _t11
+    _d_scale1[0] = -_t12*_t24*_t8*alpha + _t12*alpha + ((1.0/2.0))*_t6*_t8*_t9*(_beta*_t19*_t25*_t27 + 4.0*_t13*_t25*_t26 + _t29*_t32 + _t33) - _t7*scale1 - _t23*_t8/_t13
+    _d_loc2[0] = -_t11
+    _d_scale2[0] = -_beta*_t24*_t34*_t9 + _beta*_t34 - _beta*_t6*scale2 - _t23*_t9/_t35 + ((1.0/2.0))*_t6*_t8*_t9*(4.0*_t14*_t35*_t36 + _t19*_t28*_t36 - _t29*_t32 + _t33)
+    _d_alpha[0] = -(1.0/2.0)*_t10*_t24*_t37 + _t10*_t38*(-_t15*alpha + _t16 + _t19*_t30*_t37 - _t20*alpha + _t21 + _t26*alpha*(-_t0 + _t1)) - _t37*_t38 + math.log(scale1) - math.log(scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -326,10 +320,9 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    _t0 = alpha - 1.0
-    _t1 = (scale2*scale2)
-    _t2 = -_t1*alpha + _t1 + alpha*(scale1*scale1)
-    return max(_t0*math.log(scale2) - (1.0/2.0)*_t0*alpha*(delta*delta)/_t2 - alpha*math.log(scale1) + ((1.0/2.0))*math.log(_t2), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*(scale2*scale2) + alpha*(scale1*scale1)
+    return max(-_beta*math.log(scale2) + ((1.0/2.0))*_beta*alpha*(delta*delta)/_t0 - alpha*math.log(scale1) + ((1.0/2.0))*math.log(_t0), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
@@ -375,27 +368,24 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
         _d_alpha[:] = 0.0
         return
     delta = loc1 - loc2
-    _t0 = alpha - 1.0
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    _t3 = -_t1*alpha + _t1 + _t2*alpha
-    _t4 = (1.0/_t3)
-    _t5 = _t4*alpha
-    _t6 = _t0*_t5*delta
-    _t7 = (1.0/(_t3*_t3))
-    _t8 = (delta*delta)
-    _t9 = _t0*_t8
-    _t10 = 2.0*alpha*scale2 - 2.0*scale2
-    _t11 = ((1.0/2.0))*_t4
-    _t12 = ((1.0/2.0))*_t8
-    _t13 = _t0*_t12*_t7*alpha
-    _t14 = -_t1 + _t2
+    _beta = 1.0 - alpha
+    _t0 = (scale2*scale2)
+    _t1 = (scale1*scale1)
+    _t2 = _beta*_t0 + _t1*alpha
+    _t3 = (1.0/_t2)
+    _t4 = _t3*alpha
+    _t5 = _beta*_t4*delta
+    _t6 = (delta*delta)
+    _t7 = (1.0/(_t2*_t2))
+    _t8 = _t6*_t7
+    _t9 = ((1.0/2.0))*_t6
+    _t10 = -_t0 + _t1
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = -_t6
-    _d_scale1[0] = _t5*scale1 + _t7*_t9*(alpha*alpha)*scale1 - alpha/scale1
-    _d_loc2[0] = _t6
-    _d_scale2[0] = _t0/scale2 - _t10*_t11 - _t10*_t13
-    _d_alpha[0] = -_t11*_t9 - _t12*_t5 + _t13*_t14 + ((1.0/2.0))*_t14*_t4 - math.log(scale1) + math.log(scale2)
+    _d_loc1[0] = _t5
+    _d_scale1[0] = -_beta*_t8*(alpha*alpha)*scale1 + _t3*alpha*scale1 - alpha/scale1
+    _d_loc2[0] = -_t5
+    _d_scale2[0] = -(_beta*_beta)*_t8*alpha*scale2 + _beta*_t3*scale2 - _beta/scale2
+    _d_alpha[0] = -_beta*_t10*_t7*_t9*alpha + _beta*_t3*_t9 + ((1.0/2.0))*_t10*_t3 - _t4*_t9 - math.log(scale1) + math.log(scale2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -500,9 +500,10 @@ def _jsd_geometric_d2(loc1, cov1, loc2, cov2, alpha):
     _w7_00 = _l1_00/_l2_00
     _w7_10 = (_l1_10 - _l2_10*_w7_00)/_l2_11
     _w7_11 = _l1_11/_l2_11
-    _t0 = alpha - 1.0
-    _t1 = ((1.0/2.0))*_t0*alpha
-    return max(((1.0/2.0))*_t0*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10)) + 2.0*_t0*alpha - _t0*math.log(_l2_00*_l2_11) - _t1*((_w4_00*_w4_00) + (_w4_10*_w4_10)) - _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10)) - _t1*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)) - _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)) + alpha*math.log(_l1_00*_l1_11) - math.log(_l0_00*_l0_11), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*alpha
+    _t1 = ((1.0/2.0))*_t0
+    return max(_beta*math.log(_l2_00*_l2_11) - 2.0*_t0 - _t1*((_w3_00*_w3_00) + (_w3_10*_w3_10)) + _t1*((_w4_00*_w4_00) + (_w4_10*_w4_10)) + _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10)) + _t1*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)) + _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)) + alpha*math.log(_l1_00*_l1_11) - math.log(_l0_00*_l0_11), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -576,9 +577,10 @@ def _jsd_geometric_d3(loc1, cov1, loc2, cov2, alpha):
     _w7_11 = _l1_11/_l2_11
     _w7_21 = (_l1_21 - _l2_21*_w7_11)/_l2_22
     _w7_22 = _l1_22/_l2_22
-    _t0 = alpha - 1.0
-    _t1 = ((1.0/2.0))*_t0*alpha
-    return max(((1.0/2.0))*_t0*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) + 3.0*_t0*alpha - _t0*math.log(_l2_00*_l2_11*_l2_22) - _t1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_20*_w4_20)) - _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10) + (_w5_20*_w5_20)) - _t1*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)) - _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)) + alpha*math.log(_l1_00*_l1_11*_l1_22) - math.log(_l0_00*_l0_11*_l0_22), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*alpha
+    _t1 = ((1.0/2.0))*_t0
+    return max(_beta*math.log(_l2_00*_l2_11*_l2_22) - 3.0*_t0 - _t1*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) + _t1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_20*_w4_20)) + _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10) + (_w5_20*_w5_20)) + _t1*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)) + _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)) + alpha*math.log(_l1_00*_l1_11*_l1_22) - math.log(_l0_00*_l0_11*_l0_22), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -605,9 +607,10 @@ def _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha):
     _a6 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[2], _factors[3])
     _a7 = _linalg.trace_solve(_factors[2], _vectors[4], _factors[1], _factors[3])
     d = float(_n)
-    _t0 = alpha - 1.0
-    _t1 = ((1.0/2.0))*_t0*alpha
-    return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1*alpha - (1.0/2.0)*_a2*_t0 + ((1.0/2.0))*_a3*_t0*alpha - _a4*_t1 - _a5*_t1 - _a6*_t1 - _a7*_t1 + _t0*alpha*d, 0.0)
+    _beta = 1.0 - alpha
+    _t0 = ((1.0/2.0))*alpha
+    _t1 = _beta*_t0
+    return max(-(1.0/2.0)*_a0 + _a1*_t0 + ((1.0/2.0))*_a2*_beta - _a3*_t1 + _a4*_t1 + _a5*_t1 + _a6*_t1 + _a7*_t1 - _beta*alpha*d, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -710,32 +713,31 @@ def _jsd_geometric_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _value, _d
     _a6 = _linalg.trace_product(_inv1, _m2)
     _a7 = _linalg.trace_product(_inv2, _m1)
     d = float(_n)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*alpha
-    _t1 = alpha - 1.0
-    _t2 = _t0*_t1
-    _t3 = -_t2
-    _t4 = ((1.0/2.0))*_t1
+    _t1 = ((1.0/2.0))*_beta
+    _t2 = _beta*_t0
     _linalg.add(_g0, (-1.0/2.0), _inv0)
     _linalg.add(_g1, _t0, _inv1)
-    _linalg.add(_g2, (1.0/2.0) - _t0, _inv2)
-    _linalg.add_outer(_g0, -(_t2), _u_a3)
+    _linalg.add(_g2, _t1, _inv2)
+    _linalg.add_outer(_g0, -(-_t2), _u_a3)
     for _i in range(_n):
-        _gv_delta[_i] += 2.0 * (_t2) * _u_a3[_i]
-    _linalg.add_outer(_g1, -(_t3), _u_a4)
+        _gv_delta[_i] += 2.0 * (-_t2) * _u_a3[_i]
+    _linalg.add_outer(_g1, -(_t2), _u_a4)
     for _i in range(_n):
-        _gv_delta[_i] += 2.0 * (_t3) * _u_a4[_i]
-    _linalg.add_outer(_g2, -(_t3), _u_a5)
+        _gv_delta[_i] += 2.0 * (_t2) * _u_a4[_i]
+    _linalg.add_outer(_g2, -(_t2), _u_a5)
     for _i in range(_n):
-        _gv_delta[_i] += 2.0 * (_t3) * _u_a5[_i]
-    _linalg.add_sandwich(_g1, -(_t3), _inv1, _m2, _work)
-    _linalg.add(_g2, _t3, _inv1)
-    _linalg.add_sandwich(_g2, -(_t3), _inv2, _m1, _work)
-    _linalg.add(_g1, _t3, _inv2)
+        _gv_delta[_i] += 2.0 * (_t2) * _u_a5[_i]
+    _linalg.add_sandwich(_g1, -(_t2), _inv1, _m2, _work)
+    _linalg.add(_g2, _t2, _inv1)
+    _linalg.add_sandwich(_g2, -(_t2), _inv2, _m1, _work)
+    _linalg.add(_g1, _t2, _inv2)
     _linalg.add(_d_cov1, alpha, _g0)
     _linalg.add(_d_cov2, 1.0 - alpha, _g0)
     _linalg.add(_d_cov1, 1.0, _g1)
     _linalg.add(_d_cov2, 1.0, _g2)
-    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 + ((1.0/2.0))*_a3*_t1 + ((1.0/2.0))*_a3*alpha - _a4*_t0 - _a4*_t4 - _a5*_t0 - _a5*_t4 - _a6*_t0 - _a6*_t4 - _a7*_t0 - _a7*_t4 + _t1*d + alpha*d + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
+    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 + _a3*_t0 - _a3*_t1 - _a4*_t0 + _a4*_t1 - _a5*_t0 + _a5*_t1 - _a6*_t0 + _a6*_t1 - _a7*_t0 + _a7*_t1 - _beta*d + alpha*d + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
     for _i in range(_n):
         _d_loc1[_i] += 1.0 * _gv_delta[_i]
     for _i in range(_n):
@@ -797,8 +799,8 @@ def _jsd_geometric_dual_d2(loc1, cov1, loc2, cov2, alpha):
     _l2_11 = math.sqrt(_pivot)
     _w3_00 = _delta0/_l0_00
     _w3_10 = (_delta1 - _l0_10*_w3_00)/_l0_11
-    _t0 = alpha - 1.0
-    return max(-(1.0/2.0)*_t0*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10)) + _t0*math.log(_l2_00*_l2_11) - alpha*math.log(_l1_00*_l1_11) + math.log(_l0_00*_l0_11), 0.0)
+    _beta = 1.0 - alpha
+    return max(((1.0/2.0))*_beta*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10)) - _beta*math.log(_l2_00*_l2_11) - alpha*math.log(_l1_00*_l1_11) + math.log(_l0_00*_l0_11), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -854,8 +856,8 @@ def _jsd_geometric_dual_d3(loc1, cov1, loc2, cov2, alpha):
     _w3_00 = _delta0/_l0_00
     _w3_10 = (_delta1 - _l0_10*_w3_00)/_l0_11
     _w3_20 = (_delta2 - _l0_20*_w3_00 - _l0_21*_w3_10)/_l0_22
-    _t0 = alpha - 1.0
-    return max(-(1.0/2.0)*_t0*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) + _t0*math.log(_l2_00*_l2_11*_l2_22) - alpha*math.log(_l1_00*_l1_11*_l1_22) + math.log(_l0_00*_l0_11*_l0_22), 0.0)
+    _beta = 1.0 - alpha
+    return max(((1.0/2.0))*_beta*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) - _beta*math.log(_l2_00*_l2_11*_l2_22) - alpha*math.log(_l1_00*_l1_11*_l1_22) + math.log(_l0_00*_l0_11*_l0_22), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -877,8 +879,9 @@ def _jsd_geometric_dual_any(loc1, cov1, loc2, cov2, alpha):
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
     _a3 = _linalg.quadratic(_factors[0], _vectors[2], delta, _work)
-    _t0 = ((1.0/2.0))*alpha + (-1.0/2.0)
-    return max(((1.0/2.0))*_a0 - (1.0/2.0)*_a1*alpha + _a2*_t0 - _a3*_t0*alpha, 0.0)
+    _beta = 1.0 - alpha
+    _t0 = ((1.0/2.0))*alpha
+    return max(((1.0/2.0))*_a0 - _a1*_t0 - (1.0/2.0)*_a2*_beta + _a3*_beta*_t0, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -972,19 +975,19 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _valu
     _u_a3 = np.empty(_n)
     _linalg.solve(_inv0, delta, _u_a3)
     _a3 = _linalg.quadratic(_L0, _r0, delta, _solved)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*alpha
-    _t1 = alpha - 1.0
     _linalg.add(_g0, (1.0/2.0), _inv0)
     _linalg.add(_g1, -_t0, _inv1)
-    _linalg.add(_g2, _t0 + (-1.0/2.0), _inv2)
-    _linalg.add_outer(_g0, -(-_t0*_t1), _u_a3)
+    _linalg.add(_g2, -(1.0/2.0)*_beta, _inv2)
+    _linalg.add_outer(_g0, -(_beta*_t0), _u_a3)
     for _i in range(_n):
-        _gv_delta[_i] += 2.0 * (-_t0*_t1) * _u_a3[_i]
+        _gv_delta[_i] += 2.0 * (_beta*_t0) * _u_a3[_i]
     _linalg.add(_d_cov1, alpha, _g0)
     _linalg.add(_d_cov2, 1.0 - alpha, _g0)
     _linalg.add(_d_cov1, 1.0, _g1)
     _linalg.add(_d_cov2, 1.0, _g2)
-    _d_alpha[0] = -(1.0/2.0)*_a1 + ((1.0/2.0))*_a2 - _a3*_t0 - (1.0/2.0)*_a3*_t1 + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
+    _d_alpha[0] = -(1.0/2.0)*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3*_beta - _a3*_t0 + (1.0)*_linalg.trace_product(_g0, cov1) + (-1.0)*_linalg.trace_product(_g0, cov2)
     for _i in range(_n):
         _d_loc1[_i] += 1.0 * _gv_delta[_i]
     for _i in range(_n):
@@ -1104,11 +1107,11 @@ def _jsd_geometric_deasy_d2(loc1, cov1, loc2, cov2, alpha):
     _w7_00 = _l1_00/_l2_00
     _w7_10 = (_l1_10 - _l2_10*_w7_00)/_l2_11
     _w7_11 = _l1_11/_l2_11
+    _beta = 1.0 - alpha
     _t0 = (alpha*alpha)
-    _t1 = alpha - 1.0
+    _t1 = ((1.0/2.0))*(_beta*_beta)
     _t2 = ((1.0/2.0))*_t0
-    _t3 = ((1.0/2.0))*(_t1*_t1)
-    return max(-2.0*_t0 + ((1.0/2.0))*_t1*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10)) - _t1*math.log(_l2_00*_l2_11) + _t2*((_w4_00*_w4_00) + (_w4_10*_w4_10)) + _t2*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)) + _t3*((_w5_00*_w5_00) + (_w5_10*_w5_10)) + _t3*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)) + alpha*math.log(_l1_00*_l1_11) + 2.0*alpha - math.log(_l0_00*_l0_11) - 1.0, 0.0)
+    return max(-(1.0/2.0)*_beta*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10)) + _beta*math.log(_l2_00*_l2_11) - 2.0*_t0 + _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10)) + _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)) + _t2*((_w4_00*_w4_00) + (_w4_10*_w4_10)) + _t2*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)) + alpha*math.log(_l1_00*_l1_11) + 2.0*alpha - math.log(_l0_00*_l0_11) - 1.0, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1182,11 +1185,11 @@ def _jsd_geometric_deasy_d3(loc1, cov1, loc2, cov2, alpha):
     _w7_11 = _l1_11/_l2_11
     _w7_21 = (_l1_21 - _l2_21*_w7_11)/_l2_22
     _w7_22 = _l1_22/_l2_22
+    _beta = 1.0 - alpha
     _t0 = (alpha*alpha)
-    _t1 = alpha - 1.0
+    _t1 = ((1.0/2.0))*(_beta*_beta)
     _t2 = ((1.0/2.0))*_t0
-    _t3 = ((1.0/2.0))*(_t1*_t1)
-    return max(-3.0*_t0 + ((1.0/2.0))*_t1*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) - _t1*math.log(_l2_00*_l2_11*_l2_22) + _t2*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_20*_w4_20)) + _t2*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)) + _t3*((_w5_00*_w5_00) + (_w5_10*_w5_10) + (_w5_20*_w5_20)) + _t3*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)) + alpha*math.log(_l1_00*_l1_11*_l1_22) + 3.0*alpha - math.log(_l0_00*_l0_11*_l0_22) + (-3.0/2.0), 0.0)
+    return max(-(1.0/2.0)*_beta*alpha*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)) + _beta*math.log(_l2_00*_l2_11*_l2_22) - 3.0*_t0 + _t1*((_w5_00*_w5_00) + (_w5_10*_w5_10) + (_w5_20*_w5_20)) + _t1*((_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)) + _t2*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_20*_w4_20)) + _t2*((_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)) + alpha*math.log(_l1_00*_l1_11*_l1_22) + 3.0*alpha - math.log(_l0_00*_l0_11*_l0_22) + (-3.0/2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1213,12 +1216,13 @@ def _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha):
     _a6 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[2], _factors[3])
     _a7 = _linalg.trace_solve(_factors[2], _vectors[4], _factors[1], _factors[3])
     d = float(_n)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*alpha
-    _t1 = alpha - 1.0
-    _t2 = (alpha*alpha)
-    _t3 = ((1.0/2.0))*_t2
-    _t4 = ((1.0/2.0))*(_t1*_t1)
-    return max(-(1.0/2.0)*_a0 + _a1*_t0 - (1.0/2.0)*_a2*_t1 + _a3*_t0*_t1 + _a4*_t3 + _a5*_t4 + _a6*_t3 + _a7*_t4 - (1.0/2.0)*d*(2.0*_t2 - 2.0*alpha + 1.0), 0.0)
+    _t1 = (alpha*alpha)
+    _t2 = ((1.0/2.0))*_t1
+    _t3 = (_beta*_beta)
+    _t4 = ((1.0/2.0))*_t3
+    return max(-(1.0/2.0)*_a0 + _a1*_t0 + ((1.0/2.0))*_a2*_beta - _a3*_beta*_t0 + _a4*_t2 + _a5*_t4 + _a6*_t2 + _a7*_t4 - (1.0/2.0)*d*(_t1 + _t3), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1320,17 +1324,17 @@ def _jsd_geometric_deasy_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _val
     _a6 = _linalg.trace_product(_inv1, _m2)
     _a7 = _linalg.trace_product(_inv2, _m1)
     d = float(_n)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*alpha
-    _t1 = alpha - 1.0
+    _t1 = ((1.0/2.0))*_beta
     _t2 = ((1.0/2.0))*(alpha*alpha)
-    _t3 = ((1.0/2.0))*(_t1*_t1)
-    _t4 = alpha - 1.0
+    _t3 = ((1.0/2.0))*(_beta*_beta)
     _linalg.add(_g0, (-1.0/2.0), _inv0)
     _linalg.add(_g1, _t0, _inv1)
-    _linalg.add(_g2, (1.0/2.0) - _t0, _inv2)
-    _linalg.add_outer(_g0, -(_t0*_t1), _u_a3)
+    _linalg.add(_g2, _t1, _inv2)
+    _linalg.add_outer(_g0, -(-_beta*_t0), _u_a3)
     for _i in range(_n):
-        _gv_delta[_i] += 2.0 * (_t0*_t1) * _u_a3[_i]
+        _gv_delta[_i] += 2.0 * (-_beta*_t0) * _u_a3[_i]
     _linalg.add_outer(_g1, -(_t2), _u_a4)
     for _i in range(_n):
         _gv_delta[_i] += 2.0 * (_t2) * _u_a4[_i]
@@ -1345,7 +1349,7 @@ def _jsd_geometric_deasy_value_and_grad_loop(loc1, cov1, loc2, cov2, alpha, _val
     _linalg.add(_d_cov2, alpha, _g0)
     _linalg.add(_d_cov1, 1.0, _g1)
     _linalg.add(_d_cov2, 1.0, _g2)
-    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 + _a3*_t0 + ((1.0/2.0))*_a3*_t1 + _a4*alpha + _a5*_t4 + _a6*alpha + _a7*_t4 - (1.0/2.0)*d*(4.0*alpha - 2.0) + (-1.0)*_linalg.trace_product(_g0, cov1) + (1.0)*_linalg.trace_product(_g0, cov2)
+    _d_alpha[0] = ((1.0/2.0))*_a1 - (1.0/2.0)*_a2 - _a3*_t1 + ((1.0/2.0))*_a3*alpha + _a4*alpha - _a5*_beta + _a6*alpha - _a7*_beta - (1.0/2.0)*d*(-2.0*_beta + 2.0*alpha) + (-1.0)*_linalg.trace_product(_g0, cov1) + (1.0)*_linalg.trace_product(_g0, cov2)
     for _i in range(_n):
         _d_loc1[_i] += 1.0 * _gv_delta[_i]
     for _i in range(_n):

@@ -153,8 +153,9 @@ def _jsd_geometric(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
+    _beta = 1.0 - alpha
     _t0 = rate1 - rate2
-    return max(-_t0*alpha*(alpha - 1.0)*_special.log_ratio(rate1, rate2, _t0) + alpha*rate1 - alpha*rate2 + rate1*(rate2/rate1)**alpha - rate1, 0.0)
+    return max(_beta*_t0*alpha*_special.log_ratio(rate1, rate2, _t0) + alpha*rate1 - alpha*rate2 + rate1*(rate2/rate1)**alpha - rate1, 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
@@ -195,21 +196,20 @@ def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = (1.0/rate1)
     _t1 = (_t0*rate2)**alpha
-    _t2 = _t1*alpha
-    _t3 = alpha - 1.0
-    _t4 = rate1 - rate2
-    _t5 = _t3*_t4
-    _t6 = _t5*alpha
-    _t7 = _special.log_ratio(rate1, rate2, _t4)
-    _t8 = _t7*alpha
-    _t9 = _t3*_t8 - alpha
-    _t10 = (1.0/rate2)
+    _t2 = rate1 - rate2
+    _t3 = _t2*alpha
+    _t4 = _beta*_t3
+    _t5 = _special.log_ratio(rate1, rate2, _t2)
+    _t6 = _beta*_t5
+    _t7 = _t6*alpha + alpha
+    _t8 = (1.0/rate2)
     _value[0] = _jsd_geometric(rate1, rate2, alpha)
-    _d_rate1[0] = -_t0*_t6 + _t1 - _t2 - _t9 - 1.0
-    _d_rate2[0] = _t10*_t2*rate1 + _t10*_t6 + _t9
-    _d_alpha[0] = _t1*rate1*_special.log_ratio(rate2, rate1, -_t4) - _t4*_t8 - _t5*_t7 + rate1 - rate2
+    _d_rate1[0] = _t0*_t4 - _t1*alpha + _t1 + _t7 - 1.0
+    _d_rate2[0] = _t1*_t8*alpha*rate1 - _t4*_t8 - _t7
+    _d_alpha[0] = _t1*rate1*_special.log_ratio(rate2, rate1, -_t2) + _t2*_t6 + _t2 - _t3*_t5
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)

@@ -167,10 +167,10 @@ def _jsd_geometric(scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    return max(-2.0*_t0*math.log(scale2) - _t0*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t1*_t2) + 2.0*alpha*math.log(scale1) - math.log(-_t1*alpha + _t1 + _t2*alpha), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = (scale2*scale2)
+    _t1 = (scale1*scale1)
+    return max(2.0*_beta*math.log(scale2) + _beta*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t0*_t1) + 2.0*alpha*math.log(scale1) - math.log(_beta*_t0 + _t1*alpha), 0.0)
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
@@ -211,26 +211,27 @@ def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1,
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = (scale2*scale2)
-    _t1 = (scale1*scale1)
-    _t2 = (1.0/(-_t0*alpha + _t0 + _t1*alpha))
-    _t3 = 2.0*scale1
-    _t4 = 2.0*scale2
-    _t5 = -_t4
-    _t6 = _t3 + _t5
-    _t7 = alpha - 1.0
-    _t8 = (1.0/_t1)
-    _t9 = ((scale1 + scale2)*(scale1 + scale2))
-    _t10 = (1.0/_t0)
+    _beta = 1.0 - alpha
+    _t0 = 2.0*alpha
+    _t1 = (scale2*scale2)
+    _t2 = (scale1*scale1)
+    _t3 = (1.0/(_beta*_t1 + _t2*alpha))
+    _t4 = 2.0*scale1
+    _t5 = 2.0*scale2
+    _t6 = _t4 - _t5
+    _t7 = (1.0/_t1)
+    _t8 = ((scale1 + scale2)*(scale1 + scale2))
+    _t9 = _beta*_t7*_t8
+    _t10 = (1.0/_t2)
     _t11 = _t10*alpha
-    _t12 = _t11*_t7*_t8*_t9
+    _t12 = _t11*_t9
     _t13 = ((scale1 - scale2)*(scale1 - scale2))
-    _t14 = _t11*_t13*_t7*_t8*(_t3 + _t4)
-    _t15 = _t10*_t13*_t8*_t9
+    _t14 = _beta*_t13
+    _t15 = _t11*_t14*_t7*(_t4 + _t5)
     _value[0] = _jsd_geometric(scale1, scale2, alpha)
-    _d_scale1[0] = 2.0*_t10*_t13*_t7*_t9*alpha/(scale1*scale1*scale1) - _t12*_t6 - _t14 - _t2*_t3*alpha + 2.0*alpha/scale1
-    _d_scale2[0] = _t12*_t6 + 2.0*_t13*_t7*_t8*_t9*alpha/(scale2*scale2*scale2) - _t14 - _t2*(-_t4*alpha - _t5) - 2.0*_t7/scale2
-    _d_alpha[0] = -_t15*_t7 - _t15*alpha - _t2*(-_t0 + _t1) + 2.0*math.log(scale1) - 2.0*math.log(scale2)
+    _d_scale1[0] = -_t0*_t13*_t9/(scale1*scale1*scale1) + _t0/scale1 + _t12*_t6 + _t15 - _t3*_t4*alpha
+    _d_scale2[0] = -_beta*_t3*_t5 + 2.0*_beta/scale2 - _t0*_t10*_t14*_t8/(scale2*scale2*scale2) - _t12*_t6 + _t15
+    _d_alpha[0] = _beta*_t10*_t13*_t7*_t8 - _t10*_t13*_t7*_t8*alpha - _t3*(-_t1 + _t2) + 2.0*math.log(scale1) - 2.0*math.log(scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -259,8 +260,8 @@ def _jsd_geometric_dual(scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = (scale2*scale2)
-    return max(-2.0*alpha*math.log(scale1) + 2.0*(alpha - 1.0)*math.log(scale2) + math.log(-_t0*alpha + _t0 + alpha*(scale1*scale1)), 0.0)
+    _beta = 1.0 - alpha
+    return max(-2.0*_beta*math.log(scale2) - 2.0*alpha*math.log(scale1) + math.log(_beta*(scale2*scale2) + alpha*(scale1*scale1)), 0.0)
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):
@@ -301,13 +302,15 @@ def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_sc
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
+    _beta = 1.0 - alpha
     _t0 = 2.0*alpha
     _t1 = (scale2*scale2)
     _t2 = (scale1*scale1)
-    _t3 = (1.0/(-_t1*alpha + _t1 + _t2*alpha))
+    _t3 = (1.0/(_beta*_t1 + _t2*alpha))
+    _t4 = 2.0*_beta
     _value[0] = _jsd_geometric_dual(scale1, scale2, alpha)
     _d_scale1[0] = _t0*_t3*scale1 - _t0/scale1
-    _d_scale2[0] = _t3*(-2.0*alpha*scale2 + 2.0*scale2) + 2.0*(alpha - 1.0)/scale2
+    _d_scale2[0] = _t3*_t4*scale2 - _t4/scale2
     _d_alpha[0] = _t3*(-_t1 + _t2) - 2.0*math.log(scale1) + 2.0*math.log(scale2)
 
 

@@ -187,12 +187,12 @@ def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
         return 0.0
     delta = loc1 - loc2
     kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
-    _t0 = alpha - 1.0
-    _t1 = _special.i1_over_i0(kappa1)
-    _t2 = math.cos(delta)
-    _t3 = _special.i1_over_i0(kappa2)
-    _t4 = _t0*alpha
-    return max(_t0*_special.log_i0(kappa1) + _t4*kappa1*(-_t1 + _t2*_t3) + _t4*kappa2*(_t1*_t2 - _t3) - alpha*_special.log_i0(kappa2) + _special.log_i0(kappa_alpha), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _special.i1_over_i0(kappa1)
+    _t1 = math.cos(delta)
+    _t2 = _special.i1_over_i0(kappa2)
+    _t3 = _beta*alpha
+    return max(-_beta*_special.log_i0(kappa1) - _t3*kappa1*(-_t0 + _t1*_t2) - _t3*kappa2*(_t0*_t1 - _t2) - alpha*_special.log_i0(kappa2) + _special.log_i0(kappa_alpha), 0.0)
 
 
 def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
@@ -239,42 +239,40 @@ def _jsd_geometric_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value
         return
     delta = loc1 - loc2
     kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
-    _t0 = alpha - 1.0
-    _t1 = math.sin(delta)
+    _beta = 1.0 - alpha
+    _t0 = math.sin(delta)
+    _t1 = _beta*kappa1
     _t2 = _special.i1_over_i0(kappa2)
     _t3 = _t2*alpha
     _t4 = alpha*kappa2
     _t5 = _special.i1_over_i0(kappa1)
-    _t6 = _t0*_t5
+    _t6 = _beta*_t5
     _t7 = ((1.0/2.0))*delta
     _t8 = math.cos(_t7)
-    _t9 = -_t0
-    _t10 = _t9*kappa1
-    _t11 = -_t4 + _t9*kappa1
-    _t12 = (_t8*_t8)
-    _t13 = _t12*_t4
-    _t14 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t10*_t13 + (_t11*_t11))
-    _t15 = _t0*_t1*_t3*kappa1 + _t1*_t4*_t6 + 2.0*_t10*_t14*_t4*_t8*math.sin(_t7)
+    _t9 = _t1 - _t4
+    _t10 = (_t8*_t8)
+    _t11 = _t10*_t4
+    _t12 = (1.0/math.sqrt(4.0*_t1*_t11 + (_t9*_t9)))
+    _t13 = _special.i1_over_i0(kappa_alpha)
+    _t14 = _t12*_t13
+    _t15 = _t0*_t1*_t3 + _t0*_t4*_t6 - 2.0*_t1*_t14*_t4*_t8*math.sin(_t7)
     _t16 = math.cos(delta)
     _t17 = _t16*_t2 - _t5
-    _t18 = _t0*alpha
+    _t18 = _beta*alpha
     _t19 = (_t5*_t5) + _t5/kappa1 - 1.0
-    _t20 = _t18*kappa1
-    _t21 = _t0*_t4
-    _t22 = 2.0*alpha
-    _t23 = ((1.0/2.0))*_t11
-    _t24 = _t16*_t5 - _t2
-    _t25 = (_t2*_t2) + _t2/kappa2 - 1.0
-    _t26 = _t10*_t12
-    _t27 = _t17*kappa1
-    _t28 = 2.0*kappa1
-    _t29 = 2.0*kappa2
+    _t20 = _t1*alpha
+    _t21 = _beta*_t4
+    _t22 = 2.0*_t10
+    _t23 = _t16*_t5 - _t2
+    _t24 = (_t2*_t2) + _t2/kappa2 - 1.0
+    _t25 = 2.0*kappa2
+    _t26 = 2.0*kappa1
     _value[0] = _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
-    _d_loc1[0] = -_t15
-    _d_kappa1[0] = _t14*(2.0*_t13*_t9 + _t23*(2.0 - _t22)) - _t16*_t19*_t21 + _t17*_t18 + _t19*_t20 + _t6
-    _d_loc2[0] = _t15
-    _d_kappa2[0] = _t14*(-_t11*alpha + _t22*_t26) - _t16*_t20*_t25 + _t18*_t24 + _t21*_t25 - _t3
-    _d_alpha[0] = _t0*_t24*kappa2 + _t0*_t27 + _t14*(-_t13*_t28 + _t23*(-_t28 - _t29) + _t26*_t29) + _t24*_t4 + _t27*alpha + _special.log_i0(kappa1) - _special.log_i0(kappa2)
+    _d_loc1[0] = _t15
+    _d_kappa1[0] = _t12*_t13*(_beta*_t9 + _t21*_t22) + _t16*_t19*_t21 - _t17*_t18 - _t19*_t20 - _t6
+    _d_loc2[0] = -_t15
+    _d_kappa2[0] = _t12*_t13*(_t20*_t22 - _t9*alpha) + _t16*_t20*_t24 - _t18*_t23 - _t21*_t24 - _t3
+    _d_alpha[0] = -_beta*_t23*kappa2 - _t1*_t17 + _t14*(_t1*_t10*_t25 - _t11*_t26 + ((1.0/2.0))*_t9*(-_t25 - _t26)) + _t17*alpha*kappa1 + _t23*_t4 + _special.log_i0(kappa1) - _special.log_i0(kappa2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -307,7 +305,8 @@ def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
         return 0.0
     delta = loc1 - loc2
     kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
-    return max(alpha*_special.log_i0(kappa2) + (1.0 - alpha)*_special.log_i0(kappa1) - _special.log_i0(kappa_alpha), 0.0)
+    _beta = 1.0 - alpha
+    return max(_beta*_special.log_i0(kappa1) + alpha*_special.log_i0(kappa2) - _special.log_i0(kappa_alpha), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
@@ -354,27 +353,25 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _
         return
     delta = loc1 - loc2
     kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*delta
     _t1 = math.cos(_t0)
-    _t2 = 1.0 - alpha
-    _t3 = _t2*kappa1
-    _t4 = alpha*kappa2
-    _t5 = _t2*kappa1 - _t4
-    _t6 = (_t1*_t1)
-    _t7 = _t4*_t6
-    _t8 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t3*_t7 + (_t5*_t5))
-    _t9 = 2.0*_t1*_t3*_t4*_t8*math.sin(_t0)
-    _t10 = 2.0*alpha
-    _t11 = ((1.0/2.0))*_t5
-    _t12 = _t3*_t6
-    _t13 = 2.0*kappa1
-    _t14 = 2.0*kappa2
+    _t2 = _beta*kappa1
+    _t3 = alpha*kappa2
+    _t4 = _t2 - _t3
+    _t5 = (_t1*_t1)
+    _t6 = _t3*_t5
+    _t7 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t2*_t6 + (_t4*_t4))
+    _t8 = 2.0*_t1*_t2*_t3*_t7*math.sin(_t0)
+    _t9 = 2.0*_t5
+    _t10 = 2.0*kappa2
+    _t11 = 2.0*kappa1
     _value[0] = _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
-    _d_loc1[0] = _t9
-    _d_kappa1[0] = _t2*_special.i1_over_i0(kappa1) - _t8*(_t11*(2.0 - _t10) + 2.0*_t2*_t7)
-    _d_loc2[0] = -_t9
-    _d_kappa2[0] = -_t8*(_t10*_t12 - _t5*alpha) + alpha*_special.i1_over_i0(kappa2)
-    _d_alpha[0] = -_t8*(_t11*(-_t13 - _t14) + _t12*_t14 - _t13*_t7) - _special.log_i0(kappa1) + _special.log_i0(kappa2)
+    _d_loc1[0] = _t8
+    _d_kappa1[0] = _beta*_special.i1_over_i0(kappa1) - _t7*(_beta*_t3*_t9 + _beta*_t4)
+    _d_loc2[0] = -_t8
+    _d_kappa2[0] = -_t7*(_t2*_t9*alpha - _t4*alpha) + alpha*_special.i1_over_i0(kappa2)
+    _d_alpha[0] = -_t7*(_t10*_t2*_t5 - _t11*_t6 + ((1.0/2.0))*_t4*(-_t10 - _t11)) - _special.log_i0(kappa1) + _special.log_i0(kappa2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

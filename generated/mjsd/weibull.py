@@ -169,11 +169,11 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha - 1.0
-    _t1 = _t0*alpha
-    _t2 = scale2**shape
-    _t3 = -_t2*alpha + _t2 + alpha*scale1**shape
-    return max(-_t0*shape*math.log(scale2) - _t1*(scale2/scale1)**shape - _t1*(scale1/scale2)**shape + 2.0*_t1 + alpha*shape*math.log(scale1) + _special.log_ratio(1.0, _t3, 1.0 - _t3), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*alpha
+    _t1 = scale2**shape
+    _t2 = scale1**shape
+    return max(_beta*shape*math.log(scale2) + _t0*(scale2/scale1)**shape + _t0*(scale1/scale2)**shape - 2.0*_t0 + alpha*shape*math.log(scale1) + _special.log_ratio(1.0, _beta*_t1 + _t2*alpha, _beta*(1.0 - _t1) + alpha*(1.0 - _t2)), 0.0)
 
 
 def _jsd_geometric_loop(shape, scale1, scale2, alpha):
@@ -216,30 +216,32 @@ def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = math.log(scale1)
-    _t1 = math.log(scale2)
-    _t2 = alpha - 1.0
-    _t3 = scale1 - scale2
-    _t4 = (1.0/scale1)
-    _t5 = (_t4*scale2)**shape
-    _t6 = _t5*alpha
-    _t7 = (1.0/scale2)
-    _t8 = (_t7*scale1)**shape
-    _t9 = _t8*alpha
-    _t10 = _t2*_t9
-    _t11 = scale2**shape
-    _t12 = scale1**shape
-    _t13 = _t12*alpha
-    _t14 = _t11*alpha
-    _t15 = (1.0/(_t11 + _t13 - _t14))
-    _t16 = _t4*shape
-    _t17 = _t7*shape
-    _t18 = _t17*_t2
+    _beta = 1.0 - alpha
+    _t0 = math.log(scale2)
+    _t1 = _beta*_t0
+    _t2 = math.log(scale1)
+    _t3 = _t2*alpha
+    _t4 = scale1 - scale2
+    _t5 = (1.0/scale1)
+    _t6 = (_t5*scale2)**shape
+    _t7 = _beta*_t6
+    _t8 = _t7*alpha
+    _t9 = (1.0/scale2)
+    _t10 = (_t9*scale1)**shape
+    _t11 = _beta*_t10
+    _t12 = _t11*alpha
+    _t13 = scale2**shape
+    _t14 = scale1**shape
+    _t15 = _t14*alpha
+    _t16 = (1.0/(_beta*_t13 + _t15))
+    _t17 = _t5*shape
+    _t18 = _beta*shape
+    _t19 = _t9*shape
     _value[0] = _jsd_geometric(shape, scale1, scale2, alpha)
-    _d_shape[0] = _t0*alpha - _t1*_t2 - _t10*_special.log_ratio(scale1, scale2, _t3) + _t15*(-_t0*_t12*alpha + _t1*_t11*alpha - _t1*_t11) - _t2*_t6*_special.log_ratio(scale2, scale1, -_t3)
-    _d_scale1[0] = -_t10*_t16 - _t13*_t15*_t16 + _t2*_t4*_t5*alpha*shape + _t4*alpha*shape
-    _d_scale2[0] = _t15*(-_t11*_t17 + _t14*_t17) - _t18*_t6 - _t18 + _t2*_t7*_t8*alpha*shape
-    _d_alpha[0] = _t0*shape - _t1*shape + _t15*(_t11 - _t12) - _t2*_t5 - _t2*_t8 - _t6 - _t9 + 4.0*alpha - 2.0
+    _d_shape[0] = _t1 + _t12*_special.log_ratio(scale1, scale2, _t4) + _t16*(-_t1*_t13 - _t14*_t3) + _t3 + _t8*_special.log_ratio(scale2, scale1, -_t4)
+    _d_scale1[0] = _beta*_t10*_t5*alpha*shape - _t15*_t16*_t17 - _t17*_t7*alpha + _t5*alpha*shape
+    _d_scale2[0] = -_t12*_t19 - _t16*_t18*scale2**(shape - 1.0) + _t18*_t9 + _t19*_t8
+    _d_alpha[0] = -_t0*shape - _t10*alpha + _t11 + _t16*(_t13 - _t14) + _t2*shape - _t6*alpha + _t7 + 4.0*alpha - 2.0
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -269,9 +271,10 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
+    _beta = 1.0 - alpha
     _t0 = scale2**shape
-    _t1 = -_t0*alpha + _t0 + alpha*scale1**shape
-    return max(-alpha*shape*math.log(scale1) + shape*(alpha - 1.0)*math.log(scale2) - _special.log_ratio(1.0, _t1, 1.0 - _t1), 0.0)
+    _t1 = scale1**shape
+    return max(-_beta*shape*math.log(scale2) - alpha*shape*math.log(scale1) - _special.log_ratio(1.0, _beta*_t0 + _t1*alpha, _beta*(1.0 - _t0) + alpha*(1.0 - _t1)), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
@@ -314,23 +317,22 @@ def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value
         _d_scale2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = math.log(scale1)
-    _t1 = _t0*alpha
-    _t2 = math.log(scale2)
-    _t3 = alpha - 1.0
+    _beta = 1.0 - alpha
+    _t0 = math.log(scale2)
+    _t1 = _beta*_t0
+    _t2 = math.log(scale1)
+    _t3 = _t2*alpha
     _t4 = scale2**shape
     _t5 = scale1**shape
     _t6 = _t5*alpha
-    _t7 = _t4*alpha
-    _t8 = (1.0/(_t4 + _t6 - _t7))
-    _t9 = shape/scale1
-    _t10 = (1.0/scale2)
-    _t11 = _t10*shape
+    _t7 = (1.0/(_beta*_t4 + _t6))
+    _t8 = shape/scale1
+    _t9 = _beta*shape
     _value[0] = _jsd_geometric_dual(shape, scale1, scale2, alpha)
-    _d_shape[0] = -_t1 + _t2*_t3 - _t8*(-_t1*_t5 + _t2*_t4*alpha - _t2*_t4)
-    _d_scale1[0] = _t6*_t8*_t9 - _t9*alpha
-    _d_scale2[0] = _t10*_t3*shape - _t8*(-_t11*_t4 + _t11*_t7)
-    _d_alpha[0] = -_t0*shape + _t2*shape - _t8*(_t4 - _t5)
+    _d_shape[0] = -_t1 - _t3 - _t7*(-_t1*_t4 - _t3*_t5)
+    _d_scale1[0] = _t6*_t7*_t8 - _t8*alpha
+    _d_scale2[0] = _t7*_t9*scale2**(shape - 1.0) - _t9/scale2
+    _d_alpha[0] = _t0*shape - _t2*shape - _t7*(_t4 - _t5)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -463,15 +463,15 @@ def _jsd_geometric_d2(df1, scale1, df2, scale2, alpha):
     _w4_00 = _l1_00/_l2_00
     _w4_10 = (_l1_10 - _l2_10*_w4_00)/_l2_11
     _w4_11 = _l1_11/_l2_11
-    _t0 = ((1.0/2.0))*df2
-    _t1 = alpha - 1.0
-    _t2 = _t1*alpha
-    _t3 = ((1.0/2.0))*df1
+    _beta = 1.0 - alpha
+    _t0 = _beta*alpha
+    _t1 = ((1.0/2.0))*df1
+    _t2 = ((1.0/2.0))*df2
+    _t3 = _beta*df1
     _t4 = alpha*df2
-    _t5 = ((1.0/2.0))*_t4
-    _t6 = -_t4 + alpha*df1 - df1
-    _t7 = ((1.0/2.0))*_t2*(df1 - df2)
-    return max(-_t1*_t5*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) + _t1*_t6*math.log(_l2_00*_l2_11) + _t1*_special.log_multigamma(_t3, 2.0) - _t2*_t3*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11)) + _t2*(df1 + df2) - _t6*alpha*math.log(_l1_00*_l1_11) + _t6*math.log(_l0_00*_l0_11) + _t7*_special.multi_digamma(_t0, 2.0) - _t7*_special.multi_digamma(_t3, 2.0) - alpha*_special.log_multigamma(_t0, 2.0) + _special.log_multigamma(-_t1*_t3 + _t5, 2.0), 0.0)
+    _t5 = df1 - df2
+    _t6 = -_t3 - _t4
+    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t1, 2.0) - _beta*_t6*math.log(_l2_00*_l2_11) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) - _beta*_special.log_multigamma(_t1, 2.0) - (1.0/2.0)*_t0*_t5*_special.multi_digamma(_t2, 2.0) - _t0*(df1 + df2) - _t6*alpha*math.log(_l1_00*_l1_11) + _t6*math.log(_l0_00*_l0_11) - alpha*_special.log_multigamma(_t2, 2.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -533,15 +533,15 @@ def _jsd_geometric_d3(df1, scale1, df2, scale2, alpha):
     _w4_11 = _l1_11/_l2_11
     _w4_21 = (_l1_21 - _l2_21*_w4_11)/_l2_22
     _w4_22 = _l1_22/_l2_22
-    _t0 = ((1.0/2.0))*df2
-    _t1 = alpha - 1.0
-    _t2 = ((1.0/2.0))*df1
-    _t3 = _t1*alpha
+    _beta = 1.0 - alpha
+    _t0 = ((1.0/2.0))*df1
+    _t1 = ((1.0/2.0))*df2
+    _t2 = _beta*alpha
+    _t3 = _beta*df1
     _t4 = alpha*df2
-    _t5 = ((1.0/2.0))*_t4
-    _t6 = ((1.0/2.0))*_t3*(df1 - df2)
-    _t7 = -_t4 + alpha*df1 - df1
-    return max(-_t1*_t5*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) + _t1*_t7*math.log(_l2_00*_l2_11*_l2_22) + _t1*_special.log_multigamma(_t2, 3.0) - _t2*_t3*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11) + (_w4_20*_w4_20) + (_w4_21*_w4_21) + (_w4_22*_w4_22)) + ((3.0/2.0))*_t3*(df1 + df2) + _t6*_special.multi_digamma(_t0, 3.0) - _t6*_special.multi_digamma(_t2, 3.0) - _t7*alpha*math.log(_l1_00*_l1_11*_l1_22) + _t7*math.log(_l0_00*_l0_11*_l0_22) - alpha*_special.log_multigamma(_t0, 3.0) + _special.log_multigamma(-_t1*_t2 + _t5, 3.0), 0.0)
+    _t5 = df1 - df2
+    _t6 = -_t3 - _t4
+    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t0, 3.0) - _beta*_t6*math.log(_l2_00*_l2_11*_l2_22) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11) + (_w4_20*_w4_20) + (_w4_21*_w4_21) + (_w4_22*_w4_22)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) - _beta*_special.log_multigamma(_t0, 3.0) - (1.0/2.0)*_t2*_t5*_special.multi_digamma(_t1, 3.0) - (3.0/2.0)*_t2*(df1 + df2) - _t6*alpha*math.log(_l1_00*_l1_11*_l1_22) + _t6*math.log(_l0_00*_l0_11*_l0_22) - alpha*_special.log_multigamma(_t1, 3.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 3.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -562,16 +562,16 @@ def _jsd_geometric_any(df1, scale1, df2, scale2, alpha):
     _a3 = _linalg.trace_solve(_factors[1], _vectors[2], _factors[2], _factors[3])
     _a4 = _linalg.trace_solve(_factors[2], _vectors[3], _factors[1], _factors[3])
     d = float(_n)
-    _t0 = ((1.0/2.0))*df2
-    _t1 = alpha - 1.0
-    _t2 = alpha*df2
-    _t3 = ((1.0/2.0))*_t2
-    _t4 = ((1.0/2.0))*df1
-    _t5 = _t1*alpha
+    _beta = 1.0 - alpha
+    _t0 = ((1.0/2.0))*df1
+    _t1 = ((1.0/2.0))*df2
+    _t2 = ((1.0/2.0))*_beta*alpha
+    _t3 = _beta*df1
+    _t4 = alpha*df2
+    _t5 = -_t3 - _t4
     _t6 = ((1.0/2.0))*_t5
-    _t7 = -(1.0/2.0)*_t2 + ((1.0/2.0))*alpha*df1 - (1.0/2.0)*df1
-    _t8 = _t6*(df1 - df2)
-    return max(_a0*_t7 - _a1*_t7*alpha + _a2*_t1*_t7 - _a3*_t1*_t3 - _a4*_t4*_t5 + _t1*_special.log_multigamma(_t4, d) + _t6*d*(df1 + df2) + _t8*_special.multi_digamma(_t0, d) - _t8*_special.multi_digamma(_t4, d) - alpha*_special.log_multigamma(_t0, d) + _special.log_multigamma(-_t1*_t4 + _t3, d), 0.0)
+    _t7 = df1 - df2
+    return max(((1.0/2.0))*_a0*_t5 - _a1*_t6*alpha - _a2*_beta*_t6 + ((1.0/2.0))*_a3*_beta*alpha*df2 + ((1.0/2.0))*_a4*_beta*alpha*df1 + ((1.0/2.0))*_beta*_t7*alpha*_special.multi_digamma(_t0, d) - _beta*_special.log_multigamma(_t0, d) - _t2*_t7*_special.multi_digamma(_t1, d) - _t2*d*(df1 + df2) - alpha*_special.log_multigamma(_t1, d) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, d), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -663,41 +663,44 @@ def _jsd_geometric_value_and_grad_loop(df1, scale1, df2, scale2, alpha, _value, 
     _a3 = _linalg.trace_product(_inv1, _m2)
     _a4 = _linalg.trace_product(_inv2, _m1)
     d = float(_n)
-    _t0 = ((1.0/2.0))*df1
-    _t1 = alpha*df2
-    _t2 = ((1.0/2.0))*_t1
-    _t3 = -_t1 + alpha*df1 - df1
-    _t4 = ((1.0/2.0))*alpha
-    _t5 = alpha - 1.0
-    _t6 = ((1.0/2.0))*_t5
-    _t7 = _t0*alpha
-    _t8 = _special.multi_digamma(-_t0*_t5 + _t2, d)
-    _t9 = ((1.0/2.0))*_a2
-    _t10 = _special.multi_digamma(_t0, d)
-    _t11 = _t10*_t6
-    _t12 = _t4*_t5
-    _t13 = df1 - df2
-    _t14 = ((1.0/2.0))*df2
-    _t15 = _special.multi_digamma(_t14, d)
-    _t16 = _t15*_t4
-    _t17 = -_t10*_t12 + _t16*_t5
-    _t18 = d*(df1 + df2)
-    _t19 = _t13*_t4
-    _t20 = _t13*_t6
-    _linalg.add(_g0, -_t0 - _t2 + ((1.0/2.0))*alpha*df1, _inv0)
-    _linalg.add(_g1, -_t3*_t4, _inv1)
-    _linalg.add(_g2, _t3*_t6, _inv2)
-    _linalg.add_sandwich(_g1, -(-_t2*_t5), _inv1, _m2, _work)
-    _linalg.add(_g2, -_t2*_t5, _inv1)
-    _linalg.add_sandwich(_g2, -(-_t5*_t7), _inv2, _m1, _work)
-    _linalg.add(_g1, -_t5*_t7, _inv2)
+    _beta = 1.0 - alpha
+    _t0 = _beta*df1
+    _t1 = ((1.0/2.0))*_t0
+    _t2 = alpha*df2
+    _t3 = ((1.0/2.0))*_t2
+    _t4 = _t1 + _t3
+    _t5 = -(1.0/2.0)*_t0 - (1.0/2.0)*_t2
+    _t6 = ((1.0/2.0))*_a2
+    _t7 = _special.multi_digamma(_t4, d)
+    _t8 = ((1.0/2.0))*_beta
+    _t9 = ((1.0/2.0))*df1
+    _t10 = _special.multi_digamma(_t9, d)
+    _t11 = _t10*_t8
+    _t12 = _t8*alpha
+    _t13 = _t12*d
+    _t14 = df1 - df2
+    _t15 = _t14*alpha
+    _t16 = ((1.0/4.0))*_beta*_t15
+    _t17 = ((1.0/2.0))*df2
+    _t18 = _special.multi_digamma(_t17, d)
+    _t19 = _t11*alpha - _t12*_t18
+    _t20 = ((1.0/2.0))*alpha
+    _t21 = _t18*_t20
+    _t22 = d*(df1 + df2)
+    _linalg.add(_g0, -_t4, _inv0)
+    _linalg.add(_g1, -_t5*alpha, _inv1)
+    _linalg.add(_g2, -_beta*_t5, _inv2)
+    _linalg.add_sandwich(_g1, -(_beta*_t3), _inv1, _m2, _work)
+    _linalg.add(_g2, _beta*_t3, _inv1)
+    _linalg.add_sandwich(_g2, -(_t1*alpha), _inv2, _m1, _work)
+    _linalg.add(_g1, _t1*alpha, _inv2)
     _linalg.add(_d_scale1, alpha, _g0)
     _linalg.add(_d_scale2, 1.0 - alpha, _g0)
     _linalg.add(_d_scale1, 1.0, _g1)
     _linalg.add(_d_scale2, 1.0, _g2)
-    _d_df1[0] = _a0*_t6 - _a1*_t12 - _a4*_t12 + _t11 + _t12*d - (1.0/4.0)*_t13*_t5*alpha*_special.multi_trigamma(_t0, d) + _t17 + (_t5*_t5)*_t9 + _t8*((1.0/2.0) - _t4)
-    _d_df2[0] = -_a0*_t4 + ((1.0/2.0))*_a1*(alpha*alpha) - _a2*_t12 - _a3*_t12 + ((1.0/4.0))*_t13*_t5*alpha*_special.multi_trigamma(_t14, d) - _t16 - _t17 + ((1.0/2.0))*_t5*alpha*d + ((1.0/2.0))*_t8*alpha
-    _d_alpha[0] = ((1.0/2.0))*_a0*_t13 - _a1*_t19 - (1.0/2.0)*_a1*_t3 + _a2*_t20 - _a3*_t14*_t5 - _a3*_t2 - _a4*_t0*_t5 - _a4*_t7 - _t10*_t19 - _t11*_t13 + _t13*_t16 + _t15*_t20 + _t18*_t4 + _t18*_t6 + _t3*_t9 + _t8*(-_t0 + ((1.0/2.0))*df2) + _special.log_multigamma(_t0, d) - _special.log_multigamma(_t14, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
+    _d_df1[0] = -_a0*_t8 + _a1*_t12 + _a4*_t12 + (_beta*_beta)*_t6 - _t11 - _t13 + _t16*_special.multi_trigamma(_t9, d) + _t19 + _t7*_t8
+    _d_df2[0] = -_a0*_t20 + ((1.0/2.0))*_a1*(alpha*alpha) + ((1.0/2.0))*_a2*_beta*alpha + ((1.0/2.0))*_a3*_beta*alpha - _t13 - _t16*_special.multi_trigamma(_t17, d) - _t19 - _t21 + ((1.0/2.0))*_t7*alpha
+    _d_alpha[0] = ((1.0/2.0))*_a0*_t14 - (1.0/2.0)*_a1*_t15 - _a1*_t5 + _a2*_t5 + _a3*_beta*_t17 - _a3*_t3 + _a4*_t1 - _a4*_t9*alpha - _beta*_t14*_t6 - _t10*_t14*_t20 + _t11*_t14 - _t14*_t18*_t8 + _t14*_t21 + _t20*_t22 - _t22*_t8 + _t7*(-_t9 + ((1.0/2.0))*df2) - _special.log_multigamma(_t17, d) + _special.log_multigamma(_t9, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(),(k,k),(),(k,k),()->(),(),(k,k),(),(k,k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -751,12 +754,12 @@ def _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha):
     if not _pivot > 0.0:
         return math.nan
     _l2_11 = math.sqrt(_pivot)
-    _t0 = alpha*df2
-    _t1 = ((1.0/2.0))*df2
-    _t2 = alpha - 1.0
-    _t3 = -_t2
-    _t4 = ((1.0/2.0))*df1
-    return max(-_t0*math.log(_l1_00*_l1_11) + _t2*df1*math.log(_l2_00*_l2_11) + _t3*_special.log_multigamma(_t4, 2.0) + alpha*_special.log_multigamma(_t1, 2.0) - (-_t0 + alpha*df1 - df1)*math.log(_l0_00*_l0_11) - _special.log_multigamma(_t1*alpha + _t3*_t4, 2.0), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = _beta*df1
+    _t1 = alpha*df2
+    _t2 = ((1.0/2.0))*df1
+    _t3 = ((1.0/2.0))*df2
+    return max(_beta*_special.log_multigamma(_t2, 2.0) - _t0*math.log(_l2_00*_l2_11) - _t1*math.log(_l1_00*_l1_11) + alpha*_special.log_multigamma(_t3, 2.0) - (-_t0 - _t1)*math.log(_l0_00*_l0_11) - _special.log_multigamma(_beta*_t2 + _t3*alpha, 2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -806,12 +809,12 @@ def _jsd_geometric_dual_d3(df1, scale1, df2, scale2, alpha):
     if not _pivot > 0.0:
         return math.nan
     _l2_22 = math.sqrt(_pivot)
-    _t0 = ((1.0/2.0))*df2
-    _t1 = alpha*df2
-    _t2 = alpha - 1.0
-    _t3 = -_t2
-    _t4 = ((1.0/2.0))*df1
-    return max(-_t1*math.log(_l1_00*_l1_11*_l1_22) + _t2*df1*math.log(_l2_00*_l2_11*_l2_22) + _t3*_special.log_multigamma(_t4, 3.0) + alpha*_special.log_multigamma(_t0, 3.0) - (-_t1 + alpha*df1 - df1)*math.log(_l0_00*_l0_11*_l0_22) - _special.log_multigamma(_t0*alpha + _t3*_t4, 3.0), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = ((1.0/2.0))*df1
+    _t1 = ((1.0/2.0))*df2
+    _t2 = _beta*df1
+    _t3 = alpha*df2
+    return max(_beta*_special.log_multigamma(_t0, 3.0) - _t2*math.log(_l2_00*_l2_11*_l2_22) - _t3*math.log(_l1_00*_l1_11*_l1_22) + alpha*_special.log_multigamma(_t1, 3.0) - (-_t2 - _t3)*math.log(_l0_00*_l0_11*_l0_22) - _special.log_multigamma(_beta*_t0 + _t1*alpha, 3.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -830,12 +833,12 @@ def _jsd_geometric_dual_any(df1, scale1, df2, scale2, alpha):
     _a1 = _linalg.logdet(_factors[1])
     _a2 = _linalg.logdet(_factors[2])
     d = float(_n)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*df2
     _t1 = _t0*alpha
-    _t2 = alpha - 1.0
-    _t3 = -_t2
-    _t4 = ((1.0/2.0))*df1
-    return max(-(1.0/2.0)*_a0*(alpha*df1 - alpha*df2 - df1) - _a1*_t1 + ((1.0/2.0))*_a2*_t2*df1 + _t3*_special.log_multigamma(_t4, d) + alpha*_special.log_multigamma(_t0, d) - _special.log_multigamma(_t1 + _t3*_t4, d), 0.0)
+    _t2 = ((1.0/2.0))*df1
+    _t3 = _beta*_t2
+    return max(-(1.0/2.0)*_a0*(-_beta*df1 - alpha*df2) - _a1*_t1 - _a2*_t3 + _beta*_special.log_multigamma(_t2, d) + alpha*_special.log_multigamma(_t0, d) - _special.log_multigamma(_t1 + _t3, d), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -925,23 +928,25 @@ def _jsd_geometric_dual_value_and_grad_loop(df1, scale1, df2, scale2, alpha, _va
     _a1 = _linalg.logdet(_L1)
     _a2 = _linalg.logdet(_L2)
     d = float(_n)
+    _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*df1
-    _t1 = ((1.0/2.0))*alpha
-    _t2 = _t1*df2
-    _t3 = alpha - 1.0
-    _t4 = -_t3
-    _t5 = _special.multi_digamma(_t0*_t4 + _t2, d)
-    _t6 = ((1.0/2.0))*df2
-    _linalg.add(_g0, -_t0*alpha + _t0 + _t2, _inv0)
-    _linalg.add(_g1, -_t2, _inv1)
-    _linalg.add(_g2, _t0*_t3, _inv2)
+    _t1 = _beta*_t0
+    _t2 = ((1.0/2.0))*df2
+    _t3 = _t2*alpha
+    _t4 = _t1 + _t3
+    _t5 = ((1.0/2.0))*_beta
+    _t6 = _special.multi_digamma(_t4, d)
+    _t7 = ((1.0/2.0))*alpha
+    _linalg.add(_g0, _t4, _inv0)
+    _linalg.add(_g1, -_t3, _inv1)
+    _linalg.add(_g2, -_t1, _inv2)
     _linalg.add(_d_scale1, alpha, _g0)
     _linalg.add(_d_scale2, 1.0 - alpha, _g0)
     _linalg.add(_d_scale1, 1.0, _g1)
     _linalg.add(_d_scale2, 1.0, _g2)
-    _d_df1[0] = -(1.0/2.0)*_a0*_t3 + ((1.0/2.0))*_a2*_t3 + ((1.0/2.0))*_t4*_special.multi_digamma(_t0, d) - _t5*((1.0/2.0) - _t1)
-    _d_df2[0] = _a0*_t1 - _a1*_t1 - _t1*_t5 + _t1*_special.multi_digamma(_t6, d)
-    _d_alpha[0] = -(1.0/2.0)*_a0*(df1 - df2) - _a1*_t6 + ((1.0/2.0))*_a2*df1 - _t5*(-_t0 + ((1.0/2.0))*df2) - _special.log_multigamma(_t0, d) + _special.log_multigamma(_t6, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
+    _d_df1[0] = _a0*_t5 - _a2*_t5 - _t5*_t6 + _t5*_special.multi_digamma(_t0, d)
+    _d_df2[0] = _a0*_t7 - _a1*_t7 - _t6*_t7 + _t7*_special.multi_digamma(_t2, d)
+    _d_alpha[0] = -(1.0/2.0)*_a0*(df1 - df2) - _a1*_t2 + ((1.0/2.0))*_a2*df1 - _t6*(-_t0 + ((1.0/2.0))*df2) - _special.log_multigamma(_t0, d) + _special.log_multigamma(_t2, d) + (1.0)*_linalg.trace_product(_g0, scale1) + (-1.0)*_linalg.trace_product(_g0, scale2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64[:, :], float64, float64[:, :], float64, float64[:], float64[:], float64[:, :], float64[:], float64[:, :], float64[:])"], "(),(k,k),(),(k,k),()->(),(),(k,k),(),(k,k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
