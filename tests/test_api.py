@@ -156,6 +156,6 @@ def test_valid_arguments_beyond_a_kernels_range_raise_instead_of_returning_nan()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(ValueError, match=r"no float64 value at batch index \(1,\): the arguments are valid"):
-            mjsd.weibull.jsd_geometric_dual(1000.0, [1e3, 1e-6], 1e3, 0.5)
+            mjsd.weibull.jsd_geometric(1000.0, [1e3, 1e-6], 1e3, 0.5)
         with pytest.raises(ValueError, match="no float64 value: the arguments are valid"):
-            mjsd.weibull.jsd_geometric_dual(1000.0, 1e-6, 1e3, 0.5)
+            mjsd.weibull.jsd_geometric(1000.0, 1e-6, 1e3, 0.5)
