@@ -4,6 +4,8 @@ the partials.
 
 The loop computes the preamble and the sums once, then the value and the scalar partials; a vector parameter's
 partials are written entry by entry in a last loop, where only the temporaries that depend on the entry are computed.
+Multivariate closed forms (mvnormal, wishart) differentiate their scalar expression in its matrix atoms instead and
+assemble the matrix derivatives at run time (``matrix_value_and_grad``).
 """
 import sympy as sp
 
