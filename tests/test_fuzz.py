@@ -457,10 +457,6 @@ REASONS = {
                     "cauchy.jsd_harmonic(1e300, 1.5, -0.4, 2.5) = nan; partials likewise",
     "OVERFLOW_INF": "+inf where the divergence is finite: weibull.jsd_geometric_dual(shape=1.5, scale1=1e300, "
                     "scale2=2.5, alpha=0.3) = inf (about 1.3e3, growing like log scale1)",
-    "ARITHMETIC_EXTREME": "the numeric classic JSD leaves [0, h(alpha)] at extreme parameters: "
-                          "normal.jsd_arithmetic(1e300, 1.5, -0.4, 2.5, 0.3) = 7.4e14, laplace likewise, "
-                          "gamma.jsd_arithmetic(1.5, 2.5, 1e300, 2.5, 0.3) = inf, "
-                          "binomial.jsd_arithmetic(1e9, 0.3, 0.65, 0.3) = 0.61086443 > h(0.3) = 0.61086430",
     "HANG": "series kernels run for minutes on valid extremes: binomial.jsd_arithmetic(2.0**53, 0.3, 0.65, 0.3) takes "
             "95 s and returns 1.8e46; geometric.jsd_arithmetic(1e-12, 0.65, 0.3) does not finish in minutes "
             "(the series walks every count up to ~1/p)",
@@ -485,23 +481,11 @@ REASONS = {
 # reason: one line per function, "family.function | parameter: label, label | parameter: label"
 KNOWN_CASES = {
     "OVERFLOW_NAN": """
-        normal.kl | scale2: 1e300
-        normal.jeffreys | scale1: 1e300 | scale2: 1e300
-        normal.jsd_geometric | scale1: 1e300 | scale2: 1e300, 1e-300
-        normal.jsd_geometric_dual | scale2: 1e300
-        normal.bhattacharyya | scale2: 1e300
-        normal.jsd_arithmetic | scale1: 1e300
-        normal.kl_value_and_grad | scale2: 1e300
         normal.jeffreys_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         normal.jsd_geometric_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         normal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         normal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
-        cauchy.jsd_harmonic | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        cauchy.jsd_harmonic_dual | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        cauchy.jsd_arithmetic | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
         cauchy.kl_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        cauchy.jsd_harmonic_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        cauchy.jsd_harmonic_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
         cauchy.jsd_arithmetic_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         dirichlet.jsd_geometric_dual_value_and_grad | concentration1: 1e300 entry | concentration2: 1e300 entry
         mvnormal.jsd_geometric_dual_value_and_grad | loc1: 1e300 entry, -1e300 entry | loc2: 1e300 entry, -1e300 entry
@@ -523,23 +507,10 @@ KNOWN_CASES = {
         exponential.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
         gamma.jeffreys_value_and_grad | rate1: 1e300 | rate2: 1e300
         gamma.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
-        lognormal.kl | scale2: 1e300
-        lognormal.jeffreys | scale1: 1e300 | scale2: 1e300
-        lognormal.jsd_geometric | scale1: 1e300 | scale2: 1e300
-        lognormal.jsd_geometric_dual | scale2: 1e300
-        lognormal.bhattacharyya | scale2: 1e300
-        lognormal.jsd_arithmetic | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | scale2: 1e-300
-        lognormal.kl_value_and_grad | scale2: 1e300
         lognormal.jeffreys_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         lognormal.jsd_geometric_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         lognormal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
         lognormal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        inverse_gaussian.kl | mean2: 1e300
-        inverse_gaussian.jeffreys | mean1: 1e300 | shape1: 1e300 | mean2: 1e300 | shape2: 1e300
-        inverse_gaussian.jsd_geometric | mean1: 1e300 | shape1: 1e300 | mean2: 1e300 | shape2: 1e300
-        inverse_gaussian.jsd_geometric_dual | mean2: 1e300
-        inverse_gaussian.bhattacharyya | mean2: 1e300
-        inverse_gaussian.jsd_arithmetic | mean1: 1e300
         inverse_gaussian.kl_value_and_grad | mean1: 1e300 | mean2: 1e300, 1e-300
         inverse_gaussian.jeffreys_value_and_grad | mean1: 1e300, 1e-300 | shape1: 1e300 | mean2: 1e300, 1e-300 | shape2: 1e300
         inverse_gaussian.jsd_geometric_value_and_grad | mean1: 1e300, 1e-300 | shape1: 1e300 | mean2: 1e300, 1e-300 | shape2: 1e300
@@ -547,40 +518,20 @@ KNOWN_CASES = {
         inverse_gaussian.bhattacharyya_value_and_grad | mean1: 1e300 | mean2: 1e300 | shape2: 1e300
         laplace.jeffreys_value_and_grad | scale1: 1e300 | scale2: 1e300
         laplace.jsd_geometric_value_and_grad | scale1: 1e300 | scale2: 1e300
-        rayleigh.kl | scale2: 1e300
-        rayleigh.jeffreys | scale1: 1e300 | scale2: 1e300
-        rayleigh.jsd_geometric | scale1: 1e300 | scale2: 1e300
-        rayleigh.jsd_geometric_dual | scale2: 1e300
-        rayleigh.bhattacharyya | scale2: 1e300
-        rayleigh.jsd_arithmetic | scale1: 1e300, 1e-300 | scale2: 1e-300
         rayleigh.kl_value_and_grad | scale2: 1e300, 1e-300
         rayleigh.jeffreys_value_and_grad | scale1: 1e300, 1e-300 | scale2: 1e300, 1e-300
         rayleigh.jsd_geometric_value_and_grad | scale1: 1e300, 1e-300 | scale2: 1e300, 1e-300
         rayleigh.jsd_geometric_dual_value_and_grad | scale1: 1e300 | scale2: 1e300
         rayleigh.bhattacharyya_value_and_grad | scale1: 1e300 | scale2: 1e300
-        weibull.jsd_geometric | shape: 1e300 | scale1: 1e300 | scale2: 1e300
         weibull.jsd_geometric_dual | shape: 1e300 | scale2: 1e300
         weibull.bhattacharyya | shape: 1e300 | scale2: 1e300
-        weibull.jsd_arithmetic | shape: 1e300 | scale1: 1e300, 1e-300 | scale2: 1e-300
-        weibull.jsd_geometric_value_and_grad | shape: 1e300 | scale1: 1e300, 1e-300
-        weibull.jsd_geometric_dual_value_and_grad | shape: 1e300 | scale1: 1e300
-        weibull.bhattacharyya_value_and_grad | shape: 1e300 | scale1: 1e300
-        von_mises.jsd_geometric | kappa1: 1e300 | kappa2: 1e300
-        von_mises.jsd_geometric_dual | kappa1: 1e300 | kappa2: 1e300
-        von_mises.bhattacharyya | kappa1: 1e300 | kappa2: 1e300
-        von_mises.jsd_geometric_value_and_grad | kappa1: 1e300 | kappa2: 1e300
-        von_mises.jsd_geometric_dual_value_and_grad | kappa1: 1e300 | kappa2: 1e300
-        von_mises.bhattacharyya_value_and_grad | kappa1: 1e300 | kappa2: 1e300
+        weibull.jsd_geometric_value_and_grad | shape: 1e300 | scale1: 1e300, 1e-300 | scale2: 1e-300
+        weibull.jsd_geometric_dual_value_and_grad | shape: 1e300 | scale1: 1e300 | scale2: 1e300
+        weibull.bhattacharyya_value_and_grad | shape: 1e300 | scale1: 1e300 | scale2: 1e300
     """,
     "OVERFLOW_INF": """
         weibull.jsd_geometric_dual | scale1: 1e300
         weibull.bhattacharyya | scale1: 1e300
-    """,
-    "ARITHMETIC_EXTREME": """
-        normal.jsd_arithmetic | loc1: 1e300, -1e300 | loc2: 1e300, -1e300
-        binomial.jsd_arithmetic | n: 1e9
-        gamma.jsd_arithmetic | shape2: 1e300
-        laplace.jsd_arithmetic | loc: 1e300, -1e300
     """,
     "HANG": """
         binomial.jsd_arithmetic | n: 2^53

@@ -59,9 +59,9 @@ class Checked(list):
     """The validated float64 arrays, in argument order, with ``shape`` (the broadcast batch shape of the result),
     ``cores`` (each array's number of core axes) and ``deferred`` (the value checks still to do, see check)."""
 
-    def __init__(self, arrays, shape, cores, deferred):
+    def __init__(self, arrays, shape, cores, deferred, names=()):
         super().__init__(arrays)
-        self.shape, self.cores, self.deferred = shape, cores, deferred
+        self.shape, self.cores, self.deferred, self.names = shape, cores, deferred, names
 
     def check_values(self):
         """Run the deferred value checks: raise naming the first argument and entry that breaks its constraint."""
@@ -97,7 +97,7 @@ def check(*arguments, values=True):
         shapes = ", ".join(f"{name} {a.shape}" for (name, _, _), a in zip(arguments, arrays))
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
     deferred = [] if values else [(name, constraint) for name, _, constraint in arguments]
-    return Checked(arrays, shape, cores, deferred)
+    return Checked(arrays, shape, cores, deferred, [name for name, _, _ in arguments])
 
 
 def _checked(name, value, constraint, values=True):
@@ -239,8 +239,10 @@ def _explain_nan(values, arrays, matrices):
     if matrices:
         positive_definite(values, arrays, matrices)
     index = tuple(int(i) for i in np.argwhere(np.isnan(values))[0]) if np.ndim(values) else ()
-    raise ValueError(f"no float64 value{f' at batch index {index}' if index else ''}: the arguments are valid but the "
-                     "kernel's formula overflows there (see benchmarks/ACCURACY.md for the ranges measured)")
+    scalars = ", ".join(f"{name}={float(np.broadcast_to(array, arrays.shape)[index])!r}"
+                        for name, array, core in zip(arrays.names, arrays, arrays.cores) if not core)
+    raise ValueError(f"no float64 value{f' at batch index {index}' if index else ''} ({scalars}): the arguments are "
+                     "valid but the kernel's formula overflows there (see benchmarks/ACCURACY.md for the ranges measured)")
 
 
 def _output(out, shape):
