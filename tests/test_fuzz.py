@@ -715,11 +715,6 @@ def test_known_hangs_in_a_subprocess(key, param, label, request):
         raise AssertionError(f"{show_call(key, call)}: {error.stderr.decode()[-300:]}") from None
 
 
-RAGGED = "a ragged sequence ([[x], [x, x]]) raises numpy's 'setting an array element with a sequence' ValueError, " \
-         "which does not name the parameter (_validate.as_float64 calls np.asarray unguarded)"
-
-
-@pytest.mark.xfail(strict=True, reason=RAGGED)
 def test_ragged_sequences_name_the_parameter(request):
     """Every parameter of every function, given a ragged nested list: a ValueError/TypeError naming it."""
     problems, tried = [], 0
@@ -799,8 +794,6 @@ def test_fuzz_set_num_threads(request):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="mjsd.set_num_threads(float('inf')) raises OverflowError ('cannot convert float "
-                                       "infinity to integer') instead of a ValueError naming count")
 def test_set_num_threads_infinity(request):
     before, errors = mjsd.get_num_threads(), []
     try:

@@ -51,7 +51,11 @@ _RULES = {
 
 def as_float64(name, value):
     """A float64 array from a real scalar, sequence or array; TypeError names the argument otherwise."""
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # a ragged nested sequence: numpy's message would not say which argument
+        raise ValueError(f"{name} must be a real number or a rectangular array of real numbers, got a ragged "
+                         f"{type(value).__name__}") from None
     if array.dtype == np.bool_ or array.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be a real number or an array of real numbers, got {array.dtype} "
                         f"({type(value).__name__})")

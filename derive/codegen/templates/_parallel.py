@@ -25,7 +25,7 @@ def _default_threads():
 def _threads_checked(value, name):
     try:
         count = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         count = 0
     if count < 1 or str(count) != str(value).strip():
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
