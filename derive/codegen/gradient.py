@@ -11,9 +11,9 @@ import sympy as sp
 
 from ..gradients import ENTRY, differentiable, gradient
 from ..matrices import LogDet, Quadratic, TraceSolve, atoms, combination, matrices
-from .matrix import identical
+from .matrix import entry, identical, two_terms
 from .printer import NumbaPrinter, common_subexpressions, printed, sum_loops
-from .spec import CORE_DIMENSIONS, GUARDS, SIMPLEX, SPD, VECTORS
+from .spec import CORE_DIMENSIONS, SIMPLEX, SPD, VECTORS, guards
 
 
 def name(kernel):
@@ -39,8 +39,7 @@ def value_and_grad(kernel):
     args = ", ".join(p.name for p in kernel.params)
     lines = [f"def _{name(kernel)}_loop({args}, {', '.join(outputs(kernel))}):"]
     if not any(p.constraint in VECTORS for p in kernel.params):  # vectors are checked before the call
-        guards = " and ".join(GUARDS[p.constraint].format(p.name) for p in kernel.params)
-        lines += [f"    if not ({guards}):", "        _value[0] = math.nan  # the wrapper names the argument",
+        lines += [f"    if not ({guards(kernel.params)}):", "        _value[0] = math.nan  # the wrapper names the argument",
                   "        return"]
     # identical laws are a divergence's minimum: every partial vanishes there, even where the general formula is 0/0
     # (Cauchy's sqrt(chi)); probabilities on the simplex are the exception, their free-entry partials need not vanish
@@ -106,9 +105,9 @@ def matrix_value_and_grad(kernel):
               "    _work = np.empty((_n, _n))", "    _solved = np.empty(_n)"]
     for symbol, value in kernel.preamble:
         lines += [f"    {symbol.name} = np.empty(_n)", "    for _i in range(_n):",
-                  f"        {symbol.name}[_i] = {printer.doprint(_vector_entry(value))}"]
+                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
     for n, matrix in enumerate(found):
-        (a1, c1), (a2, c2) = _two_terms(matrix)
+        (a1, c1), (a2, c2) = two_terms(matrix)
         c1, c2 = printer.doprint(c1), printer.doprint(c2)
         if isinstance(matrix, sp.MatrixSymbol):
             lines.append(f"    _m{n} = {matrix.name}")
@@ -170,14 +169,3 @@ def matrix_value_and_grad(kernel):
 def _core(kernel, out):
     parameter = next(p for p in kernel.params if f"_d_{p.name}" == out)
     return CORE_DIMENSIONS.get(parameter.constraint, 0)
-
-
-def _two_terms(matrix):
-    """A matrix symbol or combination as two (symbol, coefficient) terms, as runtime _linalg.factor takes them."""
-    terms = combination(matrix)
-    return terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
-
-
-def _vector_entry(vector):
-    """Entry _i of a combination of vector arguments (loc1 - loc2 -> loc1[_i] - loc2[_i])."""
-    return sp.Add(*(c * sp.IndexedBase(s.name)[sp.Symbol("_i")] for s, c in combination(vector)))

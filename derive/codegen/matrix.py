@@ -62,7 +62,7 @@ def _unrolled(kernel, d):
         entries = []
         for i in range(d):
             name = sp.Symbol(f"_{symbol.name}{i}")
-            lines.append(f"    {name} = {printer.doprint(_entry(value, i))}")
+            lines.append(f"    {name} = {printer.doprint(entry(value, i))}")
             entries.append(name)
         vectors[symbol] = sp.Matrix(entries)
     steps, scalar = unrolled(kernel.expr, d, vectors)
@@ -77,7 +77,15 @@ def _unrolled(kernel, d):
     return f"\n\n{JIT}\ndef _{kernel.name}_d{d}({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
 
 
-def _entry(vector, index):
+def two_terms(matrix):
+    """A matrix symbol or combination as the two (symbol, coefficient) terms runtime _linalg.factor takes."""
+    terms = combination(matrix)
+    if len(terms) > 2:
+        raise ValueError(f"the runtime factorises combinations of at most two matrices: {matrix}")
+    return terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
+
+
+def entry(vector, index):
     """Entry ``index`` of a linear combination of vector arguments (loc1 - loc2 -> loc1[index] - loc2[index])."""
     return sp.Add(*(c * sp.IndexedBase(s.name)[index] for s, c in combination(vector)))
 
@@ -95,13 +103,10 @@ def _any_dimension(kernel):
              f"    _vectors = np.empty(({inverses + len(found)}, _n))", "    _work = _vectors[0]"]
     for n, (symbol, value) in enumerate(kernel.preamble, start=1):
         lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
-                  f"        {symbol.name}[_i] = {printer.doprint(_entry(value, sp.Symbol('_i')))}"]
+                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
     factors, inverse = {}, {}
     for n, matrix in enumerate(found):
-        terms = combination(matrix)
-        if len(terms) > 2:
-            raise ValueError(f"the runtime factorises combinations of at most two matrices: {matrix}")
-        (a1, c1), (a2, c2) = terms if len(terms) == 2 else (terms[0], (terms[0][0], sp.S.Zero))
+        (a1, c1), (a2, c2) = two_terms(matrix)
         factors[matrix], inverse[matrix] = f"_factors[{n}]", f"_vectors[{inverses + n}]"
         lines += [f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
                   f"{factors[matrix]}, {inverse[matrix]}):", "        return math.nan"]

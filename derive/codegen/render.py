@@ -7,9 +7,9 @@ import sympy as sp
 from . import gradient
 from .matrix import identical, matrix_kernel
 from .printer import SPECIAL, NumbaPrinter, straight_line, sum_loops
-from .spec import (CORE_DIMENSIONS, GUARDS, SPD, VECTORS,
+from .spec import (CORE_DIMENSIONS, SPD, VECTORS,
                    ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MatrixClosedForm, MonteCarlo,
-                   SeriesSum)
+                   SeriesSum, guards)
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -248,8 +248,7 @@ def _ufunc(kernel):
     args = _signature(kernel)
     if not _cores(kernel):
         decorator = f'numba.vectorize(["{_loop_type(kernel)}"], cache=True)'
-        guards = " and ".join(GUARDS[p.constraint].format(p.name) for p in kernel.params)
-        loop = (f"def _{kernel.name}_loop({args}):\n    if {guards}:\n        return _{kernel.name}({args})\n"
+        loop = (f"def _{kernel.name}_loop({args}):\n    if {guards(kernel.params)}:\n        return _{kernel.name}({args})\n"
                 "    return math.nan  # an argument breaks its constraint: the wrapper names it\n")
     else:
         core = {0: "()", 1: "(k)", 2: "(k,k)"}
@@ -287,16 +286,24 @@ def _public(kernel):
     doc = textwrap.indent(kernel.doc.strip() + "\n\n" + _param_doc(kernel) + "\n" + _OUT_DOC, "    ")
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
     options = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
-    spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
-    options += f", matrices={spd!r}" if spd else ""
-    options += f", grain={_grain(kernel)}"
-    deferred = "" if _cores(kernel) else ", values=False"  # the kernel's loop tests the scalars (GUARDS)
+    options += _matrices(kernel) + f", grain={_grain(kernel)}"
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
-            f"    arrays = _validate.check({checks}{deferred})\n"
+            f"    arrays = _validate.check({checks}{_deferred(kernel)})\n"
             f"{check_sizes}"
             f"    return _validate.apply(_{kernel.name}_ufunc, arrays, out{options})\n"
             f"\n\n{kernel.name}.laws = {_laws(kernel)!r}  # for mjsd.pairwise\n")
+
+
+def _deferred(kernel):
+    """_validate.check's option for a kernel whose loop tests its scalar arguments itself (spec.GUARDS)."""
+    return "" if _cores(kernel) else ", values=False"
+
+
+def _matrices(kernel):
+    """_validate's option naming the SPD arguments (name, position) a NaN result may blame."""
+    spd = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
+    return f", matrices={spd!r}" if spd else ""
 
 
 def _public_value_and_grad(kernel):
@@ -307,13 +314,10 @@ def _public_value_and_grad(kernel):
            f"parameter{' but the number of trials' if len(partials) < len(kernel.params) else ''}, "
            f"generated from the SymPy derivative of the closed form (notebook 12).\n\n"
            + _param_doc(kernel) + "\n" + _GRADIENT_DOC)
-    deferred = "" if _cores(kernel) else ", values=False"
-    matrices = tuple((p.name, n) for n, p in enumerate(kernel.params) if p.constraint == SPD)
-    spd = f", matrices={matrices!r}" if matrices else ""
     return (f"\n\ndef {gradient.name(kernel)}({params}):\n"
             f'    """{textwrap.indent(doc, "    ").strip()}\n    """\n'
-            f"    arrays = _validate.check({checks}{deferred})\n"
-            f"    return _validate.value_and_grad(_{gradient.name(kernel)}_ufunc, arrays, {partials!r}{spd}, "
+            f"    arrays = _validate.check({checks}{_deferred(kernel)})\n"
+            f"    return _validate.value_and_grad(_{gradient.name(kernel)}_ufunc, arrays, {partials!r}{_matrices(kernel)}, "
             f"grain={_grain(kernel) // 4})\n")
 
 

@@ -19,6 +19,12 @@ GUARDS = {REAL: "abs({0}) < math.inf", POSITIVE: "0.0 < {0} < math.inf", NONNEGA
           UNIT: "0.0 <= {0} <= 1.0", OPEN_UNIT: "0.0 < {0} < 1.0", COUNT: "1.0 <= {0} < math.inf and {0} % 1.0 == 0.0"}
 
 
+
+def guards(params):
+    """The test a kernel's loop makes that every (scalar) parameter meets its constraint."""
+    return " and ".join(GUARDS[p.constraint].format(p.name) for p in params)
+
+
 @dataclass(frozen=True)
 class Param:
     name: str

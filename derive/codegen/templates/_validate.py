@@ -206,10 +206,7 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
             _explain_nan(np.float64(value), arrays, ())
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
-    # a kernel testing its own arguments may still evaluate its formula on a rejected entry (LLVM computes both sides
-    # of a cheap branch): the floating-point flags that raises are not the user's concern, the named error is
-    quiet = {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
-    with np.errstate(**quiet, **({"over": "ignore"} if quiet_overflow else {})):
+    with np.errstate(**_quiet(arrays), **({"over": "ignore"} if quiet_overflow else {})):
         _parallel.run(ufunc, arrays, arrays.cores, target, grain)
     if np.isnan(target).any():
         _explain_nan(target, arrays, matrices)
@@ -225,13 +222,19 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     shapes = [arrays.shape] + [arrays.shape + arrays[i].shape[arrays[i].ndim - arrays.cores[i]:]
                                for i in partials.values()]
     targets = tuple(np.empty(shape) for shape in shapes)
-    quiet = {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}  # as in apply
-    with np.errstate(**quiet):
+    with np.errstate(**_quiet(arrays)):
         _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
     if np.isnan(targets[0]).any():
         _explain_nan(targets[0], arrays, matrices)
     value, *rest = (result(target) for target in targets)
     return value, dict(zip(partials, rest))
+
+
+def _quiet(arrays):
+    """np.errstate's options while a kernel runs: a kernel testing its own arguments may still evaluate its formula on a
+    rejected entry (LLVM computes both sides of a cheap branch); the floating-point flags that raises are not the
+    user's concern, the named error is."""
+    return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
 
 
 def _explain_nan(values, arrays, matrices):
