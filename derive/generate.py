@@ -4,7 +4,7 @@ from .families import FAMILIES
 
 PACKAGE = "mjsd"
 RUNTIME = ("_validate.py", "_special.py", "_quadrature.py", "_series.py", "_monte_carlo.py", "_lazy.py", "_linalg.py",
-           "_pairwise.py", "_parallel.py")
+           "_pairwise.py", "_parallel.py", "_elementary.py", "_batch.py")
 
 
 def generated_files():

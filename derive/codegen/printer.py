@@ -40,7 +40,7 @@ class NumbaPrinter(PythonCodePrinter):
         # SymPy evaluates loggamma(k + 1) for integer k to log(gamma(k + 1)), which overflows from k = 171 on
         if isinstance(expr.args[0], sp.gamma):
             return f"math.lgamma({self._print(expr.args[0].args[0])})"
-        return f"math.log({self._print(expr.args[0])})"
+        return f"{SPECIAL}.log({self._print(expr.args[0])})"  # vectorisable, unlike libm's (runtime _elementary)
 
     def _print_loggamma(self, expr):
         return f"math.lgamma({self._print(expr.args[0])})"

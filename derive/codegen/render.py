@@ -1,4 +1,5 @@
 """Text of the generated package: one module per family, the shared runtime files, the package __init__."""
+import re
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .spec import (CORE_DIMENSIONS, SPD, VECTORS,
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
+INLINE_JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")'  # into the batch loop
 
 
 def header(source):
@@ -94,7 +96,7 @@ def family_module(family):
     code = "".join(bodies)
     constraints = sorted({p.constraint.upper() for k in family.kernels for p in k.params})
     imports = ["from . import _validate", "from ._lazy import LazyUfunc"]
-    imports += [f"from . import {module}" for module in (SPECIAL, "_linalg") if f"{module}." in code]
+    imports += [f"from . import {module}" for module in ("_batch", SPECIAL, "_linalg") if f"{module}." in code]
     imports += [f"from ._validate import {', '.join(constraints)}"]
     imports += [line for use, line in _FACTORIES if use in code]
     numpy = ["import numpy as np"] if "np.empty(" in code else []
@@ -138,7 +140,23 @@ def _closed_form(kernel):
     body, result = straight_line(expr)
     lines += body
     lines.append(f"    return max({result}, 0.0)")
-    return f"\n\n{JIT}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(lines) + "\n"
+    jit = INLINE_JIT if vectorisable(kernel) else JIT
+    return f"\n\n{jit}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+# What a closed form may call and still run in a vectorised loop: LLVM intrinsics and runtime _elementary's functions
+VECTORISABLE_CALLS = {"max", "min", "abs", "math.sqrt", f"{SPECIAL}.log", f"{SPECIAL}.log_ratio"}
+
+
+def vectorisable(kernel):
+    """Whether a closed form is straight-line code of vectorisable operations: it then gets a batch loop (runtime
+    _batch.py) and is inlined into it."""
+    if not isinstance(kernel, ClosedForm) or _cores(kernel) or kernel.expr.has(sp.Sum):
+        return False
+    body, result = straight_line(kernel.expr)
+    preamble = [NumbaPrinter().doprint(value) for _, value in kernel.preamble]
+    calls = re.findall(r"([A-Za-z_][\w.]*)\(", "\n".join(body + [result] + preamble))
+    return set(calls) <= VECTORISABLE_CALLS
 
 
 def _vectors(kernel):
@@ -256,7 +274,33 @@ def _ufunc(kernel):
         decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
         loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
     scalar = "" if _cores(kernel) else f', _{kernel.name}, "{_loop_type(kernel)}"'
-    return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar})\n"
+    if not vectorisable(kernel):
+        return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar})\n"
+    return (f"\n\n{loop}{_batch(kernel)}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar}, "
+            f"batch=_{kernel.name}_batch)\n")
+
+
+def _batch(kernel):
+    """A vectorisable closed form's loop over flat contiguous arrays (runtime _batch.py): blocks of pairs, every
+    argument read contiguously, the kernel computed for every pair and its result selected by the branch-free test
+    of the arguments (a branch would keep LLVM from vectorising the loop); it counts the NaNs it writes."""
+    names = [p.name for p in kernel.params]
+    entries = ", ".join(f"{name}_[i]" for name in names)
+    return "\n".join([
+        f"\n\n{JIT}\ndef _{kernel.name}_batch({_signature(kernel)}, out):",
+        f"    {', '.join(f'{name}_spread' for name in names)} = {', '.join(f'_batch.spread({name})' for name in names)}",
+        "    nans = 0",
+        "    for start in range(0, out.size, _batch.BLOCK):",
+        "        stop = min(start + _batch.BLOCK, out.size)",
+        *(f"        {name}_ = _batch.block({name}, {name}_spread, start, stop)" for name in names),
+        "        piece = out[start:stop]",
+        "        for i in range(stop - start):",
+        f"            value = _{kernel.name}({entries})",
+        f"            value = value if {guards(kernel.params, '{}_[i]', branch_free=True)} else math.nan",
+        "            piece[i] = value",
+        "            nans += value != value",
+        "    return nans  # the wrapper then looks for the argument at fault",
+    ]) + "\n"
 
 
 # The fewest pairs worth a thread (runtime _parallel.py), by what one pair costs: ~10 ns, ~1 us, ~10 us and up.

@@ -13,16 +13,19 @@ SPD = "spd"  # symmetric positive definite matrices (..., d, d): covariances
 DEGREES_OF_FREEDOM = "degrees_of_freedom"  # a scalar > d - 1, d the dimension of the matrix arguments (Wishart)
 VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes of one law's parameter; the rest is batch
-# Each scalar constraint as a test a kernel's loop makes before computing (False for NaN): a batch is checked in the
-# same pass that computes it, and the runtime's _validate names the argument only when a NaN comes out.
-GUARDS = {REAL: "abs({0}) < math.inf", POSITIVE: "0.0 < {0} < math.inf", NONNEGATIVE: "0.0 <= {0} < math.inf",
-          UNIT: "0.0 <= {0} <= 1.0", OPEN_UNIT: "0.0 < {0} < 1.0", COUNT: "1.0 <= {0} < math.inf and {0} % 1.0 == 0.0"}
+# Each scalar constraint as the comparisons a kernel's loop makes before computing (False for NaN): a batch is checked in
+# the same pass that computes it, and the runtime's _validate names the argument only when a NaN comes out.
+GUARDS = {REAL: ("abs({0}) < math.inf",), POSITIVE: ("0.0 < {0}", "{0} < math.inf"),
+          NONNEGATIVE: ("0.0 <= {0}", "{0} < math.inf"), UNIT: ("0.0 <= {0}", "{0} <= 1.0"),
+          OPEN_UNIT: ("0.0 < {0}", "{0} < 1.0"), COUNT: ("1.0 <= {0}", "{0} < math.inf", "{0} % 1.0 == 0.0")}
 
 
-
-def guards(params):
-    """The test a kernel's loop makes that every (scalar) parameter meets its constraint."""
-    return " and ".join(GUARDS[p.constraint].format(p.name) for p in params)
+def guards(params, entry="{}", branch_free=False):
+    """The test a kernel's loop makes that every (scalar) parameter meets its constraint, each parameter's value
+    written as ``entry`` formats its name. ``branch_free``: joined by & instead of ``and``, whose short-circuit
+    branches keep LLVM from vectorising a loop."""
+    tests = [test.format(entry.format(p.name)) for p in params for test in GUARDS[p.constraint]]
+    return " & ".join(f"({test})" for test in tests) if branch_free else " and ".join(tests)
 
 
 @dataclass(frozen=True)

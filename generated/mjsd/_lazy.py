@@ -16,9 +16,10 @@ import threading
 class LazyUfunc:
     """decorator(function), built on first use and then called like the ufunc it is."""
 
-    def __init__(self, decorator, function, kernel=None, signature=None):
+    def __init__(self, decorator, function, kernel=None, signature=None, batch=None):
         self._decorator, self._function = decorator, function
         self._kernel, self._signature = kernel, signature  # the scalar kernel the loop calls (elementwise only)
+        self.batch = batch  # a vectorisable closed form's loop over flat contiguous arrays (runtime _batch.py)
         self._ufunc = None
         self._lock = threading.Lock()
 
@@ -47,3 +48,6 @@ class LazyUfunc:
         self.build()
         if self._kernel is not None:
             self._kernel.compile(self._signature)
+        if self.batch is not None:
+            arguments = self._signature.count("float64") - 1  # the kernel's, without its result
+            self.batch.compile(f"int64({', '.join(['float64[::1]'] * (arguments + 1))})")

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -26,12 +27,29 @@ def _kl(p1, p2):
 
 
 def _kl_loop(p1, p2):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _kl(p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(p1, p2, out):
+    p1_spread, p2_spread = _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(p1_[i], p2_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)", batch=_kl_batch)
 
 
 def kl(p1, p2, *, out=None):
@@ -50,7 +68,7 @@ kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -85,7 +103,7 @@ def kl_value_and_grad(p1, p2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -95,12 +113,29 @@ def _jeffreys(p1, p2):
 
 
 def _jeffreys_loop(p1, p2):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _jeffreys(p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(p1, p2, out):
+    p1_spread, p2_spread = _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(p1_[i], p2_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(p1, p2, *, out=None):
@@ -119,7 +154,7 @@ jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -156,7 +191,7 @@ def jeffreys_value_and_grad(p1, p2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -167,16 +202,34 @@ def _jsd_geometric(p1, p2, alpha):
     _t1 = 1.0 - p2
     _t2 = 1.0 - p1
     _t3 = _t1**alpha*p1**alpha
-    return max(-_beta*_t0*alpha*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0) + alpha*(_beta*(-_t0 - 1.0) - alpha)*math.log(_t2) - alpha*(_beta*(-p1 + p2 + 1.0) + alpha)*math.log(p1) + math.log(_t2**alpha*p1*p2**alpha - _t3*p1 + _t3), 0.0)
+    return max(-_beta*_t0*alpha*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0) + alpha*(_beta*(-_t0 - 1.0) - alpha)*_special.log(_t2) - alpha*(_beta*(-p1 + p2 + 1.0) + alpha)*_special.log(p1) + _special.log(_t2**alpha*p1*p2**alpha - _t3*p1 + _t3), 0.0)
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(p1, p2, alpha, out):
+    p1_spread, p2_spread, alpha_spread = _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(p1_[i], p2_[i], alpha_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
@@ -199,7 +252,7 @@ jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -227,17 +280,17 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
     _t15 = _beta*(-_t14 - 1.0) - alpha
     _t16 = _special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
     _t17 = _beta*alpha
-    _t18 = math.log(_t5)
-    _t19 = math.log(p1)
+    _t18 = _special.log(_t5)
+    _t19 = _special.log(p1)
     _t20 = _t16*_t17 + _t17*_t18 - _t17*_t19
     _t21 = (1.0/p2)
     _t22 = (1.0/_t1)
     _t23 = _t14*alpha
-    _t24 = math.log(_t1)
+    _t24 = _special.log(_t1)
     _value[0] = _jsd_geometric(p1, p2, alpha)
     _d_p1[0] = -_t11*_t13*alpha - _t12*_t15 - _t20 + _t9*(_t0*_t11*_t2*alpha - _t10 - _t12*_t7 - _t3 + _t4*_t6)
     _d_p2[0] = -_t1*_t14*_t17*_t21*(_t22 + p2/(_t1*_t1)) + _t20 + _t9*(-_t10*_t22 + _t21*_t7*alpha + _t22*_t8*alpha)
-    _d_alpha[0] = -_beta*_t14*_t16 - _t13*_t19 + _t15*_t18 + _t16*_t23 + _t18*_t23 - _t19*_t23 + _t9*(_t18*_t7 + _t19*_t3 - _t19*_t8 + _t24*_t3 - _t24*_t8 + _t7*math.log(p2))
+    _d_alpha[0] = -_beta*_t14*_t16 - _t13*_t19 + _t15*_t18 + _t16*_t23 + _t18*_t23 - _t19*_t23 + _t9*(_t18*_t7 + _t19*_t3 - _t19*_t8 + _t24*_t3 - _t24*_t8 + _t7*_special.log(p2))
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -260,7 +313,7 @@ def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -268,16 +321,34 @@ def _jsd_geometric_dual(p1, p2, alpha):
         return 0.0
     _t0 = 1.0 - p1
     _t1 = p1**alpha*(1.0 - p2)**alpha
-    return max(alpha*math.log(_t0) + alpha*math.log(p1) - math.log(_t0**alpha*p1*p2**alpha - _t1*p1 + _t1), 0.0)
+    return max(alpha*_special.log(_t0) + alpha*_special.log(p1) - _special.log(_t0**alpha*p1*p2**alpha - _t1*p1 + _t1), 0.0)
 
 
 def _jsd_geometric_dual_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(p1, p2, alpha, out):
+    p1_spread, p2_spread, alpha_spread = _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(p1_[i], p2_[i], alpha_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
@@ -300,7 +371,7 @@ jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -323,13 +394,13 @@ def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2,
     _t11 = (1.0/(-_t10 + _t6 + _t9))
     _t12 = _t6*alpha
     _t13 = (1.0/_t4)
-    _t14 = math.log(p1)
-    _t15 = math.log(_t1)
-    _t16 = math.log(_t4)
+    _t14 = _special.log(p1)
+    _t15 = _special.log(_t1)
+    _t16 = _special.log(_t4)
     _value[0] = _jsd_geometric_dual(p1, p2, alpha)
     _d_p1[0] = _t0*alpha - _t11*(_t0*_t3*_t5*alpha - _t12 - _t2*_t9 - _t6 + _t7*_t8) - _t2
     _d_p2[0] = -_t11*(_t10*_t13*alpha - _t12*_t13 + _t9*alpha/p2)
-    _d_alpha[0] = -_t11*(-_t10*_t14 - _t10*_t16 + _t14*_t6 + _t15*_t9 + _t16*_t6 + _t9*math.log(p2)) + _t14 + _t15
+    _d_alpha[0] = -_t11*(-_t10*_t14 - _t10*_t16 + _t14*_t6 + _t15*_t9 + _t16*_t6 + _t9*_special.log(p2)) + _t14 + _t15
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -396,8 +467,8 @@ def bhattacharyya_value_and_grad(p1, p2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_densities(k, params):
     p1, p2 = params
-    _log_density1 = k*math.log(p1) + (1.0 - k)*math.log(1.0 - p1)
-    _log_density2 = k*math.log(p2) + (1.0 - k)*math.log(1.0 - p2)
+    _log_density1 = k*_special.log(p1) + (1.0 - k)*_special.log(1.0 - p1)
+    _log_density2 = k*_special.log(p2) + (1.0 - k)*_special.log(1.0 - p2)
     return _log_density1, _log_density2
 
 
@@ -416,7 +487,7 @@ def _jsd_arithmetic(p1, p2, alpha):
 
 
 def _jsd_arithmetic_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

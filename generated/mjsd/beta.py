@@ -27,7 +27,7 @@ def _kl(a1, b1, a2, b2):
 
 
 def _kl_loop(a1, b1, a2, b2):
-    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf:
+    if 0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf:
         return _kl(a1, b1, a2, b2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -53,7 +53,7 @@ kl.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _d_b2):
-    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf):
+    if not (0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if a1 == a2 and b1 == b2:
@@ -106,7 +106,7 @@ def _jeffreys(a1, b1, a2, b2):
 
 
 def _jeffreys_loop(a1, b1, a2, b2):
-    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf:
+    if 0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf:
         return _jeffreys(a1, b1, a2, b2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -132,7 +132,7 @@ jeffreys.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjsd.pai
 
 
 def _jeffreys_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _d_b2):
-    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf):
+    if not (0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if a1 == a2 and b1 == b2:
@@ -197,7 +197,7 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
 
 
 def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
-    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(a1, b1, a2, b2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -227,7 +227,7 @@ jsd_geometric.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # for mjs
 
 
 def _jsd_geometric_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_b1, _d_a2, _d_b2, _d_alpha):
-    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if a1 == a2 and b1 == b2:
@@ -314,7 +314,7 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
 
 
 def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
-    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(a1, b1, a2, b2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -344,7 +344,7 @@ jsd_geometric_dual.laws = ((('a1', 0), ('b1', 0)), (('a2', 0), ('b2', 0)))  # fo
 
 
 def _jsd_geometric_dual_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_b1, _d_a2, _d_b2, _d_alpha):
-    if not (0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if a1 == a2 and b1 == b2:
@@ -467,7 +467,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     a1, b1, a2, b2 = params
-    return math.log(a1/b1), math.sqrt((1.0/b1) + (1.0/a1)), math.log(a2/b2), math.sqrt((1.0/b2) + (1.0/a2))
+    return _special.log(a1/b1), math.sqrt((1.0/b1) + (1.0/a1)), _special.log(a2/b2), math.sqrt((1.0/b2) + (1.0/a2))
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -479,7 +479,7 @@ def _jsd_arithmetic(a1, b1, a2, b2, alpha):
 
 
 def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):
-    if 0.0 < a1 < math.inf and 0.0 < b1 < math.inf and 0.0 < a2 < math.inf and 0.0 < b2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < a1 and a1 < math.inf and 0.0 < b1 and b1 < math.inf and 0.0 < a2 and a2 < math.inf and 0.0 < b2 and b2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(a1, b1, a2, b2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import COUNT, OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -26,12 +27,30 @@ def _kl(n, p1, p2):
 
 
 def _kl_loop(n, p1, p2):
-    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _kl(n, p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(n, p1, p2, out):
+    n_spread, p1_spread, p2_spread = _batch.spread(n), _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        n_ = _batch.block(n, n_spread, start, stop)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(n_[i], p1_[i], p2_[i])
+            value = value if (1.0 <= n_[i]) & (n_[i] < math.inf) & (n_[i] % 1.0 == 0.0) & (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(n, p1, p2, *, out=None):
@@ -51,7 +70,7 @@ kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
-    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -89,7 +108,7 @@ def kl_value_and_grad(n, p1, p2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -99,12 +118,30 @@ def _jeffreys(n, p1, p2):
 
 
 def _jeffreys_loop(n, p1, p2):
-    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _jeffreys(n, p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(n, p1, p2, out):
+    n_spread, p1_spread, p2_spread = _batch.spread(n), _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        n_ = _batch.block(n, n_spread, start, stop)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(n_[i], p1_[i], p2_[i])
+            value = value if (1.0 <= n_[i]) & (n_[i] < math.inf) & (n_[i] % 1.0 == 0.0) & (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(n, p1, p2, *, out=None):
@@ -124,7 +161,7 @@ jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
-    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -162,7 +199,7 @@ def jeffreys_value_and_grad(n, p1, p2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(n, p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -174,16 +211,35 @@ def _jsd_geometric(n, p1, p2, alpha):
     _t2 = 1.0 - p2
     _t3 = 1.0 - p1
     _t4 = _t2**alpha*p1**alpha
-    return max(-_beta*_t0*_t1*_special.log_ratio(p2, _t2, 2.0*p2 - 1.0) - _t0*(_beta*(-p1 + p2 + 1.0) + alpha)*math.log(p1) + alpha*n*(_beta*(-_t1 - 1.0) - alpha)*math.log(_t3) + n*math.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
+    return max(-_beta*_t0*_t1*_special.log_ratio(p2, _t2, 2.0*p2 - 1.0) - _t0*(_beta*(-p1 + p2 + 1.0) + alpha)*_special.log(p1) + alpha*n*(_beta*(-_t1 - 1.0) - alpha)*_special.log(_t3) + n*_special.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
 
 
 def _jsd_geometric_loop(n, p1, p2, alpha):
-    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(n, p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(n, p1, p2, alpha, out):
+    n_spread, p1_spread, p2_spread, alpha_spread = _batch.spread(n), _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        n_ = _batch.block(n, n_spread, start, stop)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(n_[i], p1_[i], p2_[i], alpha_[i])
+            value = value if (1.0 <= n_[i]) & (n_[i] < math.inf) & (n_[i] % 1.0 == 0.0) & (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(n, p1, p2, alpha=0.5, *, out=None):
@@ -207,7 +263,7 @@ jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -237,20 +293,20 @@ def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _
     _t17 = _beta*(-_t16 - 1.0) - alpha
     _t18 = _beta*alpha
     _t19 = n*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
-    _t20 = math.log(_t5)
+    _t20 = _special.log(_t5)
     _t21 = _t20*n
-    _t22 = math.log(p1)
+    _t22 = _special.log(p1)
     _t23 = _t22*n
     _t24 = _t18*_t19 + _t18*_t21 - _t18*_t23
     _t25 = (1.0/p2)
     _t26 = (1.0/_t1)
     _t27 = _t9*n
     _t28 = _t16*alpha
-    _t29 = math.log(_t1)
+    _t29 = _special.log(_t1)
     _value[0] = _jsd_geometric(n, p1, p2, alpha)
     _d_p1[0] = -_t11*_t14*_t15 - _t12*_t15*_t17 - _t24 + _t9*n*(_t0*_t11*_t2*alpha - _t10 - _t12*_t13 - _t3 + _t4*_t6)
     _d_p2[0] = -_t1*_t16*_t18*_t25*n*(_t26 + p2/(_t1*_t1)) + _t24 + _t27*(-_t10*_t26 + _t13*_t25 + _t26*_t8*alpha)
-    _d_alpha[0] = -_beta*_t16*_t19 - _t14*_t23 + _t17*_t21 + _t19*_t28 + _t21*_t28 - _t23*_t28 + _t27*(_t20*_t7 + _t22*_t3 - _t22*_t8 + _t29*_t3 - _t29*_t8 + _t7*math.log(p2))
+    _d_alpha[0] = -_beta*_t16*_t19 - _t14*_t23 + _t17*_t21 + _t19*_t28 + _t21*_t28 - _t23*_t28 + _t27*(_t20*_t7 + _t22*_t3 - _t22*_t8 + _t29*_t3 - _t29*_t8 + _t7*_special.log(p2))
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -274,7 +330,7 @@ def jsd_geometric_value_and_grad(n, p1, p2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2, 'alpha': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(n, p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -283,16 +339,35 @@ def _jsd_geometric_dual(n, p1, p2, alpha):
     _t0 = alpha*n
     _t1 = 1.0 - p1
     _t2 = p1**alpha*(1.0 - p2)**alpha
-    return max(_t0*math.log(_t1) + _t0*math.log(p1) - n*math.log(_t1**alpha*p1*p2**alpha - _t2*p1 + _t2), 0.0)
+    return max(_t0*_special.log(_t1) + _t0*_special.log(p1) - n*_special.log(_t1**alpha*p1*p2**alpha - _t2*p1 + _t2), 0.0)
 
 
 def _jsd_geometric_dual_loop(n, p1, p2, alpha):
-    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(n, p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(n, p1, p2, alpha, out):
+    n_spread, p1_spread, p2_spread, alpha_spread = _batch.spread(n), _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        n_ = _batch.block(n, n_spread, start, stop)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(n_[i], p1_[i], p2_[i], alpha_[i])
+            value = value if (1.0 <= n_[i]) & (n_[i] < math.inf) & (n_[i] % 1.0 == 0.0) & (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(n, p1, p2, alpha=0.5, *, out=None):
@@ -316,7 +391,7 @@ jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -340,13 +415,13 @@ def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_
     _t12 = _t6*p1
     _t13 = n/(_t10 - _t12 + _t6)
     _t14 = (1.0/_t4)
-    _t15 = math.log(p1)
-    _t16 = math.log(_t1)
-    _t17 = math.log(_t4)
+    _t15 = _special.log(p1)
+    _t16 = _special.log(_t1)
+    _t17 = _special.log(_t4)
     _value[0] = _jsd_geometric_dual(n, p1, p2, alpha)
     _d_p1[0] = _t0*alpha*n - _t13*(_t0*_t3*_t5*alpha - _t11*_t2 - _t6 + _t7*_t8 - _t9) - _t2*alpha*n
     _d_p2[0] = -_t13*(_t11/p2 + _t12*_t14*alpha - _t14*_t9)
-    _d_alpha[0] = -_t13*(_t10*_t16 + _t10*math.log(p2) - _t12*_t15 - _t12*_t17 + _t15*_t6 + _t17*_t6) + _t15*n + _t16*n
+    _d_alpha[0] = -_t13*(_t10*_t16 + _t10*_special.log(p2) - _t12*_t15 - _t12*_t17 + _t15*_t6 + _t17*_t6) + _t15*n + _t16*n
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -417,9 +492,9 @@ def bhattacharyya_value_and_grad(n, p1, p2, alpha=0.5):
 def _jsd_arithmetic_log_densities(k, params):
     n, p1, p2 = params
     _d1_0 = n + 1.0
-    _log_density1 = k*math.log(p1) + (-k + n)*math.log(1.0 - p1) + math.lgamma(_d1_0) - math.lgamma(k + 1.0) - math.lgamma(_d1_0 - k)
+    _log_density1 = k*_special.log(p1) + (-k + n)*_special.log(1.0 - p1) + math.lgamma(_d1_0) - math.lgamma(k + 1.0) - math.lgamma(_d1_0 - k)
     _d2_0 = n + 1.0
-    _log_density2 = k*math.log(p2) + (-k + n)*math.log(1.0 - p2) + math.lgamma(_d2_0) - math.lgamma(k + 1.0) - math.lgamma(_d2_0 - k)
+    _log_density2 = k*_special.log(p2) + (-k + n)*_special.log(1.0 - p2) + math.lgamma(_d2_0) - math.lgamma(k + 1.0) - math.lgamma(_d2_0 - k)
     return _log_density1, _log_density2
 
 
@@ -438,7 +513,7 @@ def _jsd_arithmetic(n, p1, p2, alpha):
 
 
 def _jsd_arithmetic_loop(n, p1, p2, alpha):
-    if 1.0 <= n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 1.0 <= n and n < math.inf and n % 1.0 == 0.0 and 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(n, p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 
@@ -15,22 +16,41 @@ __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic', 'kl_valu
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
     _t0 = (delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2)
-    return max(-math.log(scale2) - _special.log_ratio(scale1, _t0, -_t0 + scale1) - 2.0*math.log(2.0), 0.0)
+    return max(-_special.log(scale2) - _special.log_ratio(scale1, _t0, -_t0 + scale1) - 2.0*_special.log(2.0), 0.0)
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _kl(loc1, scale1, loc2, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(loc1, scale1, loc2, scale2, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(loc1_[i], scale1_[i], loc2_[i], scale2_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(loc1, scale1, loc2, scale2, *, out=None):
@@ -51,7 +71,7 @@ kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mj
 
 
 def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -95,7 +115,7 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -108,17 +128,37 @@ def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _t0 = (mix_scale*mix_scale)
     _t1 = 2.0*mix_scale
-    _t2 = math.log(mix_scale) + 2.0*math.log(2.0)
-    return max(_beta*(-_t2 - math.log(scale1) + math.log(_t0 + _t1*scale1 + (offset1*offset1) + (scale1*scale1))) + alpha*(-_t2 - math.log(scale2) + math.log(_t0 + _t1*scale2 + (offset2*offset2) + (scale2*scale2))), 0.0)
+    _t2 = _special.log(mix_scale) + 2.0*_special.log(2.0)
+    return max(_beta*(-_t2 - _special.log(scale1) + _special.log(_t0 + _t1*scale1 + (offset1*offset1) + (scale1*scale1))) + alpha*(-_t2 - _special.log(scale2) + _special.log(_t0 + _t1*scale2 + (offset2*offset2) + (scale2*scale2))), 0.0)
 
 
 def _jsd_harmonic_loop(loc1, scale1, loc2, scale2, alpha):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop, _jsd_harmonic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_harmonic_batch(loc1, scale1, loc2, scale2, alpha, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_harmonic(loc1_[i], scale1_[i], loc2_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_harmonic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_harmonic_loop, _jsd_harmonic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_harmonic_batch)
 
 
 def jsd_harmonic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
@@ -143,7 +183,7 @@ jsd_harmonic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))
 
 
 def _jsd_harmonic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -211,7 +251,7 @@ def _jsd_harmonic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value,
     _d_scale1[0] = _beta*(_t17 - 1.0/scale1) + _t0*_t14*_t25*_t36 + _t19*(-_t43*(-_t41*(-_t1*_t38 - _t24 - _t26) + _t42*alpha) + ((1.0/2.0))*_t3*_t30*_t31/_t22) + _t40*(_t3*alpha*delta - _t35*_t37)
     _d_loc2[0] = _t33
     _d_scale2[0] = -_t1*_t23*_t36*_t39 + _t19*(((1.0/2.0))*_t22*_t3*_t31/_t30 - _t43*(_beta*_t42 - _t41*(-_t10 - _t23*scale1 - _t37))) + _t44*(-_beta*_t21 + _t24*_t35) + alpha*(_t18 - 1.0/scale2)
-    _d_alpha[0] = -_t19*_t43*(-_t41*(-_beta*_t46 + _t46*alpha) - (1.0/2.0)*_t42*(-_t16 + 2.0*scale2)) + _t40*(_t1*_t45 + _t21*scale1) + _t44*(-_t0*_t45 + _t3*delta*scale2) + math.log(_t12) - math.log(_t7) + math.log(scale1) - math.log(scale2)
+    _d_alpha[0] = -_t19*_t43*(-_t41*(-_beta*_t46 + _t46*alpha) - (1.0/2.0)*_t42*(-_t16 + 2.0*scale2)) + _t40*(_t1*_t45 + _t21*scale1) + _t44*(-_t0*_t45 + _t3*delta*scale2) + _special.log(_t12) - _special.log(_t7) + _special.log(scale1) - _special.log(scale2)
 
 
 _jsd_harmonic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_harmonic_value_and_grad_loop)
@@ -281,7 +321,7 @@ def jsd_harmonic_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_harmonic_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -297,18 +337,38 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     _t1 = ((1.0/4.0))*_t0
     _t2 = (_beta*_beta)
     _t3 = (alpha*alpha)
-    _t4 = math.log(mix_weight)
-    _t5 = math.log(lam + 1.0)
-    return max(((((1.0/192.0))*_t0*lam_minus_one**6.0*(31.0*(_beta*_beta*_beta*_beta) + 107.0*(_beta*_beta*_beta)*alpha + 107.0*_beta*(alpha*alpha*alpha) + 154.0*_t2*_t3 + 31.0*(alpha*alpha*alpha*alpha)) - (1.0/16.0)*_t0*lam_minus_one**5.0*(5.0*_t0 + 3.0*_t2 + 3.0*_t3) + ((1.0/32.0))*_t0*(lam_minus_one*lam_minus_one*lam_minus_one*lam_minus_one)*(13.0*_t0 + 7.0*_t2 + 7.0*_t3) - _t1*(lam_minus_one*lam_minus_one*lam_minus_one) + _t1*(lam_minus_one*lam_minus_one)) if (lam_minus_one < (1.0/1000.0)) else (_beta*(-_t4 + 2.0*_t5 - 2.0*math.log(mix_root + 1.0)) + alpha*(-_t4 + 2.0*_t5 + math.log(lam) - 2.0*math.log(lam + mix_root)))), 0.0)
+    _t4 = _special.log(mix_weight)
+    _t5 = _special.log(lam + 1.0)
+    return max(((((1.0/192.0))*_t0*lam_minus_one**6.0*(31.0*(_beta*_beta*_beta*_beta) + 107.0*(_beta*_beta*_beta)*alpha + 107.0*_beta*(alpha*alpha*alpha) + 154.0*_t2*_t3 + 31.0*(alpha*alpha*alpha*alpha)) - (1.0/16.0)*_t0*lam_minus_one**5.0*(5.0*_t0 + 3.0*_t2 + 3.0*_t3) + ((1.0/32.0))*_t0*(lam_minus_one*lam_minus_one*lam_minus_one*lam_minus_one)*(13.0*_t0 + 7.0*_t2 + 7.0*_t3) - _t1*(lam_minus_one*lam_minus_one*lam_minus_one) + _t1*(lam_minus_one*lam_minus_one)) if (lam_minus_one < (1.0/1000.0)) else (_beta*(-_t4 + 2.0*_t5 - 2.0*_special.log(mix_root + 1.0)) + alpha*(-_t4 + 2.0*_t5 + _special.log(lam) - 2.0*_special.log(lam + mix_root)))), 0.0)
 
 
 def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(loc1, scale1, loc2, scale2, alpha, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(loc1_[i], scale1_[i], loc2_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
@@ -332,7 +392,7 @@ jsd_arithmetic.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)
 
 
 def _jsd_arithmetic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -414,7 +474,7 @@ def _jsd_arithmetic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _valu
     _d_scale1[0] = _t15*_t45 + _t29*_t45 + _t42*_t45 + _t45*_t46
     _d_loc2[0] = _t11*_t47 + _t15*_t48 + _t29*_t48 + _t42*_t48
     _d_scale2[0] = _t15*_t49 + _t29*_t49 + _t42*_t49 + _t46*_t49
-    _d_alpha[0] = -_t26*_t28*(-(1.0/2.0)*_t2*_t50 + ((1.0/2.0))*_t25*_t50) + _t4*_t50 + ((_beta*_t56 - _beta*_t57 + _beta*_t59 + _t30*_t58*(13.0*_beta*_t34 - 13.0*_t33*alpha + 17.0*_t39 - 17.0*_t40) + _t31*_t51 - _t31*_t52 - _t32*_t51 + _t32*_t52 + _t53*_t54 - _t54*_t55 - _t56*alpha + _t57*alpha - _t59*alpha) if _t1 else (-2.0*math.log(_t13) + 2.0*math.log(_t27) + math.log(lam)))
+    _d_alpha[0] = -_t26*_t28*(-(1.0/2.0)*_t2*_t50 + ((1.0/2.0))*_t25*_t50) + _t4*_t50 + ((_beta*_t56 - _beta*_t57 + _beta*_t59 + _t30*_t58*(13.0*_beta*_t34 - 13.0*_t33*alpha + 17.0*_t39 - 17.0*_t40) + _t31*_t51 - _t31*_t52 - _t32*_t51 + _t32*_t52 + _t53*_t54 - _t54*_t55 - _t56*alpha + _t57*alpha - _t59*alpha) if _t1 else (-2.0*_special.log(_t13) + 2.0*_special.log(_t27) + _special.log(lam)))
 
 
 _jsd_arithmetic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_arithmetic_value_and_grad_loop)

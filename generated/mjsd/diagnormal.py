@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _special
 from . import _linalg
 from ._validate import REAL_VECTOR, SCALE_VECTOR, UNIT
 
@@ -22,7 +23,7 @@ def _kl(loc1, scale1, loc2, scale2):
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i]))/(scale2[i]*scale2[i]) - math.log(scale1[i]/scale2[i])
+        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i]))/(scale2[i]*scale2[i]) - _special.log(scale1[i]/scale2[i])
     return max(_s0, 0.0)
 
 
@@ -193,7 +194,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*math.log(scale1[i]/scale2[i]) - (1.0/2.0)*math.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += alpha*_special.log(scale1[i]/scale2[i]) - (1.0/2.0)*_special.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -240,7 +241,7 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += math.log(scale1[i]/scale2[i]) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += _special.log(scale1[i]/scale2[i]) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     _beta = 1.0 - alpha
     _t22 = (alpha*alpha)
     _t32 = (_beta*_beta)*alpha
@@ -316,7 +317,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - alpha*math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*math.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - alpha*_special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*_special.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -363,7 +364,7 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - math.log(scale1[i]/scale2[i]) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - _special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))
     _beta = 1.0 - alpha
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
@@ -458,7 +459,7 @@ def _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _beta*math.log(scale2[i]) + alpha*math.log(scale1[i]) - (1.0/2.0)*math.log(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += _beta*_special.log(scale2[i]) + alpha*_special.log(scale1[i]) - (1.0/2.0)*_special.log(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -506,7 +507,7 @@ def _jsd_geometric_deasy_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, 
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += math.log(scale1[i]) - math.log(scale2[i]) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + (-_beta*scale1[i] - alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + (-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i]) + (3.0*(_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += _special.log(scale1[i]) - _special.log(scale2[i]) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + (-_beta*scale1[i] - alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + (-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i]) + (3.0*(_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     _beta = 1.0 - alpha
     _t1 = (_beta*_beta*_beta)
     _t2 = (alpha*alpha*alpha)

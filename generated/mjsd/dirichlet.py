@@ -576,7 +576,7 @@ def _jsd_arithmetic_k2_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_k2_landmarks(params):
     concentration1, concentration2 = params
-    return math.log(concentration1[0]/concentration1[1]), math.sqrt((1.0/concentration1[1]) + (1.0/concentration1[0])), math.log(concentration2[0]/concentration2[1]), math.sqrt((1.0/concentration2[1]) + (1.0/concentration2[0]))
+    return _special.log(concentration1[0]/concentration1[1]), math.sqrt((1.0/concentration1[1]) + (1.0/concentration1[0])), _special.log(concentration2[0]/concentration2[1]), math.sqrt((1.0/concentration2[1]) + (1.0/concentration2[0]))
 
 
 _jsd_arithmetic_k2_quadrature = quadrature_jsd(_jsd_arithmetic_k2_log_kernels, _jsd_arithmetic_k2_log_normalisers, _jsd_arithmetic_k2_landmarks)
@@ -600,13 +600,13 @@ def _jsd_arithmetic_k3_log_densities(u, v, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_k3_landmarks(params):
     concentration1, concentration2 = params
-    return math.log(concentration1[0]/(concentration1[1] + concentration1[2])), math.sqrt((1.0/concentration1[0]) + (1.0/(concentration1[1] + concentration1[2]))), math.log(concentration2[0]/(concentration2[1] + concentration2[2])), math.sqrt((1.0/concentration2[0]) + (1.0/(concentration2[1] + concentration2[2])))
+    return _special.log(concentration1[0]/(concentration1[1] + concentration1[2])), math.sqrt((1.0/concentration1[0]) + (1.0/(concentration1[1] + concentration1[2]))), _special.log(concentration2[0]/(concentration2[1] + concentration2[2])), math.sqrt((1.0/concentration2[0]) + (1.0/(concentration2[1] + concentration2[2])))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_k3_inner_landmarks(u, params):
     concentration1, concentration2 = params
-    return math.log(concentration1[1]/concentration1[2]), math.sqrt((1.0/concentration1[2]) + (1.0/concentration1[1])), math.log(concentration2[1]/concentration2[2]), math.sqrt((1.0/concentration2[2]) + (1.0/concentration2[1]))
+    return _special.log(concentration1[1]/concentration1[2]), math.sqrt((1.0/concentration1[2]) + (1.0/concentration1[1])), _special.log(concentration2[1]/concentration2[2]), math.sqrt((1.0/concentration2[2]) + (1.0/concentration2[1]))
 
 
 _jsd_arithmetic_k3_cubature = cubature_jsd(_jsd_arithmetic_k3_log_densities, _jsd_arithmetic_k3_landmarks, _jsd_arithmetic_k3_inner_landmarks)

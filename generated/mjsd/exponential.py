@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(rate1, rate2):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -25,12 +26,29 @@ def _kl(rate1, rate2):
 
 
 def _kl_loop(rate1, rate2):
-    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+    if 0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf:
         return _kl(rate1, rate2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(rate1, rate2, out):
+    rate1_spread, rate2_spread = _batch.spread(rate1), _batch.spread(rate2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(rate1_[i], rate2_[i])
+            value = value if (0.0 < rate1_[i]) & (rate1_[i] < math.inf) & (0.0 < rate2_[i]) & (rate2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)", batch=_kl_batch)
 
 
 def kl(rate1, rate2, *, out=None):
@@ -49,7 +67,7 @@ kl.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(rate1, rate2, _value, _d_rate1, _d_rate2):
-    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf):
+    if not (0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if rate1 == rate2:
@@ -81,7 +99,7 @@ def kl_value_and_grad(rate1, rate2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(rate1, rate2):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -89,12 +107,29 @@ def _jeffreys(rate1, rate2):
 
 
 def _jeffreys_loop(rate1, rate2):
-    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf:
+    if 0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf:
         return _jeffreys(rate1, rate2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(rate1, rate2, out):
+    rate1_spread, rate2_spread = _batch.spread(rate1), _batch.spread(rate2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(rate1_[i], rate2_[i])
+            value = value if (0.0 < rate1_[i]) & (rate1_[i] < math.inf) & (0.0 < rate2_[i]) & (rate2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(rate1, rate2, *, out=None):
@@ -113,7 +148,7 @@ jeffreys.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(rate1, rate2, _value, _d_rate1, _d_rate2):
-    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf):
+    if not (0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if rate1 == rate2:
@@ -150,23 +185,41 @@ def jeffreys_value_and_grad(rate1, rate2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(rate1, rate2, alpha):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(_beta*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) + _beta*math.log(rate1) + alpha*math.log(rate2) - math.log(_beta*rate1 + alpha*rate2), 0.0)
+    return max(_beta*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) + _beta*_special.log(rate1) + alpha*_special.log(rate2) - _special.log(_beta*rate1 + alpha*rate2), 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
-    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(rate1, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(rate1, rate2, alpha, out):
+    rate1_spread, rate2_spread, alpha_spread = _batch.spread(rate1), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(rate1_[i], rate2_[i], alpha_[i])
+            value = value if (0.0 < rate1_[i]) & (rate1_[i] < math.inf) & (0.0 < rate2_[i]) & (rate2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(rate1, rate2, alpha=0.5, *, out=None):
@@ -189,7 +242,7 @@ jsd_geometric.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d_rate2, _d_alpha):
-    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if rate1 == rate2:
@@ -212,7 +265,7 @@ def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d
     _value[0] = _jsd_geometric(rate1, rate2, alpha)
     _d_rate1[0] = -_beta*_t2 - _beta*_t9/(rate1*rate1) + _t1 + _t3*_t6
     _d_rate2[0] = -_t1*_t8*alpha/(rate2*rate2) - _t2*alpha - _t3*_t6 + _t5
-    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t0*_t9 + _t2*_t7 - math.log(rate1) + math.log(rate2)
+    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t0*_t9 + _t2*_t7 - _special.log(rate1) + _special.log(rate2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -235,23 +288,41 @@ def jsd_geometric_value_and_grad(rate1, rate2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(rate1, rate2, alpha):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(-_beta*math.log(rate1) - alpha*math.log(rate2) + math.log(_beta*rate1 + alpha*rate2), 0.0)
+    return max(-_beta*_special.log(rate1) - alpha*_special.log(rate2) + _special.log(_beta*rate1 + alpha*rate2), 0.0)
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
-    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(rate1, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(rate1, rate2, alpha, out):
+    rate1_spread, rate2_spread, alpha_spread = _batch.spread(rate1), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(rate1_[i], rate2_[i], alpha_[i])
+            value = value if (0.0 < rate1_[i]) & (rate1_[i] < math.inf) & (0.0 < rate2_[i]) & (rate2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(rate1, rate2, alpha=0.5, *, out=None):
@@ -274,7 +345,7 @@ jsd_geometric_dual.laws = ((('rate1', 0),), (('rate2', 0),))  # for mjsd.pairwis
 
 
 def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d_rate2, _d_alpha):
-    if not (0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if rate1 == rate2:
@@ -288,7 +359,7 @@ def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate
     _value[0] = _jsd_geometric_dual(rate1, rate2, alpha)
     _d_rate1[0] = _beta*_t0 - _beta/rate1
     _d_rate2[0] = _t0*alpha - alpha/rate2
-    _d_alpha[0] = _t0*(-rate1 + rate2) + math.log(rate1) - math.log(rate2)
+    _d_alpha[0] = _t0*(-rate1 + rate2) + _special.log(rate1) - _special.log(rate2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -355,8 +426,8 @@ def bhattacharyya_value_and_grad(rate1, rate2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     rate1, rate2 = params
-    _log_density1 = math.log(rate1)
-    _log_density2 = math.log(rate2)
+    _log_density1 = _special.log(rate1)
+    _log_density2 = _special.log(rate2)
     return _log_density1, _log_density2
 
 
@@ -377,7 +448,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     rate1, rate2 = params
-    return -math.log(rate1), 1.0, -math.log(rate2), 1.0
+    return -_special.log(rate1), 1.0, -_special.log(rate2), 1.0
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -389,7 +460,7 @@ def _jsd_arithmetic(rate1, rate2, alpha):
 
 
 def _jsd_arithmetic_loop(rate1, rate2, alpha):
-    if 0.0 < rate1 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < rate1 and rate1 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(rate1, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

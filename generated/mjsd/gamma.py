@@ -25,7 +25,7 @@ def _kl(shape1, rate1, shape2, rate2):
 
 
 def _kl_loop(shape1, rate1, shape2, rate2):
-    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf:
+    if 0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf:
         return _kl(shape1, rate1, shape2, rate2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -51,7 +51,7 @@ kl.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  # for 
 
 
 def _kl_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2):
-    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf):
+    if not (0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if shape1 == shape2 and rate1 == rate2:
@@ -102,7 +102,7 @@ def _jeffreys(shape1, rate1, shape2, rate2):
 
 
 def _jeffreys_loop(shape1, rate1, shape2, rate2):
-    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf:
+    if 0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf:
         return _jeffreys(shape1, rate1, shape2, rate2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -128,7 +128,7 @@ jeffreys.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0)))  
 
 
 def _jeffreys_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2):
-    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf):
+    if not (0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if shape1 == shape2 and rate1 == rate2:
@@ -187,11 +187,11 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
     _t0 = _beta*shape1 + alpha*shape2
     _t1 = -_t0
     _t2 = _beta*alpha
-    return max(-_beta*_t1*math.log(rate1) - _beta*math.lgamma(shape1) - _t1*alpha*math.log(rate2) + _t1*math.log(_beta*rate1 + alpha*rate2) + _t2*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) + _t2*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t0), 0.0)
+    return max(-_beta*_t1*_special.log(rate1) - _beta*math.lgamma(shape1) - _t1*alpha*_special.log(rate2) + _t1*_special.log(_beta*rate1 + alpha*rate2) + _t2*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) + _t2*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t0), 0.0)
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
-    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -221,7 +221,7 @@ jsd_geometric.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate2', 0
 
 
 def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2, _d_alpha):
-    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if shape1 == shape2 and rate1 == rate2:
@@ -233,12 +233,12 @@ def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _val
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = math.log(rate2)
+    _t0 = _special.log(rate2)
     _t1 = _beta*alpha
     _t2 = _special.digamma(shape1)
-    _t3 = math.log(rate1)
+    _t3 = _special.log(rate1)
     _t4 = _beta*rate1 + alpha*rate2
-    _t5 = math.log(_t4)
+    _t5 = _special.log(_t4)
     _t6 = _beta*shape1
     _t7 = alpha*shape2
     _t8 = _t6 + _t7
@@ -304,11 +304,11 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     _t0 = _beta*shape1
     _t1 = alpha*shape2
     _t2 = _t0 + _t1
-    return max(_beta*math.lgamma(shape1) - _t0*math.log(rate1) - _t1*math.log(rate2) + _t2*math.log(_beta*rate1 + alpha*rate2) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
+    return max(_beta*math.lgamma(shape1) - _t0*_special.log(rate1) - _t1*_special.log(rate2) + _t2*_special.log(_beta*rate1 + alpha*rate2) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
-    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -338,7 +338,7 @@ jsd_geometric_dual.laws = ((('shape1', 0), ('rate1', 0)), (('shape2', 0), ('rate
 
 
 def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _value, _d_shape1, _d_rate1, _d_shape2, _d_rate2, _d_alpha):
-    if not (0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if shape1 == shape2 and rate1 == rate2:
@@ -350,15 +350,15 @@ def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = math.log(rate1)
+    _t0 = _special.log(rate1)
     _t1 = _beta*rate1 + alpha*rate2
-    _t2 = math.log(_t1)
+    _t2 = _special.log(_t1)
     _t3 = _beta*shape1
     _t4 = alpha*shape2
     _t5 = _t3 + _t4
     _t6 = _special.digamma(_t5)
     _t7 = _t5/_t1
-    _t8 = math.log(rate2)
+    _t8 = _special.log(rate2)
     _t9 = -shape1 + shape2
     _value[0] = _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
     _d_shape1[0] = -_beta*_t0 + _beta*_t2 - _beta*_t6 + _beta*_special.digamma(shape1)
@@ -438,8 +438,8 @@ def bhattacharyya_value_and_grad(shape1, rate1, shape2, rate2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     shape1, rate1, shape2, rate2 = params
-    _log_density1 = shape1*math.log(rate1) - math.lgamma(shape1)
-    _log_density2 = shape2*math.log(rate2) - math.lgamma(shape2)
+    _log_density1 = shape1*_special.log(rate1) - math.lgamma(shape1)
+    _log_density2 = shape2*_special.log(rate2) - math.lgamma(shape2)
     return _log_density1, _log_density2
 
 
@@ -460,7 +460,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     shape1, rate1, shape2, rate2 = params
-    return math.log(shape1/rate1), (1.0/math.sqrt(shape1)), math.log(shape2/rate2), (1.0/math.sqrt(shape2))
+    return _special.log(shape1/rate1), (1.0/math.sqrt(shape1)), _special.log(shape2/rate2), (1.0/math.sqrt(shape2))
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -472,7 +472,7 @@ def _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha):
 
 
 def _jsd_arithmetic_loop(shape1, rate1, shape2, rate2, alpha):
-    if 0.0 < shape1 < math.inf and 0.0 < rate1 < math.inf and 0.0 < shape2 < math.inf and 0.0 < rate2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape1 and shape1 < math.inf and 0.0 < rate1 and rate1 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 < rate2 and rate2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(shape1, rate1, shape2, rate2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

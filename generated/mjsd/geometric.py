@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import OPEN_UNIT, UNIT
 from ._series import arithmetic_jsd as series_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -26,12 +27,29 @@ def _kl(p1, p2):
 
 
 def _kl_loop(p1, p2):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _kl(p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(p1, p2, out):
+    p1_spread, p2_spread = _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(p1_[i], p2_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)", batch=_kl_batch)
 
 
 def kl(p1, p2, *, out=None):
@@ -50,7 +68,7 @@ kl.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -88,7 +106,7 @@ def kl_value_and_grad(p1, p2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -97,12 +115,29 @@ def _jeffreys(p1, p2):
 
 
 def _jeffreys_loop(p1, p2):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0:
         return _jeffreys(p1, p2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(p1, p2, out):
+    p1_spread, p2_spread = _batch.spread(p1), _batch.spread(p2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(p1_[i], p2_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(p1, p2, *, out=None):
@@ -121,7 +156,7 @@ jeffreys.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -163,7 +198,7 @@ def jeffreys_value_and_grad(p1, p2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -175,16 +210,34 @@ def _jsd_geometric(p1, p2, alpha):
     _t2 = p1*p2
     _t3 = 1.0 - p1
     _t4 = _t0**alpha
-    return max(_beta*_t1*(p1 - p2)*math.log(_t0) + _beta*math.log(p1) + _t1*(_beta*(_t2 - p1 + p2) + _t2*alpha)*math.log(_t3) + alpha*math.log(p2) - math.log(_t3**alpha + _t4*p1 - _t4), 0.0)
+    return max(_beta*_t1*(p1 - p2)*_special.log(_t0) + _beta*_special.log(p1) + _t1*(_beta*(_t2 - p1 + p2) + _t2*alpha)*_special.log(_t3) + alpha*_special.log(p2) - _special.log(_t3**alpha + _t4*p1 - _t4), 0.0)
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(p1, p2, alpha, out):
+    p1_spread, p2_spread, alpha_spread = _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(p1_[i], p2_[i], alpha_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(p1, p2, alpha=0.5, *, out=None):
@@ -207,7 +260,7 @@ jsd_geometric.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -222,7 +275,7 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
     _t2 = _t1*alpha
     _t3 = p2 - 1.0
     _t4 = -_t3
-    _t5 = math.log(_t4)
+    _t5 = _special.log(_t4)
     _t6 = _beta*_t0
     _t7 = _t5*_t6
     _t8 = _t2*_t7
@@ -231,7 +284,7 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
     _t11 = _t10*_t2
     _t12 = _t11*_t5
     _t13 = 1.0 - p1
-    _t14 = math.log(_t13)
+    _t14 = _special.log(_t13)
     _t15 = alpha*p2
     _t16 = _beta*(p1*p2 - p1 + p2) + _t15*p1
     _t17 = _t16*_t2
@@ -249,7 +302,7 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
     _value[0] = _jsd_geometric(p1, p2, alpha)
     _d_p1[0] = _beta*_t0 - _beta*_t12*_t9 + _t0*_t1*_t14*alpha*(_beta*_t3 + _t15) - _t0*_t17*_t18 - _t14*_t17*_t9 - _t23*(-_t18*_t21*alpha - _t20) + _t8
     _d_p2[0] = _t0*_t1*_t14*alpha*(_beta*(p1 + 1.0) + alpha*p1) + _t1*alpha - _t11*_t26*_t6 - _t23*(_t19*_t26*alpha - _t22*_t26*alpha) - _t24*_t25 - _t24*_t28 - _t8
-    _d_alpha[0] = -_t0*_t12 + _t1*_t25 + _t1*_t28 + _t10*_t2*_t27 - _t23*(_t14*_t21 - _t19*_t5 + _t22*_t5) - math.log(p1) + math.log(p2)
+    _d_alpha[0] = -_t0*_t12 + _t1*_t25 + _t1*_t28 + _t10*_t2*_t27 - _t23*(_t14*_t21 - _t19*_t5 + _t22*_t5) - _special.log(p1) + _special.log(p2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -272,7 +325,7 @@ def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -281,16 +334,34 @@ def _jsd_geometric_dual(p1, p2, alpha):
     _beta = 1.0 - alpha
     _t0 = 1.0 - p1
     _t1 = (1.0 - p2)**alpha
-    return max(-_beta*math.log(p1) - alpha*math.log(_t0) - alpha*math.log(p2) + math.log(_t0**alpha + _t1*p1 - _t1), 0.0)
+    return max(-_beta*_special.log(p1) - alpha*_special.log(_t0) - alpha*_special.log(p2) + _special.log(_t0**alpha + _t1*p1 - _t1), 0.0)
 
 
 def _jsd_geometric_dual_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(p1, p2, alpha, out):
+    p1_spread, p2_spread, alpha_spread = _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(p1_[i], p2_[i], alpha_[i])
+            value = value if (0.0 < p1_[i]) & (p1_[i] < 1.0) & (0.0 < p2_[i]) & (p2_[i] < 1.0) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(p1, p2, alpha=0.5, *, out=None):
@@ -313,7 +384,7 @@ jsd_geometric_dual.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_alpha):
-    if not (0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0):
+    if not (0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if p1 == p2:
@@ -332,12 +403,12 @@ def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2,
     _t6 = _t3*p1
     _t7 = (1.0/(_t4 + _t5 + _t6))
     _t8 = (1.0/_t2)
-    _t9 = math.log(_t0)
-    _t10 = math.log(_t2)
+    _t9 = _special.log(_t0)
+    _t10 = _special.log(_t2)
     _value[0] = _jsd_geometric_dual(p1, p2, alpha)
     _d_p1[0] = -_beta/p1 + _t1 + _t7*(-_t1*_t5 - _t4)
     _d_p2[0] = _t7*(_t3*_t8*alpha - _t6*_t8*alpha) - alpha/p2
-    _d_alpha[0] = _t7*(-_t10*_t3 + _t10*_t6 + _t5*_t9) - _t9 + math.log(p1) - math.log(p2)
+    _d_alpha[0] = _t7*(-_t10*_t3 + _t10*_t6 + _t5*_t9) - _t9 + _special.log(p1) - _special.log(p2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -404,15 +475,15 @@ def bhattacharyya_value_and_grad(p1, p2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_densities(k, params):
     p1, p2 = params
-    _log_density1 = k*math.log(1.0 - p1) + math.log(p1)
-    _log_density2 = k*math.log(1.0 - p2) + math.log(p2)
+    _log_density1 = k*_special.log(1.0 - p1) + _special.log(p1)
+    _log_density2 = k*_special.log(1.0 - p2) + _special.log(p2)
     return _log_density1, _log_density2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_windows(params):
     p1, p2 = params
-    return 0.0, -70.0/math.log(1.0 - p1), 0.0, -70.0/math.log(1.0 - p2)
+    return 0.0, -70.0/_special.log(1.0 - p1), 0.0, -70.0/_special.log(1.0 - p2)
 
 
 _jsd_arithmetic_series = series_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_windows)
@@ -424,7 +495,7 @@ def _jsd_arithmetic(p1, p2, alpha):
 
 
 def _jsd_arithmetic_loop(p1, p2, alpha):
-    if 0.0 < p1 < 1.0 and 0.0 < p2 < 1.0 and 0.0 <= alpha <= 1.0:
+    if 0.0 < p1 and p1 < 1.0 and 0.0 < p2 and p2 < 1.0 and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(p1, p2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

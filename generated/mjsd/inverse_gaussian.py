@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(mean1, shape1, mean2, shape2):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -27,12 +28,31 @@ def _kl(mean1, shape1, mean2, shape2):
 
 
 def _kl_loop(mean1, shape1, mean2, shape2):
-    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf:
+    if 0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf:
         return _kl(mean1, shape1, mean2, shape2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(mean1, shape1, mean2, shape2, out):
+    mean1_spread, shape1_spread, mean2_spread, shape2_spread = _batch.spread(mean1), _batch.spread(shape1), _batch.spread(mean2), _batch.spread(shape2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        mean1_ = _batch.block(mean1, mean1_spread, start, stop)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        mean2_ = _batch.block(mean2, mean2_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(mean1_[i], shape1_[i], mean2_[i], shape2_[i])
+            value = value if (0.0 < mean1_[i]) & (mean1_[i] < math.inf) & (0.0 < shape1_[i]) & (shape1_[i] < math.inf) & (0.0 < mean2_[i]) & (mean2_[i] < math.inf) & (0.0 < shape2_[i]) & (shape2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(mean1, shape1, mean2, shape2, *, out=None):
@@ -53,7 +73,7 @@ kl.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  # for 
 
 
 def _kl_value_and_grad_loop(mean1, shape1, mean2, shape2, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2):
-    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf):
+    if not (0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if mean1 == mean2 and shape1 == shape2:
@@ -111,7 +131,7 @@ def kl_value_and_grad(mean1, shape1, mean2, shape2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(mean1, shape1, mean2, shape2):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -128,12 +148,31 @@ def _jeffreys(mean1, shape1, mean2, shape2):
 
 
 def _jeffreys_loop(mean1, shape1, mean2, shape2):
-    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf:
+    if 0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf:
         return _jeffreys(mean1, shape1, mean2, shape2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(mean1, shape1, mean2, shape2, out):
+    mean1_spread, shape1_spread, mean2_spread, shape2_spread = _batch.spread(mean1), _batch.spread(shape1), _batch.spread(mean2), _batch.spread(shape2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        mean1_ = _batch.block(mean1, mean1_spread, start, stop)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        mean2_ = _batch.block(mean2, mean2_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(mean1_[i], shape1_[i], mean2_[i], shape2_[i])
+            value = value if (0.0 < mean1_[i]) & (mean1_[i] < math.inf) & (0.0 < shape1_[i]) & (shape1_[i] < math.inf) & (0.0 < mean2_[i]) & (mean2_[i] < math.inf) & (0.0 < shape2_[i]) & (shape2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(mean1, shape1, mean2, shape2, *, out=None):
@@ -154,7 +193,7 @@ jeffreys.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0)))  
 
 
 def _jeffreys_value_and_grad_loop(mean1, shape1, mean2, shape2, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2):
-    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf):
+    if not (0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if mean1 == mean2 and shape1 == shape2:
@@ -235,7 +274,7 @@ def jeffreys_value_and_grad(mean1, shape1, mean2, shape2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -273,16 +312,36 @@ def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
     _t28 = (alpha*alpha)
     _t29 = _t15*_t28
     _t30 = _t11*_t29
-    return max(((1.0/2.0))*_beta*math.log(shape1) + ((1.0/2.0))*alpha*math.log(shape2) - (1.0/2.0)*math.log(_t2) + ((1.0/2.0))*math.sqrt(_t6)*(-_t10*_t11*alpha*shape1 + _t10*_t12 - _t10*_t8 + _t12*_t19 - 4.0*_t12*_t21 + _t16*_t26 + _t17*_t18 + _t17*_t23 + _t17*_t25 - _t18*_t30 - _t19*_t28*_t8 + _t20*_t22*_t29 + _t21*_t22 - _t23*_t30 - _t24*_t27*_t4 + _t24*_t7*mean2 + _t25*_t27*_t29*shape2 - _t25*_t30 - _t26*_t29 - _t29*_t3*_t8*mean2 + _t3*_t30*_t9*shape1)/(math.sqrt(_t2)*_t3*_t4*shape1*shape2), 0.0)
+    return max(((1.0/2.0))*_beta*_special.log(shape1) + ((1.0/2.0))*alpha*_special.log(shape2) - (1.0/2.0)*_special.log(_t2) + ((1.0/2.0))*math.sqrt(_t6)*(-_t10*_t11*alpha*shape1 + _t10*_t12 - _t10*_t8 + _t12*_t19 - 4.0*_t12*_t21 + _t16*_t26 + _t17*_t18 + _t17*_t23 + _t17*_t25 - _t18*_t30 - _t19*_t28*_t8 + _t20*_t22*_t29 + _t21*_t22 - _t23*_t30 - _t24*_t27*_t4 + _t24*_t7*mean2 + _t25*_t27*_t29*shape2 - _t25*_t30 - _t26*_t29 - _t29*_t3*_t8*mean2 + _t3*_t30*_t9*shape1)/(math.sqrt(_t2)*_t3*_t4*shape1*shape2), 0.0)
 
 
 def _jsd_geometric_loop(mean1, shape1, mean2, shape2, alpha):
-    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(mean1, shape1, mean2, shape2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(mean1, shape1, mean2, shape2, alpha, out):
+    mean1_spread, shape1_spread, mean2_spread, shape2_spread, alpha_spread = _batch.spread(mean1), _batch.spread(shape1), _batch.spread(mean2), _batch.spread(shape2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        mean1_ = _batch.block(mean1, mean1_spread, start, stop)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        mean2_ = _batch.block(mean2, mean2_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(mean1_[i], shape1_[i], mean2_[i], shape2_[i], alpha_[i])
+            value = value if (0.0 < mean1_[i]) & (mean1_[i] < math.inf) & (0.0 < shape1_[i]) & (shape1_[i] < math.inf) & (0.0 < mean2_[i]) & (mean2_[i] < math.inf) & (0.0 < shape2_[i]) & (shape2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
@@ -307,7 +366,7 @@ jsd_geometric.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape2', 0
 
 
 def _jsd_geometric_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2, _d_alpha):
-    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if mean1 == mean2 and shape1 == shape2:
@@ -512,7 +571,7 @@ def _jsd_geometric_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha, _val
     _d_shape1[0] = ((1.0/2.0))*_beta*_t66 + ((1.0/2.0))*_t110*_t65*_t66*_t67*_t7*_t71*(-_t104*_t142 - _t106*_t150 - _t107*_t144 + _t108*_t142 - _t109*_t128 + _t109*_t150 - _t12*_t123*_t83 + _t122 + _t123*_t124*_t27 + _t125*_t40 - _t126*_t127 + 2.0*_t129 + _t131 - _t133 + _t135 - _t137 + _t138 + _t143*_t80 - _t143*_t89 + _t144*_t95 + _t145*_t53 + _t145 + _t146*_t17 - _t146*_t54 + _t147*_t5 - _t147*_t62 + _t148*_t17 - _t148*_t54 - _t149*_t53 + _t149*alpha + _t17*_t87 + _t29 - _t55 - _t78*mean2 - _t81*shape2 + _t85 - _t88) - _t114*_t115 - _t121*(-_beta*_t117 - _t119*_t120) - (1.0/2.0)*_t116*_t67/_t10
     _d_mean2[0] = _t110*_t115*_t72*_t8/mean2 + _t113*(-_t104*_t153 - _t106*_t161 - _t107*_t155 + _t108*_t153 + _t109*_t161 + _t125*_t42 - _t127*_t42*mean1 - 4.0*_t129 + _t130*_t151 + _t134*_t18 - _t135 - _t136*_t151 - _t15*_t76*_t82 + _t152 + _t154*_t80 - _t154*_t89 + _t155*_t95 + _t156*_t53 + _t156 + _t157*_t17 - _t157*_t54 + _t158*_t5 - _t158*_t62 + _t159*_t17 - _t159*_t54 - _t160*_t53 + _t160*alpha + _t20*_t27 + _t32*_t5 - _t32*_t62 - _t36 + _t42*_t48*_t84 - 3.0*_t49*_t84 + 3.0*_t50 + 2.0*_t59*_t89 + _t76*_t95 - _t78*shape1) - _t116*_t66/_t31
     _d_shape2[0] = ((1.0/2.0))*_t110*_t65*_t66*_t67*_t7*_t71*(-_t104*_t166 - _t106*_t174 - _t107*_t168 + _t108*_t166 + _t109*_t174 - _t122 + _t124*_t163 - _t126*_t164 + _t130*_t42 - _t131 + _t133 - _t136*_t42 + _t137 - _t138 + _t152 - _t163*_t164 + _t167*_t80 - _t167*_t89 + _t168*_t95 + _t169*_t53 + _t169 + _t17*_t170 + _t17*_t172 - _t170*_t54 + _t171*_t5 - _t171*_t62 - _t172*_t54 - _t173*_t53 + _t173*alpha + _t22*alpha - _t22 + _t33*alpha + _t4*_t40*_t76 - _t48*_t49*alpha - _t56 + _t77 + _t86) - _t112*_t70/_t16 - _t114*_t9 - _t121*(-_t119*_t162 - _t139) + ((1.0/2.0))*_t71*alpha
-    _d_alpha[0] = ((1.0/2.0))*_t110*_t65*_t66*_t67*_t7*_t71*(-_t104*_t179 - _t106*_t187 - _t107*_t181 + _t108*_t179 + _t109*_t187 - _t125*_t49 + _t126*_t16 + _t14 - _t151*_t5 + _t16*_t46 + _t17*_t183 + _t17*_t185 + 4.0*_t17*_t60 + _t178*_t28 - _t178*_t76*mean2 + _t180*_t80 - _t180*_t89 + _t181*_t95 + _t182*_t53 + _t182 - _t183*_t54 + _t184*_t5 - _t184*_t62 - _t185*_t54 - _t186*_t53 + _t186*alpha - 2.0*_t30 + _t33*shape2 - 2.0*_t34 + 4.0*_t40*_t5 - _t40*_t78 + _t42*_t61 + _t44 - 2.0*_t45 - 2.0*_t47 + _t51 - _t52*_t61) + ((1.0/2.0))*_t114*_t175 - _t121*(_t117*_t175 + _t118*_t177) - (1.0/2.0)*math.log(shape1) + ((1.0/2.0))*math.log(shape2)
+    _d_alpha[0] = ((1.0/2.0))*_t110*_t65*_t66*_t67*_t7*_t71*(-_t104*_t179 - _t106*_t187 - _t107*_t181 + _t108*_t179 + _t109*_t187 - _t125*_t49 + _t126*_t16 + _t14 - _t151*_t5 + _t16*_t46 + _t17*_t183 + _t17*_t185 + 4.0*_t17*_t60 + _t178*_t28 - _t178*_t76*mean2 + _t180*_t80 - _t180*_t89 + _t181*_t95 + _t182*_t53 + _t182 - _t183*_t54 + _t184*_t5 - _t184*_t62 - _t185*_t54 - _t186*_t53 + _t186*alpha - 2.0*_t30 + _t33*shape2 - 2.0*_t34 + 4.0*_t40*_t5 - _t40*_t78 + _t42*_t61 + _t44 - 2.0*_t45 - 2.0*_t47 + _t51 - _t52*_t61) + ((1.0/2.0))*_t114*_t175 - _t121*(_t117*_t175 + _t118*_t177) - (1.0/2.0)*_special.log(shape1) + ((1.0/2.0))*_special.log(shape2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -537,7 +596,7 @@ def jsd_geometric_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -551,16 +610,36 @@ def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     _t4 = alpha*shape1
     _t5 = (1.0/_t3)
     _t6 = math.sqrt(_t1*_t5 - _t4*_t5 + _t5*shape1)
-    return max(-(1.0/2.0)*_beta*math.log(shape1) - (1.0/2.0)*alpha*math.log(shape2) + ((1.0/2.0))*math.log(_t2) + math.sqrt(_t3)*(-_t1*_t6*mean1 - _t4 + _t6*alpha*mean2*shape1 - _t6*mean2*shape1 + alpha*shape2 + shape1)/(math.sqrt(_t2)*mean1*mean2), 0.0)
+    return max(-(1.0/2.0)*_beta*_special.log(shape1) - (1.0/2.0)*alpha*_special.log(shape2) + ((1.0/2.0))*_special.log(_t2) + math.sqrt(_t3)*(-_t1*_t6*mean1 - _t4 + _t6*alpha*mean2*shape1 - _t6*mean2*shape1 + alpha*shape2 + shape1)/(math.sqrt(_t2)*mean1*mean2), 0.0)
 
 
 def _jsd_geometric_dual_loop(mean1, shape1, mean2, shape2, alpha):
-    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(mean1, shape1, mean2, shape2, alpha, out):
+    mean1_spread, shape1_spread, mean2_spread, shape2_spread, alpha_spread = _batch.spread(mean1), _batch.spread(shape1), _batch.spread(mean2), _batch.spread(shape2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        mean1_ = _batch.block(mean1, mean1_spread, start, stop)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        mean2_ = _batch.block(mean2, mean2_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(mean1_[i], shape1_[i], mean2_[i], shape2_[i], alpha_[i])
+            value = value if (0.0 < mean1_[i]) & (mean1_[i] < math.inf) & (0.0 < shape1_[i]) & (shape1_[i] < math.inf) & (0.0 < mean2_[i]) & (mean2_[i] < math.inf) & (0.0 < shape2_[i]) & (shape2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):
@@ -585,7 +664,7 @@ jsd_geometric_dual.laws = ((('mean1', 0), ('shape1', 0)), (('mean2', 0), ('shape
 
 
 def _jsd_geometric_dual_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha, _value, _d_mean1, _d_shape1, _d_mean2, _d_shape2, _d_alpha):
-    if not (0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if mean1 == mean2 and shape1 == shape2:
@@ -656,7 +735,7 @@ def _jsd_geometric_dual_value_and_grad_loop(mean1, shape1, mean2, shape2, alpha,
     _d_shape1[0] = _t29*(-_t10 - _t20*_t27*_t40 + _t20*_t40*alpha*mean2*shape1 - _t40*_t41 + _t9*alpha*mean2 - alpha + 1.0) + _t30*_t31 - _t30/shape1 - _t37*(-_beta*_t32 - _t34*_t35)
     _d_mean2[0] = -_t14*_t42/_t2 + _t15*_t3*_t42 + _t29*(-_t20*_t27*_t45 + _t20*_t45*alpha*mean2*shape1 - _t41*_t45 + _t9*alpha*shape1 - _t9*shape1)
     _d_shape2[0] = _t29*(-_t20*_t27*_t50 + _t20*_t50*alpha*mean2*shape1 - _t41*_t50 - _t47*alpha + alpha) + _t31*_t46 - _t37*(-_t34*_t46*_t5 - _t38) - _t46/shape2
-    _d_alpha[0] = _t29*(_t11 - _t20*_t27*_t53 + _t20*_t53*alpha*mean2*shape1 - _t41*_t53 - _t47*shape2 - _t51) - (1.0/2.0)*_t31*_t51 - _t37*(_t32*_t51 + _t33*_t52) + ((1.0/2.0))*math.log(shape1) - (1.0/2.0)*math.log(shape2)
+    _d_alpha[0] = _t29*(_t11 - _t20*_t27*_t53 + _t20*_t53*alpha*mean2*shape1 - _t41*_t53 - _t47*shape2 - _t51) - (1.0/2.0)*_t31*_t51 - _t37*(_t32*_t51 + _t33*_t52) + ((1.0/2.0))*_special.log(shape1) - (1.0/2.0)*_special.log(shape2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -729,8 +808,8 @@ def bhattacharyya_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     mean1, shape1, mean2, shape2 = params
-    _log_density1 = ((1.0/2.0))*math.log(shape1) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape1/mean1
-    _log_density2 = ((1.0/2.0))*math.log(shape2) - (1.0/2.0)*math.log(math.pi) - (1.0/2.0)*math.log(2.0) + shape2/mean2
+    _log_density1 = ((1.0/2.0))*_special.log(shape1) - (1.0/2.0)*_special.log(math.pi) - (1.0/2.0)*_special.log(2.0) + shape1/mean1
+    _log_density2 = ((1.0/2.0))*_special.log(shape2) - (1.0/2.0)*_special.log(math.pi) - (1.0/2.0)*_special.log(2.0) + shape2/mean2
     return _log_density1, _log_density2
 
 
@@ -753,7 +832,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     mean1, shape1, mean2, shape2 = params
-    return math.log(mean1), min(1.0, math.sqrt(mean1)/math.sqrt(shape1)), math.log(mean2), min(1.0, math.sqrt(mean2)/math.sqrt(shape2))
+    return _special.log(mean1), min(1.0, math.sqrt(mean1)/math.sqrt(shape1)), _special.log(mean2), min(1.0, math.sqrt(mean2)/math.sqrt(shape2))
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -765,7 +844,7 @@ def _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha):
 
 
 def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):
-    if 0.0 < mean1 < math.inf and 0.0 < shape1 < math.inf and 0.0 < mean2 < math.inf and 0.0 < shape2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < mean1 and mean1 < math.inf and 0.0 < shape1 and shape1 < math.inf and 0.0 < mean2 and mean2 < math.inf and 0.0 < shape2 and shape2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(mean1, shape1, mean2, shape2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

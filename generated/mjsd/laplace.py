@@ -9,6 +9,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -17,7 +18,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(loc, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -26,12 +27,30 @@ def _kl(loc, scale1, scale2):
 
 
 def _kl_loop(loc, scale1, scale2):
-    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _kl(loc, scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(loc, scale1, scale2, out):
+    loc_spread, scale1_spread, scale2_spread = _batch.spread(loc), _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc_ = _batch.block(loc, loc_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(loc_[i], scale1_[i], scale2_[i])
+            value = value if (abs(loc_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(loc, scale1, scale2, *, out=None):
@@ -51,7 +70,7 @@ kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(loc, scale1, scale2, _value, _d_loc, _d_scale1, _d_scale2):
-    if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -86,7 +105,7 @@ def kl_value_and_grad(loc, scale1, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(loc, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -94,12 +113,30 @@ def _jeffreys(loc, scale1, scale2):
 
 
 def _jeffreys_loop(loc, scale1, scale2):
-    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _jeffreys(loc, scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(loc, scale1, scale2, out):
+    loc_spread, scale1_spread, scale2_spread = _batch.spread(loc), _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc_ = _batch.block(loc, loc_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(loc_[i], scale1_[i], scale2_[i])
+            value = value if (abs(loc_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(loc, scale1, scale2, *, out=None):
@@ -119,7 +156,7 @@ jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(loc, scale1, scale2, _value, _d_loc, _d_scale1, _d_scale2):
-    if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -159,23 +196,42 @@ def jeffreys_value_and_grad(loc, scale1, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(loc, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(_beta*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) + _beta*math.log(scale2) + alpha*math.log(scale1) - math.log(_beta*scale2 + alpha*scale1), 0.0)
+    return max(_beta*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) + _beta*_special.log(scale2) + alpha*_special.log(scale1) - _special.log(_beta*scale2 + alpha*scale1), 0.0)
 
 
 def _jsd_geometric_loop(loc, scale1, scale2, alpha):
-    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(loc, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(loc, scale1, scale2, alpha, out):
+    loc_spread, scale1_spread, scale2_spread, alpha_spread = _batch.spread(loc), _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc_ = _batch.block(loc, loc_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(loc_[i], scale1_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(loc, scale1, scale2, alpha=0.5, *, out=None):
@@ -199,7 +255,7 @@ jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_loc, _d_scale1, _d_scale2, _d_alpha):
-    if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -224,7 +280,7 @@ def _jsd_geometric_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_lo
     _d_loc[0] = 0.0
     _d_scale1[0] = _t1 - _t2*alpha + _t3*_t6 - _t5*_t8*alpha/(scale1*scale1)
     _d_scale2[0] = -_beta*_t2 - _beta*_t9/(scale2*scale2) - _t3*_t6 + _t5
-    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t2*_t7 - _t4*_t9 + math.log(scale1) - math.log(scale2)
+    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t2*_t7 - _t4*_t9 + _special.log(scale1) - _special.log(scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -248,23 +304,42 @@ def jsd_geometric_value_and_grad(loc, scale1, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(loc, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(-_beta*math.log(scale2) - alpha*math.log(scale1) + math.log(_beta*scale2 + alpha*scale1), 0.0)
+    return max(-_beta*_special.log(scale2) - alpha*_special.log(scale1) + _special.log(_beta*scale2 + alpha*scale1), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):
-    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(loc, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(loc, scale1, scale2, alpha, out):
+    loc_spread, scale1_spread, scale2_spread, alpha_spread = _batch.spread(loc), _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc_ = _batch.block(loc, loc_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(loc_[i], scale1_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(loc, scale1, scale2, alpha=0.5, *, out=None):
@@ -288,7 +363,7 @@ jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairw
 
 
 def _jsd_geometric_dual_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_loc, _d_scale1, _d_scale2, _d_alpha):
-    if not (abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -304,7 +379,7 @@ def _jsd_geometric_dual_value_and_grad_loop(loc, scale1, scale2, alpha, _value, 
     _d_loc[0] = 0.0
     _d_scale1[0] = _t0*alpha - alpha/scale1
     _d_scale2[0] = _beta*_t0 - _beta/scale2
-    _d_alpha[0] = _t0*(scale1 - scale2) - math.log(scale1) + math.log(scale2)
+    _d_alpha[0] = _t0*(scale1 - scale2) - _special.log(scale1) + _special.log(scale2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -374,8 +449,8 @@ def bhattacharyya_value_and_grad(loc, scale1, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     loc, scale1, scale2 = params
-    _log_density1 = -math.log(scale1) - math.log(2.0)
-    _log_density2 = -math.log(scale2) - math.log(2.0)
+    _log_density1 = -_special.log(scale1) - _special.log(2.0)
+    _log_density2 = -_special.log(scale2) - _special.log(2.0)
     return _log_density1, _log_density2
 
 
@@ -408,7 +483,7 @@ def _jsd_arithmetic(loc, scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(loc, scale1, scale2, alpha):
-    if abs(loc) < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc) < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(loc, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -26,12 +27,31 @@ def _kl(loc1, scale1, loc2, scale2):
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _kl(loc1, scale1, loc2, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(loc1, scale1, loc2, scale2, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(loc1_[i], scale1_[i], loc2_[i], scale2_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(loc1, scale1, loc2, scale2, *, out=None):
@@ -52,7 +72,7 @@ kl.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # for mj
 
 
 def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -93,7 +113,7 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -104,12 +124,31 @@ def _jeffreys(loc1, scale1, loc2, scale2):
 
 
 def _jeffreys_loop(loc1, scale1, loc2, scale2):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _jeffreys(loc1, scale1, loc2, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(loc1, scale1, loc2, scale2, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(loc1_[i], scale1_[i], loc2_[i], scale2_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(loc1, scale1, loc2, scale2, *, out=None):
@@ -130,7 +169,7 @@ jeffreys.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0)))  # 
 
 
 def _jeffreys_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -185,7 +224,7 @@ def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -203,12 +242,32 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(loc1, scale1, loc2, scale2, alpha, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(loc1_[i], scale1_[i], loc2_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
@@ -233,7 +292,7 @@ jsd_geometric.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2', 0))
 
 
 def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -318,7 +377,7 @@ def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -333,12 +392,32 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(loc1, scale1, loc2, scale2, alpha, out):
+    loc1_spread, scale1_spread, loc2_spread, scale2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(scale1), _batch.spread(loc2), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(loc1_[i], scale1_[i], loc2_[i], scale2_[i], alpha_[i])
+            value = value if (abs(loc1_[i]) < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (abs(loc2_[i]) < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha=0.5, *, out=None):
@@ -363,7 +442,7 @@ jsd_geometric_dual.laws = ((('loc1', 0), ('scale1', 0)), (('loc2', 0), ('scale2'
 
 
 def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value, _d_loc1, _d_scale1, _d_loc2, _d_scale2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and scale1 == scale2:
@@ -467,8 +546,8 @@ def bhattacharyya_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     loc1, scale1, loc2, scale2 = params
-    _log_density1 = -math.log(scale1) - (1.0/2.0)*math.log(2.0*math.pi)
-    _log_density2 = -math.log(scale2) - (1.0/2.0)*math.log(2.0*math.pi)
+    _log_density1 = -_special.log(scale1) - (1.0/2.0)*_special.log(2.0*math.pi)
+    _log_density2 = -_special.log(scale2) - (1.0/2.0)*_special.log(2.0*math.pi)
     return _log_density1, _log_density2
 
 
@@ -501,7 +580,7 @@ def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(loc1, scale1, loc2, scale2, alpha):
-    if abs(loc1) < math.inf and 0.0 < scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 < scale1 and scale1 < math.inf and abs(loc2) < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -16,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -25,12 +26,29 @@ def _kl(scale1, scale2):
 
 
 def _kl_loop(scale1, scale2):
-    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _kl(scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(scale1, scale2, out):
+    scale1_spread, scale2_spread = _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(scale1_[i], scale2_[i])
+            value = value if (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64)", batch=_kl_batch)
 
 
 def kl(scale1, scale2, *, out=None):
@@ -49,7 +67,7 @@ kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(scale1, scale2, _value, _d_scale1, _d_scale2):
-    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -86,7 +104,7 @@ def kl_value_and_grad(scale1, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -94,12 +112,29 @@ def _jeffreys(scale1, scale2):
 
 
 def _jeffreys_loop(scale1, scale2):
-    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _jeffreys(scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(scale1, scale2, out):
+    scale1_spread, scale2_spread = _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(scale1_[i], scale2_[i])
+            value = value if (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(scale1, scale2, *, out=None):
@@ -118,7 +153,7 @@ jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(scale1, scale2, _value, _d_scale1, _d_scale2):
-    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -161,7 +196,7 @@ def jeffreys_value_and_grad(scale1, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -170,16 +205,34 @@ def _jsd_geometric(scale1, scale2, alpha):
     _beta = 1.0 - alpha
     _t0 = (scale2*scale2)
     _t1 = (scale1*scale1)
-    return max(2.0*_beta*math.log(scale2) + _beta*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t0*_t1) + 2.0*alpha*math.log(scale1) - math.log(_beta*_t0 + _t1*alpha), 0.0)
+    return max(2.0*_beta*_special.log(scale2) + _beta*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t0*_t1) + 2.0*alpha*_special.log(scale1) - _special.log(_beta*_t0 + _t1*alpha), 0.0)
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
-    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(scale1, scale2, alpha, out):
+    scale1_spread, scale2_spread, alpha_spread = _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(scale1_[i], scale2_[i], alpha_[i])
+            value = value if (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(scale1, scale2, alpha=0.5, *, out=None):
@@ -202,7 +255,7 @@ jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1, _d_scale2, _d_alpha):
-    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -231,7 +284,7 @@ def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1,
     _value[0] = _jsd_geometric(scale1, scale2, alpha)
     _d_scale1[0] = -_t0*_t13*_t9/(scale1*scale1*scale1) + _t0/scale1 + _t12*_t6 + _t15 - _t3*_t4*alpha
     _d_scale2[0] = -_beta*_t3*_t5 + 2.0*_beta/scale2 - _t0*_t10*_t14*_t8/(scale2*scale2*scale2) - _t12*_t6 + _t15
-    _d_alpha[0] = _beta*_t10*_t13*_t7*_t8 - _t10*_t13*_t7*_t8*alpha - _t3*(-_t1 + _t2) + 2.0*math.log(scale1) - 2.0*math.log(scale2)
+    _d_alpha[0] = _beta*_t10*_t13*_t7*_t8 - _t10*_t13*_t7*_t8*alpha - _t3*(-_t1 + _t2) + 2.0*_special.log(scale1) - 2.0*_special.log(scale2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -254,23 +307,41 @@ def jsd_geometric_value_and_grad(scale1, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(-2.0*_beta*math.log(scale2) - 2.0*alpha*math.log(scale1) + math.log(_beta*(scale2*scale2) + alpha*(scale1*scale1)), 0.0)
+    return max(-2.0*_beta*_special.log(scale2) - 2.0*alpha*_special.log(scale1) + _special.log(_beta*(scale2*scale2) + alpha*(scale1*scale1)), 0.0)
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):
-    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(scale1, scale2, alpha, out):
+    scale1_spread, scale2_spread, alpha_spread = _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(scale1_[i], scale2_[i], alpha_[i])
+            value = value if (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(scale1, scale2, alpha=0.5, *, out=None):
@@ -293,7 +364,7 @@ jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairw
 
 
 def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1, _d_scale2, _d_alpha):
-    if not (0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -311,7 +382,7 @@ def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_sc
     _value[0] = _jsd_geometric_dual(scale1, scale2, alpha)
     _d_scale1[0] = _t0*_t3*scale1 - _t0/scale1
     _d_scale2[0] = _t3*_t4*scale2 - _t4/scale2
-    _d_alpha[0] = _t3*(-_t1 + _t2) - 2.0*math.log(scale1) + 2.0*math.log(scale2)
+    _d_alpha[0] = _t3*(-_t1 + _t2) - 2.0*_special.log(scale1) + 2.0*_special.log(scale2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -378,8 +449,8 @@ def bhattacharyya_value_and_grad(scale1, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     scale1, scale2 = params
-    _log_density1 = -2.0*math.log(scale1)
-    _log_density2 = -2.0*math.log(scale2)
+    _log_density1 = -2.0*_special.log(scale1)
+    _log_density2 = -2.0*_special.log(scale2)
     return _log_density1, _log_density2
 
 
@@ -402,7 +473,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     scale1, scale2 = params
-    return math.log(scale1), (1.0/2.0), math.log(scale2), (1.0/2.0)
+    return _special.log(scale1), (1.0/2.0), _special.log(scale2), (1.0/2.0)
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -414,7 +485,7 @@ def _jsd_arithmetic(scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(scale1, scale2, alpha):
-    if 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

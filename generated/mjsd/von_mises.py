@@ -26,7 +26,7 @@ def _kl(loc1, kappa1, loc2, kappa2):
 
 
 def _kl_loop(loc1, kappa1, loc2, kappa2):
-    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf:
+    if abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf:
         return _kl(loc1, kappa1, loc2, kappa2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -52,7 +52,7 @@ kl.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # for mj
 
 
 def _kl_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2):
-    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and kappa1 == kappa2:
@@ -107,7 +107,7 @@ def _jeffreys(loc1, kappa1, loc2, kappa2):
 
 
 def _jeffreys_loop(loc1, kappa1, loc2, kappa2):
-    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf:
+    if abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf:
         return _jeffreys(loc1, kappa1, loc2, kappa2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -133,7 +133,7 @@ jeffreys.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0)))  # 
 
 
 def _jeffreys_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2):
-    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and kappa1 == kappa2:
@@ -196,7 +196,7 @@ def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
-    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -226,7 +226,7 @@ jsd_geometric.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2', 0))
 
 
 def _jsd_geometric_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and kappa1 == kappa2:
@@ -310,7 +310,7 @@ def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
-    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
@@ -340,7 +340,7 @@ jsd_geometric_dual.laws = ((('loc1', 0), ('kappa1', 0)), (('loc2', 0), ('kappa2'
 
 
 def _jsd_geometric_dual_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value, _d_loc1, _d_kappa1, _d_loc2, _d_kappa2, _d_alpha):
-    if not (abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if loc1 == loc2 and kappa1 == kappa2:
@@ -444,8 +444,8 @@ def bhattacharyya_value_and_grad(loc1, kappa1, loc2, kappa2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     loc1, kappa1, loc2, kappa2 = params
-    _log_density1 = -_special.log_i0(kappa1) - math.log(2.0*math.pi) + math.log(2.0)
-    _log_density2 = -_special.log_i0(kappa2) - math.log(2.0*math.pi) + math.log(2.0)
+    _log_density1 = -_special.log_i0(kappa1) - _special.log(2.0*math.pi) + _special.log(2.0)
+    _log_density2 = -_special.log_i0(kappa2) - _special.log(2.0*math.pi) + _special.log(2.0)
     return _log_density1, _log_density2
 
 
@@ -456,12 +456,12 @@ def _jsd_arithmetic_log_kernels(u, params):
     _d1_1 = _d1_0 + 1.0
     _d1_2 = loc1 - loc2
     _d1_3 = ((1.0/2.0))*math.atan2(-math.sin(_d1_2), math.cos(_d1_2))
-    _log_density1 = -math.log(_d1_1) + kappa1*(-2.0*u*math.sin(_d1_3) + (1.0 - _d1_0)*math.cos(_d1_3))/_d1_1
+    _log_density1 = -_special.log(_d1_1) + kappa1*(-2.0*u*math.sin(_d1_3) + (1.0 - _d1_0)*math.cos(_d1_3))/_d1_1
     _d2_0 = (u*u)
     _d2_1 = _d2_0 + 1.0
     _d2_2 = loc1 - loc2
     _d2_3 = ((1.0/2.0))*math.atan2(-math.sin(_d2_2), math.cos(_d2_2))
-    _log_density2 = -math.log(_d2_1) + kappa2*(2.0*u*math.sin(_d2_3) + (1.0 - _d2_0)*math.cos(_d2_3))/_d2_1
+    _log_density2 = -_special.log(_d2_1) + kappa2*(2.0*u*math.sin(_d2_3) + (1.0 - _d2_0)*math.cos(_d2_3))/_d2_1
     return _log_density1, _log_density2
 
 
@@ -486,7 +486,7 @@ def _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha):
 
 
 def _jsd_arithmetic_loop(loc1, kappa1, loc2, kappa2, alpha):
-    if abs(loc1) < math.inf and 0.0 <= kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 < math.inf and 0.0 <= alpha <= 1.0:
+    if abs(loc1) < math.inf and 0.0 <= kappa1 and kappa1 < math.inf and abs(loc2) < math.inf and 0.0 <= kappa2 and kappa2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -9,6 +9,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -17,7 +18,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _kl(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -25,12 +26,30 @@ def _kl(shape, scale1, scale2):
 
 
 def _kl_loop(shape, scale1, scale2):
-    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if 0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _kl(shape, scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(shape, scale1, scale2, out):
+    shape_spread, scale1_spread, scale2_spread = _batch.spread(shape), _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape_ = _batch.block(shape, shape_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(shape_[i], scale1_[i], scale2_[i])
+            value = value if (0.0 < shape_[i]) & (shape_[i] < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(shape, scale1, scale2, *, out=None):
@@ -50,7 +69,7 @@ kl.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _kl_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, _d_scale2):
-    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -89,7 +108,7 @@ def kl_value_and_grad(shape, scale1, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jeffreys(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -97,12 +116,30 @@ def _jeffreys(shape, scale1, scale2):
 
 
 def _jeffreys_loop(shape, scale1, scale2):
-    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf:
+    if 0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf:
         return _jeffreys(shape, scale1, scale2)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(shape, scale1, scale2, out):
+    shape_spread, scale1_spread, scale2_spread = _batch.spread(shape), _batch.spread(scale1), _batch.spread(scale2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape_ = _batch.block(shape, shape_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(shape_[i], scale1_[i], scale2_[i])
+            value = value if (0.0 < shape_[i]) & (shape_[i] < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(shape, scale1, scale2, *, out=None):
@@ -122,7 +159,7 @@ jeffreys.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jeffreys_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, _d_scale2):
-    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf):
+    if not (0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -163,7 +200,7 @@ def jeffreys_value_and_grad(shape, scale1, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric(shape, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -173,16 +210,35 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
     _t0 = _beta*alpha
     _t1 = scale2**shape
     _t2 = scale1**shape
-    return max(_beta*shape*math.log(scale2) + _t0*(scale2/scale1)**shape + _t0*(scale1/scale2)**shape - 2.0*_t0 + alpha*shape*math.log(scale1) + _special.log_ratio(1.0, _beta*_t1 + _t2*alpha, _beta*(1.0 - _t1) + alpha*(1.0 - _t2)), 0.0)
+    return max(_beta*shape*_special.log(scale2) + _t0*(scale2/scale1)**shape + _t0*(scale1/scale2)**shape - 2.0*_t0 + alpha*shape*_special.log(scale1) + _special.log_ratio(1.0, _beta*_t1 + _t2*alpha, _beta*(1.0 - _t1) + alpha*(1.0 - _t2)), 0.0)
 
 
 def _jsd_geometric_loop(shape, scale1, scale2, alpha):
-    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric(shape, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(shape, scale1, scale2, alpha, out):
+    shape_spread, scale1_spread, scale2_spread, alpha_spread = _batch.spread(shape), _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape_ = _batch.block(shape, shape_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(shape_[i], scale1_[i], scale2_[i], alpha_[i])
+            value = value if (0.0 < shape_[i]) & (shape_[i] < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(shape, scale1, scale2, alpha=0.5, *, out=None):
@@ -206,7 +262,7 @@ jsd_geometric.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairwise
 
 
 def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_shape, _d_scale1, _d_scale2, _d_alpha):
-    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -217,9 +273,9 @@ def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = math.log(scale2)
+    _t0 = _special.log(scale2)
     _t1 = _beta*_t0
-    _t2 = math.log(scale1)
+    _t2 = _special.log(scale1)
     _t3 = _t2*alpha
     _t4 = scale1 - scale2
     _t5 = (1.0/scale1)
@@ -265,7 +321,7 @@ def jsd_geometric_value_and_grad(shape, scale1, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -274,16 +330,35 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     _beta = 1.0 - alpha
     _t0 = scale2**shape
     _t1 = scale1**shape
-    return max(-_beta*shape*math.log(scale2) - alpha*shape*math.log(scale1) - _special.log_ratio(1.0, _beta*_t0 + _t1*alpha, _beta*(1.0 - _t0) + alpha*(1.0 - _t1)), 0.0)
+    return max(-_beta*shape*_special.log(scale2) - alpha*shape*_special.log(scale1) - _special.log_ratio(1.0, _beta*_t0 + _t1*alpha, _beta*(1.0 - _t0) + alpha*(1.0 - _t1)), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
-    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_geometric_dual(shape, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(shape, scale1, scale2, alpha, out):
+    shape_spread, scale1_spread, scale2_spread, alpha_spread = _batch.spread(shape), _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape_ = _batch.block(shape, shape_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(shape_[i], scale1_[i], scale2_[i], alpha_[i])
+            value = value if (0.0 < shape_[i]) & (shape_[i] < math.inf) & (0.0 < scale1_[i]) & (scale1_[i] < math.inf) & (0.0 < scale2_[i]) & (scale2_[i] < math.inf) & (0.0 <= alpha_[i]) & (alpha_[i] <= 1.0) else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(shape, scale1, scale2, alpha=0.5, *, out=None):
@@ -307,7 +382,7 @@ jsd_geometric_dual.laws = ((('scale1', 0),), (('scale2', 0),))  # for mjsd.pairw
 
 
 def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_shape, _d_scale1, _d_scale2, _d_alpha):
-    if not (0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0):
+    if not (0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0):
         _value[0] = math.nan  # the wrapper names the argument
         return
     if scale1 == scale2:
@@ -318,9 +393,9 @@ def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = math.log(scale2)
+    _t0 = _special.log(scale2)
     _t1 = _beta*_t0
-    _t2 = math.log(scale1)
+    _t2 = _special.log(scale1)
     _t3 = _t2*alpha
     _t4 = scale2**shape
     _t5 = scale1**shape
@@ -402,8 +477,8 @@ def bhattacharyya_value_and_grad(shape, scale1, scale2, alpha=0.5):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_normalisers(params):
     shape, scale1, scale2 = params
-    _log_density1 = -shape*math.log(scale1) + math.log(shape)
-    _log_density2 = -shape*math.log(scale2) + math.log(shape)
+    _log_density1 = -shape*_special.log(scale1) + _special.log(shape)
+    _log_density2 = -shape*_special.log(scale2) + _special.log(shape)
     return _log_density1, _log_density2
 
 
@@ -426,7 +501,7 @@ def _jsd_arithmetic_log_densities(u, params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_landmarks(params):
     shape, scale1, scale2 = params
-    return math.log(scale1), (1.0/shape), math.log(scale2), (1.0/shape)
+    return _special.log(scale1), (1.0/shape), _special.log(scale2), (1.0/shape)
 
 
 _jsd_arithmetic_quadrature = quadrature_jsd(_jsd_arithmetic_log_kernels, _jsd_arithmetic_log_normalisers, _jsd_arithmetic_landmarks)
@@ -438,7 +513,7 @@ def _jsd_arithmetic(shape, scale1, scale2, alpha):
 
 
 def _jsd_arithmetic_loop(shape, scale1, scale2, alpha):
-    if 0.0 < shape < math.inf and 0.0 < scale1 < math.inf and 0.0 < scale2 < math.inf and 0.0 <= alpha <= 1.0:
+    if 0.0 < shape and shape < math.inf and 0.0 < scale1 and scale1 < math.inf and 0.0 < scale2 and scale2 < math.inf and 0.0 <= alpha and alpha <= 1.0:
         return _jsd_arithmetic(shape, scale1, scale2, alpha)
     return math.nan  # an argument breaks its constraint: the wrapper names it
 

@@ -41,7 +41,7 @@ def _kl_d2(df1, scale1, df2, scale2):
     _w2_10 = (_l0_10 - _l1_10*_w2_00)/_l1_11
     _w2_11 = _l0_11/_l1_11
     _t0 = ((1.0/2.0))*df1
-    return max(_t0*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)) - df1 - df2*math.log(_l0_00*_l0_11) + df2*math.log(_l1_00*_l1_11) + ((1.0/2.0))*(df1 - df2)*_special.multi_digamma(_t0, 2.0) - _special.log_multigamma(_t0, 2.0) + _special.log_multigamma(((1.0/2.0))*df2, 2.0), 0.0)
+    return max(_t0*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)) - df1 - df2*_special.log(_l0_00*_l0_11) + df2*_special.log(_l1_00*_l1_11) + ((1.0/2.0))*(df1 - df2)*_special.multi_digamma(_t0, 2.0) - _special.log_multigamma(_t0, 2.0) + _special.log_multigamma(((1.0/2.0))*df2, 2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -83,7 +83,7 @@ def _kl_d3(df1, scale1, df2, scale2):
     _w2_21 = (_l0_21 - _l1_21*_w2_11)/_l1_22
     _w2_22 = _l0_22/_l1_22
     _t0 = ((1.0/2.0))*df1
-    return max(_t0*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)) - (3.0/2.0)*df1 - df2*math.log(_l0_00*_l0_11*_l0_22) + df2*math.log(_l1_00*_l1_11*_l1_22) + ((1.0/2.0))*(df1 - df2)*_special.multi_digamma(_t0, 3.0) - _special.log_multigamma(_t0, 3.0) + _special.log_multigamma(((1.0/2.0))*df2, 3.0), 0.0)
+    return max(_t0*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)) - (3.0/2.0)*df1 - df2*_special.log(_l0_00*_l0_11*_l0_22) + df2*_special.log(_l1_00*_l1_11*_l1_22) + ((1.0/2.0))*(df1 - df2)*_special.multi_digamma(_t0, 3.0) - _special.log_multigamma(_t0, 3.0) + _special.log_multigamma(((1.0/2.0))*df2, 3.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -241,7 +241,7 @@ def _jeffreys_d2(df1, scale1, df2, scale2):
     _t2 = ((1.0/2.0))*df1
     _t3 = ((1.0/2.0))*_t1
     _t4 = ((1.0/2.0))*df2
-    return max(_t0 + _t1*math.log(_l0_00*_l0_11) - _t1*math.log(_l1_00*_l1_11) + _t2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) + _t3*_special.multi_digamma(_t2, 2.0) - _t3*_special.multi_digamma(_t4, 2.0) + _t4*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)) - df1, 0.0)
+    return max(_t0 + _t1*_special.log(_l0_00*_l0_11) - _t1*_special.log(_l1_00*_l1_11) + _t2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) + _t3*_special.multi_digamma(_t2, 2.0) - _t3*_special.multi_digamma(_t4, 2.0) + _t4*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)) - df1, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -292,7 +292,7 @@ def _jeffreys_d3(df1, scale1, df2, scale2):
     _t1 = ((1.0/2.0))*df1
     _t2 = ((1.0/2.0))*_t0
     _t3 = ((1.0/2.0))*df2
-    return max(_t0*math.log(_l0_00*_l0_11*_l0_22) - _t0*math.log(_l1_00*_l1_11*_l1_22) + _t1*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) + _t2*_special.multi_digamma(_t1, 3.0) - _t2*_special.multi_digamma(_t3, 3.0) + _t3*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)) - (3.0/2.0)*df1 - (3.0/2.0)*df2, 0.0)
+    return max(_t0*_special.log(_l0_00*_l0_11*_l0_22) - _t0*_special.log(_l1_00*_l1_11*_l1_22) + _t1*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) + _t2*_special.multi_digamma(_t1, 3.0) - _t2*_special.multi_digamma(_t3, 3.0) + _t3*((_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)) - (3.0/2.0)*df1 - (3.0/2.0)*df2, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -471,7 +471,7 @@ def _jsd_geometric_d2(df1, scale1, df2, scale2, alpha):
     _t4 = alpha*df2
     _t5 = df1 - df2
     _t6 = -_t3 - _t4
-    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t1, 2.0) - _beta*_t6*math.log(_l2_00*_l2_11) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) - _beta*_special.log_multigamma(_t1, 2.0) - (1.0/2.0)*_t0*_t5*_special.multi_digamma(_t2, 2.0) - _t0*(df1 + df2) - _t6*alpha*math.log(_l1_00*_l1_11) + _t6*math.log(_l0_00*_l0_11) - alpha*_special.log_multigamma(_t2, 2.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 2.0), 0.0)
+    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t1, 2.0) - _beta*_t6*_special.log(_l2_00*_l2_11) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)) - _beta*_special.log_multigamma(_t1, 2.0) - (1.0/2.0)*_t0*_t5*_special.multi_digamma(_t2, 2.0) - _t0*(df1 + df2) - _t6*alpha*_special.log(_l1_00*_l1_11) + _t6*_special.log(_l0_00*_l0_11) - alpha*_special.log_multigamma(_t2, 2.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -541,7 +541,7 @@ def _jsd_geometric_d3(df1, scale1, df2, scale2, alpha):
     _t4 = alpha*df2
     _t5 = df1 - df2
     _t6 = -_t3 - _t4
-    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t0, 3.0) - _beta*_t6*math.log(_l2_00*_l2_11*_l2_22) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11) + (_w4_20*_w4_20) + (_w4_21*_w4_21) + (_w4_22*_w4_22)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) - _beta*_special.log_multigamma(_t0, 3.0) - (1.0/2.0)*_t2*_t5*_special.multi_digamma(_t1, 3.0) - (3.0/2.0)*_t2*(df1 + df2) - _t6*alpha*math.log(_l1_00*_l1_11*_l1_22) + _t6*math.log(_l0_00*_l0_11*_l0_22) - alpha*_special.log_multigamma(_t1, 3.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 3.0), 0.0)
+    return max(((1.0/2.0))*_beta*_t5*alpha*_special.multi_digamma(_t0, 3.0) - _beta*_t6*_special.log(_l2_00*_l2_11*_l2_22) + ((1.0/2.0))*_beta*alpha*df1*((_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11) + (_w4_20*_w4_20) + (_w4_21*_w4_21) + (_w4_22*_w4_22)) + ((1.0/2.0))*_beta*alpha*df2*((_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)) - _beta*_special.log_multigamma(_t0, 3.0) - (1.0/2.0)*_t2*_t5*_special.multi_digamma(_t1, 3.0) - (3.0/2.0)*_t2*(df1 + df2) - _t6*alpha*_special.log(_l1_00*_l1_11*_l1_22) + _t6*_special.log(_l0_00*_l0_11*_l0_22) - alpha*_special.log_multigamma(_t1, 3.0) + _special.log_multigamma(((1.0/2.0))*_t3 + ((1.0/2.0))*_t4, 3.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -759,7 +759,7 @@ def _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha):
     _t1 = alpha*df2
     _t2 = ((1.0/2.0))*df1
     _t3 = ((1.0/2.0))*df2
-    return max(_beta*_special.log_multigamma(_t2, 2.0) - _t0*math.log(_l2_00*_l2_11) - _t1*math.log(_l1_00*_l1_11) + alpha*_special.log_multigamma(_t3, 2.0) - (-_t0 - _t1)*math.log(_l0_00*_l0_11) - _special.log_multigamma(_beta*_t2 + _t3*alpha, 2.0), 0.0)
+    return max(_beta*_special.log_multigamma(_t2, 2.0) - _t0*_special.log(_l2_00*_l2_11) - _t1*_special.log(_l1_00*_l1_11) + alpha*_special.log_multigamma(_t3, 2.0) - (-_t0 - _t1)*_special.log(_l0_00*_l0_11) - _special.log_multigamma(_beta*_t2 + _t3*alpha, 2.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -814,7 +814,7 @@ def _jsd_geometric_dual_d3(df1, scale1, df2, scale2, alpha):
     _t1 = ((1.0/2.0))*df2
     _t2 = _beta*df1
     _t3 = alpha*df2
-    return max(_beta*_special.log_multigamma(_t0, 3.0) - _t2*math.log(_l2_00*_l2_11*_l2_22) - _t3*math.log(_l1_00*_l1_11*_l1_22) + alpha*_special.log_multigamma(_t1, 3.0) - (-_t2 - _t3)*math.log(_l0_00*_l0_11*_l0_22) - _special.log_multigamma(_beta*_t0 + _t1*alpha, 3.0), 0.0)
+    return max(_beta*_special.log_multigamma(_t0, 3.0) - _t2*_special.log(_l2_00*_l2_11*_l2_22) - _t3*_special.log(_l1_00*_l1_11*_l1_22) + alpha*_special.log_multigamma(_t1, 3.0) - (-_t2 - _t3)*_special.log(_l0_00*_l0_11*_l0_22) - _special.log_multigamma(_beta*_t0 + _t1*alpha, 3.0), 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)

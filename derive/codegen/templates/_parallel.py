@@ -88,11 +88,40 @@ def run(ufunc, arrays, cores, target, grain):
         return
     full = [np.broadcast_to(a, shape + a.shape[a.ndim - core:]) for a, core in zip(arrays, cores)]
     bounds = np.linspace(0, shape[axis], pieces + 1).astype(int)
+    part = lambda low, high: (slice(None),) * axis + (slice(low, high),)
+    _in_pool([(ufunc, *(a[part(low, high)] for a in full), *(t[part(low, high)] for t in targets))
+              for low, high in zip(bounds[:-1], bounds[1:])])
+
+
+def run_flat(batch, arrays, out, grain):
+    """batch(*arrays, out) for flat contiguous arrays, each of out's length or a single value (runtime _batch.py),
+    split into ranges across threads when that pays; the number of NaNs the batch loop wrote."""
+    pieces = min(_threads, out.size // grain)
+    if pieces < 2:
+        return batch(*arrays, out)
+    bounds = np.linspace(0, out.size, pieces + 1).astype(int)
+    return sum(_in_pool([(batch, *(a if a.size == 1 else a[low:high] for a in arrays), out[low:high])
+                         for low, high in zip(bounds[:-1], bounds[1:])]))
+
+
+def contiguous(arrays, target):
+    """The arguments as flat contiguous arrays if each is a single value or has the batch's shape in C order, and the
+    output is C-contiguous (a closed form's batch loop, runtime _batch.py, then applies); else None."""
+    if not target.flags.c_contiguous:
+        return None
+    flat = []
+    for array in arrays:
+        if array.size != 1 and (array.shape != target.shape or not array.flags.c_contiguous):
+            return None
+        flat.append(array.reshape(-1))
+    return flat
+
+
+def _in_pool(calls):
+    """Each (function, *arguments) in the pool: their results, when all are done; re-raises a thread's exception."""
     futures = []
-    for low, high in zip(bounds[:-1], bounds[1:]):
-        part = (slice(None),) * axis + (slice(low, high),)
+    for function, *arguments in calls:
         # each piece in a copy of the caller's context, so its np.errstate holds in the worker thread too
         context = contextvars.copy_context()
-        futures.append(_executor().submit(context.run, ufunc, *(a[part] for a in full), *(t[part] for t in targets)))
-    for future in futures:
-        future.result()  # re-raises a thread's exception here
+        futures.append(_executor().submit(context.run, function, *arguments))
+    return [future.result() for future in futures]

@@ -15,6 +15,8 @@ import math
 import numba
 import numpy as np
 
+from ._elementary import log, log1p_reduced  # noqa: F401 (log: called by the kernels as _special.log)
+
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
 _X0_HI = 1.4616321449683622
@@ -222,15 +224,10 @@ def multi_trigamma(a, d):
 
 
 # -- the logarithm of a ratio ------------------------------------------------------------------------------------------
-# fdlibm's e_log.c: the minimax coefficients of (log((1 + s) / (1 - s)) - 2 s) / s in s^2 on |s| <= 0.1716
-# (error < 2^-58.45), s = f / (2 + f), which covers sqrt(2)/2 <= 1 + f <= sqrt(2)
-_LG1, _LG2, _LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
-_LG4, _LG5 = 2.222219843214978396e-01, 1.818357216161805012e-01
-_LG6, _LG7 = 1.531383769920937332e-01, 1.479819860511658591e-01
 _NEAR_LOW, _NEAR_HIGH = math.sqrt(0.5) - 1.0, math.sqrt(2.0) - 1.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def log_ratio(a, b, d):
     """log(a / b) for a, b > 0, given d = a - b computed without cancellation: < 2 ulp also when a ~ b.
 
@@ -239,14 +236,8 @@ def log_ratio(a, b, d):
     of a / b is harmless.
     """
     t = d / b
-    far = math.log(a / b)
+    far = log(a / b)
     # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, evaluates the log in
     # masked lanes too and raises spurious floating-point flags, which numpy reports as warnings
-    f = min(max(t, _NEAR_LOW), _NEAR_HIGH)
-    half_f2 = 0.5 * f * f
-    s = f / (2.0 + f)
-    z = s * s
-    w = z * z
-    r = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7))) + w * (_LG2 + w * (_LG4 + w * _LG6))
-    near = s * (half_f2 + r) - half_f2 + f
+    near = log1p_reduced(min(max(t, _NEAR_LOW), _NEAR_HIGH))
     return near if _NEAR_LOW < t < _NEAR_HIGH else far

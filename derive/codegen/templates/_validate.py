@@ -206,9 +206,14 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
             _explain_nan(np.float64(value), arrays, ())
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
+    flat = _parallel.contiguous(arrays, target) if ufunc.batch is not None else None
     with np.errstate(**_quiet(arrays), **({"over": "ignore"} if quiet_overflow else {})):
-        _parallel.run(ufunc, arrays, arrays.cores, target, grain)
-    if np.isnan(target).any():
+        if flat is not None:
+            nans = _parallel.run_flat(ufunc.batch, flat, target.reshape(-1), grain)
+        else:
+            _parallel.run(ufunc, arrays, arrays.cores, target, grain)
+            nans = np.isnan(target).any()
+    if nans:
         _explain_nan(target, arrays, matrices)
     return result(target) if out is None else out
 

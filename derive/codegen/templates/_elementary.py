@@ -1,0 +1,76 @@
+"""Elementary functions written so that LLVM can vectorise the loops that call them: no call into libm.
+
+numba compiles math.log to a call of libm's scalar log, which keeps every batch loop scalar (one pair at a time, about
+10 ns each). The same algorithm in plain float and integer arithmetic is inlined into the loop, and LLVM evaluates it
+on 4 or 8 pairs at once (AVX2, AVX-512): a closed-form kernel then runs near the memory-bandwidth floor.
+
+log is fdlibm's e_log.c (Sun Microsystems, 1993): < 1 ulp on the whole float64 range, subnormals included; measured
+against mpmath in tests/test_special.py.
+"""
+import math
+
+import numba
+from numba import types
+from numba.extending import intrinsic
+
+
+@intrinsic
+def _bits(typingctx, x):
+    """The IEEE 754 bits of a float64, as an int64 (a bit cast: no conversion)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(signature.return_type))
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _from_bits(typingctx, i):
+    """The float64 whose IEEE 754 bits are the int64 i."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(signature.return_type))
+    return types.float64(types.int64), codegen
+
+
+# fdlibm's e_log.c: the minimax coefficients of (log((1 + s) / (1 - s)) - 2 s) / s in s^2 on |s| <= 0.1716
+# (error < 2^-58.45), s = f / (2 + f), which covers sqrt(2)/2 <= 1 + f <= sqrt(2); log 2 split so that k ln2_hi is exact
+LG1, LG2, LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
+LG4, LG5 = 2.222219843214978396e-01, 1.818357216161805012e-01
+LG6, LG7 = 1.531383769920937332e-01, 1.479819860511658591e-01
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+_SMALLEST_NORMAL, _TWO_54 = 2.2250738585072014e-308, 18014398509481984.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def _log1p_parts(f):
+    """f^2 / 2 and s (f^2 / 2 + R(s^2)), s = f / (2 + f): log(1 + f) = f - f^2 / 2 + the second, for f in the reduced
+    range; returned apart so that log can add its k log 2 terms in fdlibm's order (< 1 ulp; 1.1 ulp otherwise)."""
+    half_f2 = 0.5 * f * f
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    r = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6))
+    return half_f2, s * (half_f2 + r)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def log1p_reduced(f):
+    """log(1 + f) for sqrt(2)/2 - 1 <= f <= sqrt(2) - 1, from f itself (1 + f is never formed)."""
+    half_f2, tail = _log1p_parts(f)
+    return tail - half_f2 + f
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def log(x):
+    """The natural logarithm, as math.log: -inf at 0, NaN below 0 and for NaN, inf at inf."""
+    tiny = x < _SMALLEST_NORMAL  # subnormal (or not positive): scaled into the normal range first
+    bits = _bits(x * _TWO_54 if tiny else x)
+    mantissa = bits & 0x000FFFFFFFFFFFFF
+    # x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)): a mantissa above sqrt(2)'s carries into the exponent bit
+    upper = (mantissa + 0x00095F6400000000) & 0x0010000000000000
+    k = ((bits >> 52) & 0x7FF) - 1023 + (upper >> 52) - (54 if tiny else 0)
+    f = _from_bits(mantissa | (upper ^ 0x3FF0000000000000)) - 1.0
+    half_f2, tail = _log1p_parts(f)
+    dk = float(k)
+    value = dk * _LN2_HI - ((half_f2 - (tail + dk * _LN2_LO)) - f)
+    if 0.0 < x < math.inf:
+        return value
+    return -math.inf if x == 0.0 else (x if x == math.inf else math.nan)
