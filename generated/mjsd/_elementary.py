@@ -11,26 +11,41 @@ log is fdlibm's e_log.c (Sun Microsystems, 1993): < 1 ulp on the whole float64 r
 against mpmath in tests/test_special.py.
 """
 import math
+import struct
 
 import numba
 from numba import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 
-@intrinsic
-def _bits(typingctx, x):
+def _bits(x):
     """The IEEE 754 bits of a float64, as an int64 (a bit cast: no conversion)."""
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(signature.return_type))
-    return types.int64(types.float64), codegen
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+def _from_bits(i):
+    """The float64 whose IEEE 754 bits are the int64 i."""
+    return struct.unpack("<d", struct.pack("<q", i))[0]
+
+
+# compiled, each is one LLVM bitcast; the Python bodies above serve NUMBA_DISABLE_JIT=1
+@overload(_bits)
+def _bits_compiled(x):
+    return lambda x: _bitcast(x, types.int64)
+
+
+@overload(_from_bits)
+def _from_bits_compiled(i):
+    return lambda i: _bitcast(i, types.float64)
 
 
 @intrinsic
-def _from_bits(typingctx, i):
-    """The float64 whose IEEE 754 bits are the int64 i."""
+def _bitcast(typingctx, value, to):
+    target = to.dtype if isinstance(to, types.NumberClass) else to
+
     def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(signature.return_type))
-    return types.float64(types.int64), codegen
+        return builder.bitcast(args[0], context.get_value_type(target))
+    return target(value, to), codegen
 
 
 # fdlibm's e_log.c: the minimax coefficients of (log((1 + s) / (1 - s)) - 2 s) / s in s^2 on |s| <= 0.1716

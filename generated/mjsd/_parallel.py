@@ -85,7 +85,7 @@ def run(ufunc, arrays, cores, target, grain):
     targets = target if isinstance(target, tuple) else (target,)
     shape = targets[0].shape
     axis = int(np.argmax(shape)) if shape else 0
-    pieces = min(_threads, targets[0].size // grain, shape[axis]) if shape else 1
+    pieces = min(_pieces(), targets[0].size // grain, shape[axis]) if shape else 1
     if pieces < 2:
         ufunc(*arrays, *targets)
         return
@@ -99,7 +99,7 @@ def run(ufunc, arrays, cores, target, grain):
 def run_flat(batch, arrays, out, grain):
     """batch(*arrays, out) for flat contiguous arrays, each of out's length or a single value (runtime _batch.py),
     split into ranges across threads when that pays; the number of NaNs the batch loop wrote."""
-    pieces = min(_threads, out.size // grain)
+    pieces = min(_pieces(), out.size // grain)
     if pieces < 2:
         return batch(*arrays, out)
     bounds = np.linspace(0, out.size, pieces + 1).astype(int)
@@ -118,6 +118,15 @@ def contiguous(arrays, target):
             return None
         flat.append(array.reshape(-1))
     return flat
+
+
+def _pieces():
+    """Pieces to split a batch into: a few per thread, so that a thread done early takes another (pairs can differ
+    in cost by 10x, adaptive quadrature); 1 when there is one thread."""
+    return _threads * _SHARES if _threads > 1 else 1
+
+
+_SHARES = 4
 
 
 def _in_pool(calls):
