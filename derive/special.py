@@ -175,7 +175,102 @@ class LogRatio(sp.Function):
         return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
+class _LogGammaGap(sp.Function):
+    """A combination of lgamma and digamma values that is >= 0 and cancels when its arguments are close, evaluated by
+    the kernels without that cancellation (runtime in mjsd._special). Code generation introduces these
+    (derive.codegen.lgamma.lgamma_gaps); the derivations only ever see loggamma and polygamma. ``plain`` is the
+    textbook expression, which also gives the derivatives. The last argument is the gap y - x (x - y for the
+    symmetric ones) written without cancellation, as LogRatio's: (a2 - a1) + (b2 - b1) rather than the difference of
+    the rounded sums a2 + b2 and a1 + b1, whose rounding would swamp a near-identical pair's gap."""
+
+    @classmethod
+    def plain(cls, *args):
+        raise NotImplementedError
+
+    def fdiff(self, argindex=1):
+        if not 1 <= argindex <= len(self.args):
+            raise sp.ArgumentIndexError(self, argindex)
+        if argindex == len(self.args):
+            return sp.S.Zero  # the gap only restates the other arguments
+        return sp.diff(self.plain(*self.args[:-1]), self.args[argindex - 1])
+
+    def _eval_rewrite_as_loggamma(self, *args, **kwargs):
+        return self.plain(*args[:-1])
+
+    def _latex(self, printer, exp=None):
+        args = ", ".join(printer._print(a) for a in self.args[:-1])
+        return powered(rf"{self._tex}\left({args}\right)", exp)
+
+
+def _mix(x, y, a):
+    return (1 - a) * x + a * y
+
+
+class LogGammaBregman(_LogGammaGap):
+    """B(x : y) = lgamma(x) - lgamma(y) - (x - y) psi(y), the Bregman divergence of lgamma (a KL's lgamma part);
+    arguments x, y, x - y."""
+
+    nargs = 3
+    _tex = r"B_{\log\Gamma}"
+
+    @classmethod
+    def plain(cls, x, y):
+        return sp.loggamma(x) - sp.loggamma(y) - (x - y) * sp.polygamma(0, y)
+
+
+class LogGammaJensen(_LogGammaGap):
+    """(1 - a) lgamma(x) + a lgamma(y) - lgamma((1 - a) x + a y), the skew Jensen gap of lgamma (a Bhattacharyya
+    distance's lgamma part); arguments x, y, a, y - x."""
+
+    nargs = 4
+    _tex = r"J_{\log\Gamma}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        return (1 - a) * sp.loggamma(x) + a * sp.loggamma(y) - sp.loggamma(_mix(x, y, a))
+
+
+class LogGammaSkewBregman(_LogGammaGap):
+    """(1 - a) B(m : x) + a B(m : y), m = (1 - a) x + a y, B = LogGammaBregman: a geometric JSD's lgamma part,
+    a (1 - a) (x - y) (psi(x) - psi(y)) - LogGammaJensen(x, y, a); arguments x, y, a, y - x."""
+
+    nargs = 4
+    _tex = r"S_{\log\Gamma}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        return a * (1 - a) * (x - y) * (sp.polygamma(0, x) - sp.polygamma(0, y)) - LogGammaJensen.plain(x, y, a)
+
+
+class LogGammaJeffreys(_LogGammaGap):
+    """(x - y) (psi(x) - psi(y)) = B(x : y) + B(y : x), a Jeffreys divergence's lgamma part; arguments x, y, x - y."""
+
+    nargs = 3
+    _tex = r"D_{\log\Gamma}"
+
+    @classmethod
+    def plain(cls, x, y):
+        return (x - y) * (sp.polygamma(0, x) - sp.polygamma(0, y))
+
+
+class Difference(sp.Function):
+    """a - b, kept as one subtraction by the printer: (a2 - a1) + (b2 - b1) adds two exact differences of close laws'
+    parameters where a2 + b2 - a1 - b1, evaluated left to right, would round at the size of the sums."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return (sp.S.One, sp.S.NegativeOne)[argindex - 1]
+
+    def _eval_rewrite_as_Add(self, a, b, **kwargs):
+        return a - b
+
+    def _latex(self, printer, exp=None):
+        return powered(rf"\left({printer._print(self.args[0] - self.args[1])}\right)", exp)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
-               LogRatio: "log_ratio"}
+               LogRatio: "log_ratio", LogGammaBregman: "lgamma_bregman", LogGammaJensen: "lgamma_jensen",
+               LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys"}
 

@@ -26,6 +26,9 @@ class NumbaPrinter(PythonCodePrinter):
             return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({', '.join(self._print(a) for a in expr.args)})"
         return super()._print_Function(expr)
 
+    def _print_Difference(self, expr):
+        return f"({self._print(expr.args[0])} - {self.parenthesize(expr.args[1], 50)})"
+
     def _print_Indexed(self, expr):
         indices = ", ".join(str(int(i)) if i.is_Integer else self._print(i) for i in expr.indices)
         return f"{expr.base}[{indices}]"

@@ -7,6 +7,7 @@ import sympy as sp
 
 from . import gradient
 from .matrix import identical, matrix_kernel
+from .lgamma import lgamma_gaps
 from .printer import SPECIAL, NumbaPrinter, straight_line, sum_loops
 from .spec import (CORE_DIMENSIONS, SPD, VECTORS,
                    ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MatrixClosedForm, MonteCarlo,
@@ -133,7 +134,7 @@ def _closed_form(kernel):
         lines.append("    if alpha == 0.0 or alpha == 1.0:\n        return 0.0")
     for symbol, value in kernel.preamble:
         lines.append(f"    {symbol} = {printer.doprint(value)}")
-    expr = kernel.expr
+    expr = lgamma_gaps(kernel.expr)
     if expr.has(sp.Sum):
         loops, expr = sum_loops(expr, _vectors(kernel)[0].name)
         lines += loops

@@ -20,10 +20,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(a1, b1, a2, b2):
     if a1 == a2 and b1 == b2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = a1 + b1
-    _t1 = a1 - a2
-    _t2 = b1 - b2
-    return max(_t1*_special.digamma(a1) + _t2*_special.digamma(b1) + (-_t1 - _t2)*_special.digamma(_t0) + math.lgamma(_t0) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2) - math.lgamma(a2 + b2), 0.0)
+    return max(_special.lgamma_bregman(a2, a1, -a1 + a2) + _special.lgamma_bregman(b2, b1, -b1 + b2) - _special.lgamma_bregman(a2 + b2, a1 + b1, (a2 - a1) + (b2 - b1)), 0.0)
 
 
 def _kl_loop(a1, b1, a2, b2):
@@ -100,9 +97,7 @@ def kl_value_and_grad(a1, b1, a2, b2):
 def _jeffreys(a1, b1, a2, b2):
     if a1 == a2 and b1 == b2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = a1 - a2
-    _t1 = b1 - b2
-    return max(_t0*(_special.digamma(a1) - _special.digamma(a2)) + _t1*(_special.digamma(b1) - _special.digamma(b2)) + (-_t0 - _t1)*(_special.digamma(a1 + b1) - _special.digamma(a2 + b2)), 0.0)
+    return max(_special.lgamma_jeffreys(a1, a2, a1 - a2) + _special.lgamma_jeffreys(b1, b2, b1 - b2) - _special.lgamma_jeffreys(a1 + b1, a2 + b2, (a1 - a2) + (b1 - b2)), 0.0)
 
 
 def _jeffreys_loop(a1, b1, a2, b2):
@@ -188,12 +183,7 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    _t0 = a1 + b1
-    _t1 = a2 + b2
-    _t2 = -a2
-    _t3 = -b2
-    return max(_beta*alpha*(_t2 + a1)*(_special.digamma(a1) - _special.digamma(a2)) + _beta*alpha*(_t3 + b1)*(_special.digamma(b1) - _special.digamma(b2)) - _beta*alpha*(_special.digamma(_t0) - _special.digamma(_t1))*(_t0 + _t2 + _t3) - _beta*(-math.lgamma(_t0) + math.lgamma(a1)) - _beta*math.lgamma(b1) - alpha*(-math.lgamma(_t1) + math.lgamma(a2)) - alpha*math.lgamma(b2) - math.lgamma(_beta*_t0 + _t1*alpha) + math.lgamma(_beta*a1 + a2*alpha) + math.lgamma(_beta*b1 + alpha*b2), 0.0)
+    return max(_special.lgamma_skew_bregman(a1, a2, alpha, -a1 + a2) + _special.lgamma_skew_bregman(b1, b2, alpha, -b1 + b2) - _special.lgamma_skew_bregman(a1 + b1, a2 + b2, alpha, (a2 - a1) + (b2 - b1)), 0.0)
 
 
 def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
@@ -307,10 +297,7 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    _t0 = a1 + b1
-    _t1 = a2 + b2
-    return max(_beta*(-math.lgamma(_t0) + math.lgamma(a1)) + _beta*math.lgamma(b1) + alpha*(-math.lgamma(_t1) + math.lgamma(a2)) + alpha*math.lgamma(b2) + math.lgamma(_beta*_t0 + _t1*alpha) - math.lgamma(_beta*a1 + a2*alpha) - math.lgamma(_beta*b1 + alpha*b2), 0.0)
+    return max(_special.lgamma_jensen(a1, a2, alpha, -a1 + a2) + _special.lgamma_jensen(b1, b2, alpha, -b1 + b2) - _special.lgamma_jensen(a1 + b1, a2 + b2, alpha, (a2 - a1) + (b2 - b1)), 0.0)
 
 
 def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):

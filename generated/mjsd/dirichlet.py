@@ -27,13 +27,14 @@ def _kl(concentration1, concentration2):
     _k = concentration1.shape[0]
     _s0 = 0.0
     _s1 = 0.0
-    for i in range(_k):
-        _s0 += concentration1[i]
-        _s1 += concentration2[i]
     _s2 = 0.0
+    _s3 = 0.0
     for i in range(_k):
-        _s2 += (-_special.digamma(_s0) + _special.digamma(concentration1[i]))*(concentration1[i] - concentration2[i]) - math.lgamma(concentration1[i]) + math.lgamma(concentration2[i])
-    return max(_s2 + math.lgamma(_s0) - math.lgamma(_s1), 0.0)
+        _s0 += -concentration1[i] + concentration2[i]
+        _s1 += _special.lgamma_bregman(concentration2[i], concentration1[i], -concentration1[i] + concentration2[i])
+        _s2 += concentration1[i]
+        _s3 += concentration2[i]
+    return max(_s1 - _special.lgamma_bregman(_s3, _s2, _s0), 0.0)
 
 
 def _kl_loop(concentration1, concentration2, out):
@@ -105,13 +106,14 @@ def _jeffreys(concentration1, concentration2):
     _k = concentration1.shape[0]
     _s0 = 0.0
     _s1 = 0.0
-    for i in range(_k):
-        _s0 += concentration1[i]
-        _s1 += concentration2[i]
     _s2 = 0.0
+    _s3 = 0.0
     for i in range(_k):
-        _s2 += (_special.digamma(_s0) - _special.digamma(_s1))*(-concentration1[i] + concentration2[i]) + (_special.digamma(concentration1[i]) - _special.digamma(concentration2[i]))*(concentration1[i] - concentration2[i])
-    return max(_s2, 0.0)
+        _s0 += concentration1[i] - concentration2[i]
+        _s1 += _special.lgamma_jeffreys(concentration1[i], concentration2[i], concentration1[i] - concentration2[i])
+        _s2 += concentration1[i]
+        _s3 += concentration2[i]
+    return max(_s1 - _special.lgamma_jeffreys(_s2, _s3, _s0), 0.0)
 
 
 def _jeffreys_loop(concentration1, concentration2, out):
@@ -190,28 +192,16 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
-    _s4 = 0.0
-    _s5 = 0.0
-    for i in range(_k):
-        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
-        _s1 += math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
-        _s2 += math.lgamma(concentration1[i])
-        _s3 += math.lgamma(concentration2[i])
-        _s4 += concentration1[i]
-        _s5 += concentration2[i]
-    _s6 = 0.0
-    _s7 = 0.0
     for j in range(_k):
-        _s6 += (-_special.digamma(_s4) + _special.digamma(concentration1[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration1[j])
-        _s7 += (-_special.digamma(_s5) + _special.digamma(concentration2[j]))*(_beta*concentration1[j] + alpha*concentration2[j] - concentration2[j])
-    _beta = 1.0 - alpha
-    _t0 = -_s1 + math.lgamma(_s0)
-    return max(_beta*(-_s2 - _s6 - _t0 + math.lgamma(_s4)) + alpha*(-_s3 - _s7 - _t0 + math.lgamma(_s5)), 0.0)
+        _s0 += -concentration1[j] + concentration2[j]
+        _s1 += _special.lgamma_skew_bregman(concentration1[j], concentration2[j], alpha, -concentration1[j] + concentration2[j])
+        _s2 += concentration1[j]
+        _s3 += concentration2[j]
+    return max(_s1 - _special.lgamma_skew_bregman(_s2, _s3, alpha, _s0), 0.0)
 
 
 def _jsd_geometric_loop(concentration1, concentration2, alpha, out):
@@ -322,28 +312,16 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
-    _s4 = 0.0
-    _s5 = 0.0
-    for i in range(_k):
-        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
-        _s1 += math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
-        _s2 += math.lgamma(concentration1[i])
-        _s3 += math.lgamma(concentration2[i])
-        _s4 += concentration1[i]
-        _s5 += concentration2[i]
-    _s6 = 0.0
-    _s7 = 0.0
     for j in range(_k):
-        _s6 += (-_special.digamma(_s0) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])
-        _s7 += (-_special.digamma(_s0) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])
-    _beta = 1.0 - alpha
-    _t0 = _s1 - math.lgamma(_s0)
-    return max(_beta*(_s2 - _s6 - _t0 - math.lgamma(_s4)) + alpha*(_s3 - _s7 - _t0 - math.lgamma(_s5)), 0.0)
+        _s0 += -concentration1[j] + concentration2[j]
+        _s1 += _special.lgamma_jensen(concentration1[j], concentration2[j], alpha, -concentration1[j] + concentration2[j])
+        _s2 += concentration1[j]
+        _s3 += concentration2[j]
+    return max(_s1 - _special.lgamma_jensen(_s2, _s3, alpha, _s0), 0.0)
 
 
 def _jsd_geometric_dual_loop(concentration1, concentration2, alpha, out):
@@ -454,22 +432,16 @@ def _bhattacharyya(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
-    _s4 = 0.0
-    _s5 = 0.0
     for i in range(_k):
-        _s0 += _beta*concentration1[i] + alpha*concentration2[i]
-        _s1 += -math.lgamma(_beta*concentration1[i] + alpha*concentration2[i])
-        _s2 += math.lgamma(concentration1[i])
-        _s3 += math.lgamma(concentration2[i])
-        _s4 += concentration1[i]
-        _s5 += concentration2[i]
-    _beta = 1.0 - alpha
-    return max(_beta*(_s2 - math.lgamma(_s4)) + _s1 + alpha*(_s3 - math.lgamma(_s5)) + math.lgamma(_s0), 0.0)
+        _s0 += -concentration1[i] + concentration2[i]
+        _s1 += _special.lgamma_jensen(concentration1[i], concentration2[i], alpha, -concentration1[i] + concentration2[i])
+        _s2 += concentration1[i]
+        _s3 += concentration2[i]
+    return max(_s1 - _special.lgamma_jensen(_s2, _s3, alpha, _s0), 0.0)
 
 
 def _bhattacharyya_loop(concentration1, concentration2, alpha, out):

@@ -21,7 +21,7 @@ def _kl(shape1, rate1, shape2, rate2):
     if shape1 == shape2 and rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = rate1 - rate2
-    return max(-_t0*shape1/rate1 + shape2*_special.log_ratio(rate1, rate2, _t0) + (shape1 - shape2)*_special.digamma(shape1) - math.lgamma(shape1) + math.lgamma(shape2), 0.0)
+    return max(-_t0*shape1/rate1 + shape2*_special.log_ratio(rate1, rate2, _t0) + _special.lgamma_bregman(shape2, shape1, -shape1 + shape2), 0.0)
 
 
 def _kl_loop(shape1, rate1, shape2, rate2):
@@ -98,7 +98,7 @@ def _jeffreys(shape1, rate1, shape2, rate2):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = shape1 - shape2
     _t1 = rate1 - rate2
-    return max(_t0*(_special.digamma(shape1) - _special.digamma(shape2)) - _t0*_special.log_ratio(rate1, rate2, _t1) + _t1*(rate1*shape2 - rate2*shape1)/(rate1*rate2), 0.0)
+    return max(-_t0*_special.log_ratio(rate1, rate2, _t1) + _t1*(rate1*shape2 - rate2*shape1)/(rate1*rate2) + _special.lgamma_jeffreys(shape1, shape2, _t0), 0.0)
 
 
 def _jeffreys_loop(shape1, rate1, shape2, rate2):
@@ -184,10 +184,8 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = _beta*shape1 + alpha*shape2
-    _t1 = -_t0
-    _t2 = _beta*alpha
-    return max(-_beta*_t1*_special.log(rate1) - _beta*math.lgamma(shape1) - _t1*alpha*_special.log(rate2) + _t1*_special.log(_beta*rate1 + alpha*rate2) + _t2*(shape1 - shape2)*(_special.digamma(shape1) - _special.digamma(shape2)) + _t2*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - alpha*math.lgamma(shape2) + math.lgamma(_t0), 0.0)
+    _t0 = -_beta*shape1 - alpha*shape2
+    return max(-_beta*_t0*_special.log(rate1) + _beta*alpha*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - _t0*alpha*_special.log(rate2) + _t0*_special.log(_beta*rate1 + alpha*rate2) + _special.lgamma_skew_bregman(shape1, shape2, alpha, -shape1 + shape2), 0.0)
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
@@ -303,8 +301,7 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     _beta = 1.0 - alpha
     _t0 = _beta*shape1
     _t1 = alpha*shape2
-    _t2 = _t0 + _t1
-    return max(_beta*math.lgamma(shape1) - _t0*_special.log(rate1) - _t1*_special.log(rate2) + _t2*_special.log(_beta*rate1 + alpha*rate2) + alpha*math.lgamma(shape2) - math.lgamma(_t2), 0.0)
+    return max(-_t0*_special.log(rate1) - _t1*_special.log(rate2) + (_t0 + _t1)*_special.log(_beta*rate1 + alpha*rate2) + _special.lgamma_jensen(shape1, shape2, alpha, -shape1 + shape2), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
