@@ -175,7 +175,32 @@ class LogRatio(sp.Function):
         return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
+class SkewLogGap(sp.Function):
+    """log(1 - a + a e^t) - a t, for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and e^t,
+    weights 1 - a and a, ~ a (1 - a) t^2 / 2 near t = 0, where the two logarithms agree to first order. How the kernels
+    evaluate such a pair without cancellation (mjsd._special.skew_log_gap); derive.tidy.skew_log_gaps introduces it."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        a, t = self.args
+        u = sp.exp(t) - 1
+        return (u / (1 + a * u) - t, a * (1 - a) * u / (1 + a * u))[argindex - 1]
+
+    @classmethod
+    def eval(cls, a, t):
+        if a.is_zero or t.is_zero or (a - 1).is_zero:
+            return sp.S.Zero
+
+    def _eval_rewrite_as_log(self, a, t, **kwargs):
+        return sp.log(1 - a + a * sp.exp(t)) - a * t
+
+    def _latex(self, printer, exp=None):
+        a, t = (printer._print(arg) for arg in self.args)
+        return powered(rf"\operatorname{{gap}}_{{{a}}}\left({t}\right)", exp)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
-               LogRatio: "log_ratio"}
+               LogRatio: "log_ratio", SkewLogGap: "skew_log_gap"}
 

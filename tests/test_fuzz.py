@@ -509,8 +509,8 @@ KNOWN_CASES = {
         gamma.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
         lognormal.jeffreys_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         lognormal.jsd_geometric_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
-        lognormal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
-        lognormal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
+        lognormal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
+        lognormal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         inverse_gaussian.kl_value_and_grad | mean1: 1e300 | mean2: 1e300, 1e-300
         inverse_gaussian.jeffreys_value_and_grad | mean1: 1e300, 1e-300 | shape1: 1e300 | mean2: 1e300, 1e-300 | shape2: 1e300
         inverse_gaussian.jsd_geometric_value_and_grad | mean1: 1e300, 1e-300 | shape1: 1e300 | mean2: 1e300, 1e-300 | shape2: 1e300
@@ -585,8 +585,8 @@ KNOWN_CASES = {
         diagnormal.kl | scale2: 1e-300 entry
         diagnormal.jeffreys | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric | scale1: 1e-300 entry | scale2: 1e-300 entry
-        diagnormal.jsd_geometric_dual | scale2: 1e-300 entry
-        diagnormal.bhattacharyya | scale2: 1e-300 entry
+        diagnormal.jsd_geometric_dual | scale1: 1e300 entry
+        diagnormal.bhattacharyya | scale1: 1e300 entry
         diagnormal.jsd_geometric_deasy | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.kl_value_and_grad | scale2: 1e-300 entry
         diagnormal.jeffreys_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry

@@ -193,11 +193,12 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = (scale2*scale2)
+    _t0 = scale1 - scale2
     _t1 = (scale1*scale1)
-    _t2 = _beta*_t0 + _t1*alpha
-    _t3 = _beta*alpha
-    return max(_beta*math.log(scale2) + alpha*math.log(scale1) - (1.0/2.0)*math.log(_t2) + ((1.0/2.0))*(_t2*_t3*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) + _t3*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t0*_t1*_t2), 0.0)
+    _t2 = (scale2*scale2)
+    _t3 = _beta*_t2 + _t1*alpha
+    _t4 = _beta*alpha
+    return max(-(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)) + ((1.0/2.0))*((_t0*_t0)*_t3*_t4*((scale1 + scale2)*(scale1 + scale2)) + _t4*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -244,51 +245,54 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
         return
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = (scale2*scale2*scale2*scale2)
-    _t1 = (scale1*scale1*scale1*scale1)
-    _t2 = _beta*_t0 + _t1*alpha
-    _t3 = (scale2*scale2)
-    _t4 = (scale1*scale1)
-    _t5 = _beta*_t3 + _t4*alpha
-    _t6 = (1.0/_t5)
-    _t7 = _t6*alpha
-    _t8 = (1.0/_t3)
-    _t9 = (1.0/_t4)
-    _t10 = _t8*_t9
-    _t11 = _beta*_t10*_t2*_t7*delta
+    _t0 = (scale2*scale2)
+    _t1 = (1.0/_t0)
+    _t2 = (scale2*scale2*scale2*scale2)
+    _t3 = (scale1*scale1*scale1*scale1)
+    _t4 = _beta*_t2 + _t3*alpha
+    _t5 = (scale1*scale1)
+    _t6 = _t5*alpha
+    _t7 = _beta*_t0 + _t6
+    _t8 = (1.0/_t7)
+    _t9 = (1.0/_t5)
+    _t10 = _beta*alpha
+    _t11 = _t1*_t10*_t4*_t8*_t9*delta
     _t12 = (1.0/scale1)
-    _t13 = (scale1*scale1*scale1)
-    _t14 = (delta*delta)
-    _t15 = _t14*_t2
-    _t16 = _beta*_t15
-    _t17 = ((scale1 + scale2)*(scale1 + scale2))
-    _t18 = ((scale1 - scale2)*(scale1 - scale2))
-    _t19 = _t17*_t18
-    _t20 = _t19*_t5
-    _t21 = _beta*_t20
-    _t22 = _t16*alpha + _t21*alpha
-    _t23 = _t22*_t6
-    _t24 = _t22/(_t5*_t5)
-    _t25 = (alpha*alpha)
-    _t26 = _beta*_t14
-    _t27 = 2.0*scale1
-    _t28 = 2.0*scale2
-    _t29 = _t27 - _t28
-    _t30 = _beta*alpha
-    _t31 = _t30*_t5
-    _t32 = _t17*_t31
-    _t33 = _t18*_t31*(_t27 + _t28)
-    _t34 = (1.0/scale2)
-    _t35 = (scale2*scale2*scale2)
-    _t36 = (_beta*_beta)*alpha
-    _t37 = -_t3 + _t4
-    _t38 = ((1.0/2.0))*_t6
+    _t13 = (_t1*_t5 - 1.0)/(_beta + _t1*_t6)
+    _t14 = _t10*_t13
+    _t15 = (scale1*scale1*scale1)
+    _t16 = (delta*delta)
+    _t17 = _t16*_t4
+    _t18 = _beta*_t17
+    _t19 = ((scale1 + scale2)*(scale1 + scale2))
+    _t20 = scale1 - scale2
+    _t21 = (_t20*_t20)
+    _t22 = _t19*_t21
+    _t23 = _t22*_t7
+    _t24 = _beta*_t23
+    _t25 = _t18*alpha + _t24*alpha
+    _t26 = _t25*_t8
+    _t27 = _t25/(_t7*_t7)
+    _t28 = (alpha*alpha)
+    _t29 = _beta*_t16
+    _t30 = 2.0*scale1
+    _t31 = 2.0*scale2
+    _t32 = _t30 - _t31
+    _t33 = _t10*_t7
+    _t34 = _t19*_t33
+    _t35 = _t21*_t33*(_t30 + _t31)
+    _t36 = (1.0/scale2)
+    _t37 = (scale2*scale2*scale2)
+    _t38 = (_beta*_beta)*alpha
+    _t39 = ((1.0/2.0))*_t1*_t9
+    _t40 = _t39*_t8
+    _t41 = -_t0 + _t5
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
     _d_loc1[0] = _t11
-    _d_scale1[0] = -_t12*_t24*_t8*alpha + _t12*alpha + ((1.0/2.0))*_t6*_t8*_t9*(_beta*_t19*_t25*_t27 + 4.0*_t13*_t25*_t26 + _t29*_t32 + _t33) - _t7*scale1 - _t23*_t8/_t13
+    _d_scale1[0] = -_t1*_t12*_t27*alpha + ((1.0/2.0))*_t1*_t8*_t9*(_beta*_t22*_t28*_t30 + 4.0*_t15*_t28*_t29 + _t32*_t34 + _t35) - _t1*_t26/_t15 - _t12*_t14
     _d_loc2[0] = -_t11
-    _d_scale2[0] = -_beta*_t24*_t34*_t9 + _beta*_t34 - _beta*_t6*scale2 - _t23*_t9/_t35 + ((1.0/2.0))*_t6*_t8*_t9*(4.0*_t14*_t35*_t36 + _t19*_t28*_t36 - _t29*_t32 + _t33)
-    _d_alpha[0] = -(1.0/2.0)*_t10*_t24*_t37 + _t10*_t38*(-_t15*alpha + _t16 + _t19*_t30*_t37 - _t20*alpha + _t21 + _t26*alpha*(-_t0 + _t1)) - _t37*_t38 + math.log(scale1) - math.log(scale2)
+    _d_scale2[0] = -_beta*_t27*_t36*_t9 + _t14*_t36 - _t26*_t9/_t37 + _t40*(4.0*_t16*_t37*_t38 + _t22*_t31*_t38 - _t32*_t34 + _t35)
+    _d_alpha[0] = -(1.0/2.0)*_t13 - _t27*_t39*_t41 + _t40*(_t10*_t22*_t41 - _t17*alpha + _t18 - _t23*alpha + _t24 + _t29*alpha*(-_t2 + _t3)) + _special.log_ratio(scale1, scale2, _t20)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -321,8 +325,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = _beta*(scale2*scale2) + alpha*(scale1*scale1)
-    return max(-_beta*math.log(scale2) + ((1.0/2.0))*_beta*alpha*(delta*delta)/_t0 - alpha*math.log(scale1) + ((1.0/2.0))*math.log(_t0), 0.0)
+    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/(_beta*(scale2*scale2) + alpha*(scale1*scale1)) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
@@ -371,21 +374,26 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _beta = 1.0 - alpha
     _t0 = (scale2*scale2)
     _t1 = (scale1*scale1)
-    _t2 = _beta*_t0 + _t1*alpha
-    _t3 = (1.0/_t2)
-    _t4 = _t3*alpha
-    _t5 = _beta*_t4*delta
-    _t6 = (delta*delta)
-    _t7 = (1.0/(_t2*_t2))
-    _t8 = _t6*_t7
-    _t9 = ((1.0/2.0))*_t6
-    _t10 = -_t0 + _t1
+    _t2 = _t1*alpha
+    _t3 = _beta*_t0 + _t2
+    _t4 = (1.0/_t3)
+    _t5 = _beta*_t4
+    _t6 = _t5*alpha*delta
+    _t7 = (delta*delta)
+    _t8 = (1.0/(_t3*_t3))
+    _t9 = _t7*_t8
+    _t10 = (1.0/_t0)
+    _t11 = _t1*_t10 - 1.0
+    _t12 = (1.0/(_beta + _t10*_t2))
+    _t13 = _t11*_t12
+    _t14 = ((1.0/2.0))*_t7
+    _t15 = _t14*alpha
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = _t5
-    _d_scale1[0] = -_beta*_t8*(alpha*alpha)*scale1 + _t3*alpha*scale1 - alpha/scale1
-    _d_loc2[0] = -_t5
-    _d_scale2[0] = -(_beta*_beta)*_t8*alpha*scale2 + _beta*_t3*scale2 - _beta/scale2
-    _d_alpha[0] = -_beta*_t10*_t7*_t9*alpha + _beta*_t3*_t9 + ((1.0/2.0))*_t10*_t3 - _t4*_t9 - math.log(scale1) + math.log(scale2)
+    _d_loc1[0] = _t6
+    _d_scale1[0] = _beta*_t11*_t12*alpha/scale1 - _beta*_t9*(alpha*alpha)*scale1
+    _d_loc2[0] = -_t6
+    _d_scale2[0] = -(_beta*_beta)*_t9*alpha*scale2 - _beta*_t13*alpha/scale2
+    _d_alpha[0] = _beta*_t15*_t8*(_t0 - _t1) + ((1.0/2.0))*_t13 + _t14*_t5 - _t15*_t4 - _special.log_ratio(scale1, scale2, scale1 - scale2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

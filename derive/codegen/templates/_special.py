@@ -8,7 +8,8 @@ subtracts nearly equal numbers: digamma near its positive root is expanded about
 through log1p, softplus keeps exp's argument <= 0. tests/test_special.py checks every function against mpmath.
 
 log_ratio(a, b, a - b) is log(a / b) accurate to the last place also when a ~ b, where log(a / b) would keep only the
-digits of a / b - 1 that survive its rounding.
+digits of a / b - 1 that survive its rounding; log1p_minus(x) = log(1 + x) - x and skew_log_gap(a, t) =
+log(1 - a + a e^t) - a t keep theirs near 0, where they are of second order.
 """
 import math
 
@@ -242,11 +243,55 @@ def log_ratio(a, b, d):
     far = math.log(a / b)
     # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, evaluates the log in
     # masked lanes too and raises spurious floating-point flags, which numpy reports as warnings
-    f = min(max(t, _NEAR_LOW), _NEAR_HIGH)
+    near = _log1p_minus_near(min(max(t, _NEAR_LOW), _NEAR_HIGH)) + t
+    return near if _NEAR_LOW < t < _NEAR_HIGH else far
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log1p_minus_near(f):
+    """log(1 + f) - f for sqrt(2)/2 - 1 <= f <= sqrt(2) - 1, from fdlibm's polynomial: ~ -f^2/2, to a few ulp."""
     half_f2 = 0.5 * f * f
     s = f / (2.0 + f)
     z = s * s
     w = z * z
     r = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7))) + w * (_LG2 + w * (_LG4 + w * _LG6))
-    near = s * (half_f2 + r) - half_f2 + f
-    return near if _NEAR_LOW < t < _NEAR_HIGH else far
+    return s * (half_f2 + r) - half_f2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log1p_minus(x):
+    """log(1 + x) - x for x > -1, to a few ulp also near 0 (where it is ~ -x^2/2 and log1p(x) - x keeps no digits)."""
+    near = _log1p_minus_near(min(max(x, _NEAR_LOW), _NEAR_HIGH))
+    far = math.log1p(x) - x  # |log1p(x) - x| > |x| / 8 here: little cancels
+    return near if _NEAR_LOW < x < _NEAR_HIGH else far
+
+
+# skew_log_gap: below this |t| the form in log1p_minus, above it the direct forms; log1p_minus's arguments stay < 0.65
+_GAP_NEAR = 0.5
+_GAP_EXP = 700.0  # expm1 overflows from 709.8 on
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def skew_log_gap(a, t):
+    """log(1 - a + a e^t) - a t >= 0 for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and
+    e^t, weights 1 - a and a (a normal pair's skew divergences, t = log of their variance ratio). ~ a (1 - a) t^2 / 2.
+
+    It is symmetric under (a, t) -> (1 - a, -t), which brings t >= 0, with the two weights kept as given (1 - (1 - a)
+    would lose a tiny a). There, with u = e^t - 1, v = a u, w = (1 - a) u / (1 + v), it equals
+    a v w + (1 - a) L(v) - a L(w), L(x) = log1p(x) - x: the first-order terms of the two logarithms cancel in this
+    algebra, not in floating point, and the remaining terms, of size a (1 - a) u^2, add up with little cancellation.
+    """
+    b = 1.0 - a
+    p = a if t >= 0.0 else b
+    q = b if t >= 0.0 else a
+    s = abs(t)
+    u = math.expm1(min(s, _GAP_NEAR))
+    v = p * u
+    w = q * u / (1.0 + v)
+    near = p * v * w + q * log1p_minus(v) - p * log1p_minus(w)
+    # away from 0, log(1 - p + p e^s) - p s = q s + log(p + q e^-s): the term subtracted is the one with the smaller weight
+    low = math.log1p(p * math.expm1(min(s, _GAP_EXP))) - p * s
+    high = q * s + math.log1p(q * math.expm1(-s))
+    huge = q * s + math.log(p + q * math.exp(-s))  # p < 1/2 and e^s out of range: cancels only for p < e^(-s/2)
+    far = high if p >= 0.5 else (low if s < _GAP_EXP else huge)
+    return near if s < _GAP_NEAR else far
