@@ -582,6 +582,8 @@ KNOWN_CASES = {
         mvnormal.jsd_geometric_dual_value_and_grad | cov1: inf entry | cov2: inf entry
         mvnormal.bhattacharyya_value_and_grad | cov1: inf entry | cov2: inf entry
         mvnormal.jsd_geometric_deasy_value_and_grad | cov1: inf entry | cov2: inf entry
+        cauchy.jsd_harmonic_value_and_grad | scale2: 1e-300
+        cauchy.jsd_harmonic_dual_value_and_grad | scale2: 1e-300
         diagnormal.kl | scale2: 1e-300 entry
         diagnormal.jeffreys | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric | scale1: 1e-300 entry | scale2: 1e-300 entry

@@ -6,7 +6,7 @@ closed form so rewritten must equal the theorem's expression, and the Function's
 import pytest
 import sympy as sp
 
-from derive.families import lognormal, normal
+from derive.families import cauchy, lognormal, normal
 from derive.special import SkewLogGap
 from derive.symbols import alpha, loc1, loc2, scale1, scale2
 from derive.tidy import delta
@@ -54,3 +54,15 @@ def test_skew_log_gap_derivatives_are_those_of_its_rewrite():
         difference = sp.diff(gap, v) - sp.diff(plain(gap), v)
         assert sp.simplify(difference) == 0
     assert SkewLogGap(0, t) == 0 and SkewLogGap(1, t) == 0 and SkewLogGap(a, 0) == 0
+
+
+@pytest.mark.parametrize("name", ["kl", "jsd_harmonic", "jsd_harmonic_dual"])
+def test_cauchy_log1p_forms_are_the_divergences(name):
+    """The kernels' forms (a log of one plus a fraction, in named gaps) equal the derivation's plain divergences."""
+    form = cauchy.closed_forms()[name]
+    for symbol, value in reversed(cauchy.preambles()[name]):
+        form = form.subs(symbol, value)
+    plain_form = {"kl": lambda: cauchy.kl(cauchy.FIRST, cauchy.SECOND),
+                  "jsd_harmonic": lambda: cauchy.jsd_harmonic(cauchy.FIRST, cauchy.SECOND, alpha),
+                  "jsd_harmonic_dual": lambda: cauchy.jsd_harmonic_dual(cauchy.FIRST, cauchy.SECOND, alpha)}[name]()
+    agree(form, plain_form)
