@@ -183,9 +183,8 @@ class SkewLogGap(sp.Function):
     nargs = 2
 
     def fdiff(self, argindex=1):
-        a, t = self.args
-        u = sp.exp(t) - 1
-        return (u / (1 + a * u) - t, a * (1 - a) * u / (1 + a * u))[argindex - 1]
+        return (SkewLogGapSlope(*self.args) - self.args[1], self.args[0] * (1 - self.args[0])
+                * SkewLogGapSlope(*self.args))[argindex - 1]
 
     @classmethod
     def eval(cls, a, t):
@@ -200,7 +199,22 @@ class SkewLogGap(sp.Function):
         return powered(rf"\operatorname{{gap}}_{{{a}}}\left({t}\right)", exp)
 
 
+class SkewLogGapSlope(sp.Function):
+    """(e^t - 1) / (1 - a + a e^t), for 0 <= a <= 1 and real t: SkewLogGap's partials are this minus t (in a) and
+    a (1 - a) times it (in t). Evaluated in e^-|t| (mjsd._special.skew_log_gap_slope), so that neither e^t nor its
+    reciprocal overflows for a variance ratio beyond the float64 range."""
+
+    nargs = 2
+
+    def _eval_rewrite_as_log(self, a, t, **kwargs):
+        return (sp.exp(t) - 1) / (1 - a + a * sp.exp(t))
+
+    def _latex(self, printer, exp=None):
+        a, t = (printer._print(arg) for arg in self.args)
+        return powered(rf"\operatorname{{gap}}'_{{{a}}}\left({t}\right)", exp)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
-               LogRatio: "log_ratio", SkewLogGap: "skew_log_gap"}
+               LogRatio: "log_ratio", SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope"}
 

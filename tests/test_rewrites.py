@@ -51,7 +51,7 @@ def test_skew_log_gap_derivatives_are_those_of_its_rewrite():
     a, t = sp.symbols("a t", real=True)
     gap = SkewLogGap(a, t)
     for v in (a, t):
-        difference = sp.diff(gap, v) - sp.diff(plain(gap), v)
+        difference = plain(sp.diff(gap, v)) - sp.diff(plain(gap), v)
         assert sp.simplify(difference) == 0
     assert SkewLogGap(0, t) == 0 and SkewLogGap(1, t) == 0 and SkewLogGap(a, 0) == 0
 

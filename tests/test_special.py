@@ -221,3 +221,21 @@ def test_skew_log_gap_keeps_its_digits_for_every_weight():
     assert worst < 1e-14
     assert _special.skew_log_gap(0.0, 3.0) == 0.0 and _special.skew_log_gap(1.0, 3.0) == 0.0
     assert _special.skew_log_gap(0.3, 0.0) == 0.0
+
+
+def test_skew_log_gap_slope_for_every_weight_and_any_ratio():
+    """skew_log_gap_slope(a, t) = (e^t - 1) / (1 - a + a e^t) against mpmath for |t| from 1e-300 to 1e4 (e^t far beyond
+    the float64 range) and a from 1e-300 to 1 - 1e-16."""
+    rng = np.random.default_rng(13)
+    t = log_uniform(rng, 1e-300, 1e4, 300)
+    t = np.concatenate([t, -t])
+    a = np.concatenate([log_uniform(rng, 1e-300, 0.5, 8), 1 - log_uniform(rng, 1e-16, 0.5, 8), rng.uniform(0, 1, 4)])
+    worst = 0.0
+    with mpmath.workdps(DIGITS):
+        for w in a:
+            for s in t:
+                u = mpmath.expm1(mpmath.mpf(s))
+                exact = u / (1 + w * u)
+                worst = max(worst, abs(float((_special.skew_log_gap_slope(w, s) - exact) / exact)))
+    print(f"skew_log_gap_slope: worst relative error {worst:.2e} over {len(a) * len(t)} points")
+    assert worst < 1e-15

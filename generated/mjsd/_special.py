@@ -298,3 +298,13 @@ def skew_log_gap(a, t):
     huge = q * s + math.log(p + q * math.exp(-s))  # p < 1/2 and e^s out of range: cancels only for p < e^(-s/2)
     far = high if p >= 0.5 else (low if s < _GAP_EXP else huge)
     return near if s < _GAP_NEAR else far
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def skew_log_gap_slope(a, t):
+    """(e^t - 1) / (1 - a + a e^t) for 0 <= a <= 1 and real t (skew_log_gap's partials), as
+    +-(1 - e^-|t|) / (the weight of e^|t| + the other weight times e^-|t|): no overflow for any t."""
+    b = 1.0 - a
+    e = math.exp(-abs(t))
+    rise = -math.expm1(-abs(t))
+    return rise / (a + b * e) if t >= 0.0 else -rise / (b + a * e)
