@@ -269,8 +269,48 @@ class Difference(sp.Function):
         return powered(rf"\left({printer._print(self.args[0] - self.args[1])}\right)", exp)
 
 
+class SkewLogGap(sp.Function):
+    """log(1 - a + a e^t) - a t, for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and e^t,
+    weights 1 - a and a, ~ a (1 - a) t^2 / 2 near t = 0, where the two logarithms agree to first order. How the kernels
+    evaluate such a pair without cancellation (mjsd._special.skew_log_gap); derive.tidy.skew_log_gaps introduces it."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return (SkewLogGapSlope(*self.args) - self.args[1], self.args[0] * (1 - self.args[0])
+                * SkewLogGapSlope(*self.args))[argindex - 1]
+
+    @classmethod
+    def eval(cls, a, t):
+        if a.is_zero or t.is_zero or (a - 1).is_zero:
+            return sp.S.Zero
+
+    def _eval_rewrite_as_log(self, a, t, **kwargs):
+        return sp.log(1 - a + a * sp.exp(t)) - a * t
+
+    def _latex(self, printer, exp=None):
+        a, t = (printer._print(arg) for arg in self.args)
+        return powered(rf"\operatorname{{gap}}_{{{a}}}\left({t}\right)", exp)
+
+
+class SkewLogGapSlope(sp.Function):
+    """(e^t - 1) / (1 - a + a e^t), for 0 <= a <= 1 and real t: SkewLogGap's partials are this minus t (in a) and
+    a (1 - a) times it (in t). Evaluated in e^-|t| (mjsd._special.skew_log_gap_slope), so that neither e^t nor its
+    reciprocal overflows for a variance ratio beyond the float64 range."""
+
+    nargs = 2
+
+    def _eval_rewrite_as_log(self, a, t, **kwargs):
+        return (sp.exp(t) - 1) / (1 - a + a * sp.exp(t))
+
+    def _latex(self, printer, exp=None):
+        a, t = (printer._print(arg) for arg in self.args)
+        return powered(rf"\operatorname{{gap}}'_{{{a}}}\left({t}\right)", exp)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
                LogRatio: "log_ratio", LogGammaBregman: "lgamma_bregman", LogGammaJensen: "lgamma_jensen",
-               LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys"}
+               LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys",
+               SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope"}
 

@@ -6,6 +6,7 @@ sorted into logarithms of factors, with factored coefficients, and one rational 
 """
 import sympy as sp
 
+from .special import SkewLogGap
 from .symbols import loc1, loc2
 
 delta = sp.Symbol("delta", real=True)  # loc1 - loc2
@@ -58,6 +59,38 @@ def relative_logs(expr, reference, scaled):
     if sp.simplify(leftover) != 0:
         raise ValueError(f"the logarithms do not cancel in units of {reference}: {leftover} log({reference}) remains")
     return sp.Add(*parts) + rest
+
+
+def skew_log_gaps(expr, weight):
+    """expr with each pair c log(1 - w + w R) + d log q, w the ``weight`` and R = q^k, written as
+    c SkewLogGap(w, k log q) + (d + c w k) log q (the last term drops out for a skew divergence's Jensen gap).
+
+    The two logarithms agree to first order when R ~ 1, so their sum, of second order, cancels in floating point;
+    SkewLogGap is evaluated without that cancellation (mjsd._special.skew_log_gap).
+    """
+    logs, rest = {}, sp.S.Zero
+    for term in sp.Add.make_args(expr):
+        coefficient, factor = term.as_independent(sp.log, as_Add=False)
+        if isinstance(factor, sp.log):
+            logs[factor] = logs.get(factor, sp.S.Zero) + coefficient
+        else:
+            rest += term
+    for mixed in [f for f in logs if _is_mixture_of_one(f.args[0], weight)]:
+        target = sp.cancel(mixed.args[0].subs(weight, 1))
+        for other in [f for f in logs if f != mixed and weight not in f.free_symbols]:
+            k = sp.simplify(sp.expand_log(sp.log(target), force=True) / sp.expand_log(other, force=True))
+            if k.is_Rational:
+                c, d = logs.pop(mixed), logs.pop(other)
+                rest += c * SkewLogGap(weight, k * other) + sp.factor(d + c * weight * k) * other
+                break
+    return rest + sp.Add(*(c * f for f, c in logs.items()))
+
+
+def _is_mixture_of_one(argument, weight):
+    """True when argument = 1 - w + w R for some R free of w: linear in w, 1 at w = 0."""
+    argument = sp.cancel(argument)
+    return (argument.has(weight) and sp.cancel(sp.diff(argument, weight, 2)) == 0
+            and sp.cancel(argument.subs(weight, 0)) == 1)
 
 
 def transcendental_and_rational(expr):

@@ -483,8 +483,8 @@ KNOWN_CASES = {
     "OVERFLOW_NAN": """
         normal.jeffreys_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         normal.jsd_geometric_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
-        normal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
-        normal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
+        normal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
+        normal.bhattacharyya_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
         cauchy.kl_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
         cauchy.jsd_arithmetic_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         dirichlet.jsd_geometric_dual_value_and_grad | concentration1: 1e300 entry | concentration2: 1e300 entry
@@ -582,17 +582,17 @@ KNOWN_CASES = {
         mvnormal.jsd_geometric_dual_value_and_grad | cov1: inf entry | cov2: inf entry
         mvnormal.bhattacharyya_value_and_grad | cov1: inf entry | cov2: inf entry
         mvnormal.jsd_geometric_deasy_value_and_grad | cov1: inf entry | cov2: inf entry
+        cauchy.jsd_harmonic_value_and_grad | scale2: 1e-300
+        cauchy.jsd_harmonic_dual_value_and_grad | scale2: 1e-300
         diagnormal.kl | scale2: 1e-300 entry
         diagnormal.jeffreys | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric | scale1: 1e-300 entry | scale2: 1e-300 entry
-        diagnormal.jsd_geometric_dual | scale2: 1e-300 entry
-        diagnormal.bhattacharyya | scale2: 1e-300 entry
+        diagnormal.jsd_geometric_dual | scale1: 1e300 entry
+        diagnormal.bhattacharyya | scale1: 1e300 entry
         diagnormal.jsd_geometric_deasy | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.kl_value_and_grad | scale2: 1e-300 entry
         diagnormal.jeffreys_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
-        diagnormal.jsd_geometric_dual_value_and_grad | scale2: 1e-300 entry
-        diagnormal.bhattacharyya_value_and_grad | scale2: 1e-300 entry
         diagnormal.jsd_geometric_deasy_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
         wishart.kl | scale1: inf entry | scale2: inf entry
         wishart.jeffreys | scale1: inf entry | scale2: inf entry

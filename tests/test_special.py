@@ -209,3 +209,60 @@ def test_the_vectorisable_log_is_within_one_ulp():
     for special in (0.0, -0.0, math.inf, -1.0, -math.inf, math.nan, 5e-324):
         expected = math.log(special) if special > 0 else (-math.inf if special == 0 else math.nan)
         assert _elementary.log(special) == expected or (math.isnan(expected) and math.isnan(_elementary.log(special)))
+
+
+def test_log1p_minus_keeps_its_digits_near_zero():
+    """log1p_minus(x) = log(1 + x) - x ~ -x^2/2 against mpmath from |x| = 1e-300 to 1e300, and across its switch points."""
+    rng = np.random.default_rng(11)
+    x = np.concatenate([log_uniform(rng, 1e-300, 1e300, 1500), -log_uniform(rng, 1e-300, 1 - 1e-16, 1500),
+                        neighbours([math.sqrt(0.5) - 1.0, math.sqrt(2.0) - 1.0], 5)])
+    worst = 0.0
+    for v in x:
+        with mpmath.workdps(DIGITS + max(0, -int(math.log10(abs(v))))):  # the digits log1p(v) - v cancels
+            exact = mpmath.log1p(mpmath.mpf(v)) - mpmath.mpf(v)
+            if abs(exact) < TINY:
+                continue  # -v^2/2 below the normal float64 range
+            worst = max(worst, abs(float((_special.log1p_minus(v) - exact) / exact)))
+    print(f"log1p_minus: worst relative error {worst:.2e} over {len(x)} points")
+    assert worst < 1e-15
+
+
+def test_skew_log_gap_keeps_its_digits_for_every_weight():
+    """skew_log_gap(a, t) = log(1 - a + a e^t) - a t ~ a (1 - a) t^2 / 2 against mpmath for |t| from 1e-40 to 700 and
+    a from 1e-300 to 1 - 1e-16, across its switch points (|t| = 0.5, a = 1/2), where the value is a normal float64;
+    exactly 0 at a = 0, a = 1 and t = 0."""
+    rng = np.random.default_rng(12)
+    t = np.concatenate([log_uniform(rng, 1e-40, 700.0, 300), neighbours([0.5], 3)])
+    t = np.concatenate([t, -t])
+    a = np.concatenate([log_uniform(rng, 1e-300, 0.5, 12), 1 - log_uniform(rng, 1e-16, 0.5, 12),
+                        neighbours([0.5], 2), rng.uniform(0, 1, 6)])
+    worst = 0.0
+    with mpmath.workdps(2 * DIGITS):  # the first-order terms cancel, to t ~ 1e-40
+        for w in a:
+            for s in t:
+                exact = mpmath.log1p(w * mpmath.expm1(mpmath.mpf(s))) - mpmath.mpf(w) * s
+                if abs(exact) < TINY:
+                    continue
+                worst = max(worst, abs(float((_special.skew_log_gap(w, s) - exact) / exact)))
+    print(f"skew_log_gap: worst relative error {worst:.2e} over {len(a) * len(t)} points")
+    assert worst < 1e-14
+    assert _special.skew_log_gap(0.0, 3.0) == 0.0 and _special.skew_log_gap(1.0, 3.0) == 0.0
+    assert _special.skew_log_gap(0.3, 0.0) == 0.0
+
+
+def test_skew_log_gap_slope_for_every_weight_and_any_ratio():
+    """skew_log_gap_slope(a, t) = (e^t - 1) / (1 - a + a e^t) against mpmath for |t| from 1e-300 to 1e4 (e^t far beyond
+    the float64 range) and a from 1e-300 to 1 - 1e-16."""
+    rng = np.random.default_rng(13)
+    t = log_uniform(rng, 1e-300, 1e4, 300)
+    t = np.concatenate([t, -t])
+    a = np.concatenate([log_uniform(rng, 1e-300, 0.5, 8), 1 - log_uniform(rng, 1e-16, 0.5, 8), rng.uniform(0, 1, 4)])
+    worst = 0.0
+    with mpmath.workdps(DIGITS):
+        for w in a:
+            for s in t:
+                u = mpmath.expm1(mpmath.mpf(s))
+                exact = u / (1 + w * u)
+                worst = max(worst, abs(float((_special.skew_log_gap_slope(w, s) - exact) / exact)))
+    print(f"skew_log_gap_slope: worst relative error {worst:.2e} over {len(a) * len(t)} points")
+    assert worst < 1e-15

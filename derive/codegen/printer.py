@@ -45,6 +45,9 @@ class NumbaPrinter(PythonCodePrinter):
             return f"math.lgamma({self._print(expr.args[0].args[0])})"
         return f"{SPECIAL}.log({self._print(expr.args[0])})"  # vectorisable, unlike libm's (runtime _elementary)
 
+    def _print_exp(self, expr):
+        return f"{SPECIAL}.exp({self._print(expr.args[0])})"  # vectorisable, unlike libm's (runtime _elementary)
+
     def _print_loggamma(self, expr):
         return f"math.lgamma({self._print(expr.args[0])})"
 

@@ -18,7 +18,7 @@ import sympy as sp
 from .. import divergences
 from ..codegen.spec import ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
-from ..tidy import delta, in_gap
+from ..tidy import delta, equal, in_gap, tidy
 
 loc = sp.Symbol("loc", real=True)
 scale = sp.Symbol("scale", positive=True)
@@ -75,6 +75,32 @@ def kl(params_p, params_q):
     return sp.simplify(expected_log(density(lp, sp_), lp, sp_) - expected_log(density(lq, sq), lp, sp_))
 
 
+scale_gap = sp.Symbol("scale_gap", real=True)  # scale1 - scale2, exact in floating point when the scales are close
+
+
+def kl_near_one(params_p, params_q, gap):
+    """KL(C(l1, s1) : C(l2, s2)) = log(1 + ((l1 - l2)^2 + (s1 - s2)^2) / (4 s1 s2)), with +-(s1 - s2) given as ``gap``.
+
+    The kernels evaluate the log of one plus a fraction as log1p of the fraction (derive.codegen.printer.log_ratios),
+    so a small KL keeps its digits once s1 - s2 does; ``kl``'s log(((s1 + s2)^2 + (l1 - l2)^2) / (4 s1 s2)) rounds
+    its argument to 1 first. Checked here to equal ``kl``.
+    """
+    (l1, s1), (l2, s2) = params_p, params_q
+    form = sp.log(1 + ((l1 - l2) ** 2 + gap**2) / (4 * s1 * s2))
+    if not equal(sp.exp(form.subs(gap, s1 - s2)), sp.exp(kl(params_p, params_q))):
+        raise ValueError(f"not the Cauchy KL: {form}")
+    return form
+
+
+def kl_near_or_far(params_p, params_q, gap):
+    """``kl_near_one`` while its fraction is < 1, else ``kl`` as a sum of logarithms of factors: the fraction's
+    denominator 4 s1 s2 underflows for scales near 1e-300 (a harmonic mixture's scale is about sqrt(s1 s2)), where a
+    logarithm of each factor still holds; once KL >= log 2 that sum loses no digit that matters."""
+    near = kl_near_one(params_p, params_q, gap)
+    numerator, denominator = sp.fraction(sp.together(near.args[0] - 1))
+    return sp.Piecewise((near, numerator < denominator), (factor_logs(kl(params_p, params_q)), True))
+
+
 # -- step 3: the harmonic mixture -------------------------------------------------------------------------------------
 @cache
 def harmonic_mixture(params_p, params_q, alpha):
@@ -89,6 +115,7 @@ def harmonic_mixture(params_p, params_q, alpha):
 # The kernels keep the mixture's parameters as named intermediates rather than expanding them into the KLs.
 offset1, offset2 = sp.symbols("offset1 offset2", real=True)  # loc1 - l_alpha, loc2 - l_alpha
 mix_scale = sp.Symbol("mix_scale", positive=True)  # s_alpha
+gap1, gap2 = sp.symbols("gap1 gap2", real=True)  # scale1 - s_alpha, scale2 - s_alpha
 
 
 def harmonic_mixture_in_gap():
@@ -97,11 +124,14 @@ def harmonic_mixture_in_gap():
     return (sp.factor(in_gap(loc1 - centre)), sp.factor(in_gap(loc2 - centre)), sp.factor(in_gap(half_width**2)))
 
 
-def skew_jsd(laws, mixture, alpha, dual=False):
-    """The skew JSD (or its dual) of two Cauchy laws against a Cauchy mixture, from the definitions and the KL."""
+def skew_jsd(laws, mixture, alpha, dual=False, gaps=None):
+    """The skew JSD (or its dual) of two Cauchy laws against a Cauchy mixture, from the definitions and the KL; with
+    ``gaps`` (each law's scale minus the mixture's, as symbols) in the form of ``kl_near_or_far``."""
+    def divergence(p, q, gap):
+        return kl(p, q) if gaps is None else kl_near_or_far(p, q, gap)
     if dual:
-        return divergences.jsd_dual(lambda i: kl(mixture, laws[i - 1]), alpha)
-    return divergences.jsd(lambda i: kl(laws[i - 1], mixture), alpha)
+        return divergences.jsd_dual(lambda i: divergence(mixture, laws[i - 1], gaps[i - 1] if gaps else None), alpha)
+    return divergences.jsd(lambda i: divergence(laws[i - 1], mixture, gaps[i - 1] if gaps else None), alpha)
 
 
 def jsd_harmonic(params_p, params_q, alpha):
@@ -115,8 +145,27 @@ def jsd_harmonic_dual(params_p, params_q, alpha):
 
 
 def jsd_harmonic_named(dual=False):
-    """JS^H_alpha (or its dual) in offset1, offset2, mix_scale: the mixture C(0, mix_scale) after shifting by l_alpha."""
-    return skew_jsd(((offset1, scale1), (offset2, scale2)), (0, mix_scale), alpha, dual)
+    """JS^H_alpha (or its dual) in offset1, offset2, mix_scale, gap1, gap2: the mixture C(0, mix_scale) after shifting
+    by l_alpha, each KL in the form of ``kl_near_or_far``."""
+    return skew_jsd(((offset1, scale1), (offset2, scale2)), (0, mix_scale), alpha, dual, gaps=(gap1, gap2))
+
+
+def mixture_scale_squared():
+    """s_alpha^2 = s1 s2 (s1 s2 + alpha (1 - alpha) (delta^2 + (s1 - s2)^2)) / (alpha s1 + (1 - alpha) s2)^2, a sum of
+    positive terms (checked against ``harmonic_mixture_in_gap``), s1 - s2 as scale_gap."""
+    _, _, half_width2 = harmonic_mixture_in_gap()
+    spread = 2 * scale1 * scale2 * chi_invariant((delta, scale1), (0, scale2))  # delta^2 + (s1 - s2)^2
+    form = scale1 * scale2 * (scale1 * scale2 + alpha * (1 - alpha) * spread) / (alpha * scale1 + (1 - alpha) * scale2) ** 2
+    if not equal(form, half_width2):
+        raise ValueError(f"not the harmonic mixture's scale: {form}")
+    return form.subs(scale1 - scale2, scale_gap)
+
+
+def scale_gaps_in_gap():
+    """(scale1 - s_alpha, scale2 - s_alpha) as (s_i^2 - s_alpha^2) / (s_i + s_alpha), the difference of squares a
+    fraction in delta, the scales and alpha with factored coefficients: no cancellation when s_alpha ~ s_i."""
+    _, _, half_width2 = harmonic_mixture_in_gap()
+    return tuple(tidy(s**2 - half_width2) / (s + mix_scale) for s in (scale1, scale2))
 
 
 # -- step 4: the classic (arithmetic) JSD ----------------------------------------------------------------------------
@@ -174,9 +223,9 @@ def factor_logs(expr):
 def closed_forms():
     """Each kernel's expression, in the symbols its preamble defines (see ``preambles``)."""
     return {
-        "kl": in_gap(kl(FIRST, SECOND)),
-        "jsd_harmonic": factor_logs(jsd_harmonic_named()),
-        "jsd_harmonic_dual": factor_logs(jsd_harmonic_named(dual=True)),
+        "kl": kl_near_one((delta, scale1), (0, scale2), scale_gap),
+        "jsd_harmonic": jsd_harmonic_named(),
+        "jsd_harmonic_dual": jsd_harmonic_named(dual=True),
         "jsd_arithmetic": sp.Piecewise((jsd_arithmetic_near_identical(alpha), lam_minus_one < SERIES_BELOW),
                                        (factor_logs(jsd_arithmetic_standard_pair(alpha)), True)),
     }
@@ -188,10 +237,19 @@ def preambles():
     d1, d2, s2_alpha = harmonic_mixture_in_gap()
     c, a2 = standard_pair_mixture(alpha)
     gap = ((delta, loc1 - loc2),)
-    mixture = gap + ((offset1, d1), (offset2, d2), (mix_scale, sp.sqrt(s2_alpha)))
+    g1, g2 = scale_gaps_in_gap()
+    mixture = gap + ((scale_gap, scale1 - scale2), (offset1, d1), (offset2, d2),
+                     (mix_scale, sp.sqrt(mixture_scale_squared())), (gap1, g1), (gap2, g2))
     pair = ((chi, chi_invariant(FIRST, SECOND)), (lam_minus_one, lam_of_chi() - 1), (lam, 1 + lam_minus_one),
             (mix_weight, c), (mix_root, sp.sqrt(a2)))
-    return {"kl": gap, "jsd_harmonic": mixture, "jsd_harmonic_dual": mixture, "jsd_arithmetic": pair}
+    mixture = tuple((symbol, value.xreplace({sp.expand(WEIGHTED_SCALE): WEIGHTED_SCALE})) for symbol, value in mixture)
+    return {"kl": gap + ((scale_gap, scale1 - scale2),), "jsd_harmonic": mixture, "jsd_harmonic_dual": mixture,
+            "jsd_arithmetic": pair}
+
+
+# alpha scale1 + (1 - alpha) scale2 as written here, not expanded: alpha s1 - alpha s2 + s2 loses the digits of
+# (1 - alpha) s2 to the rounding of alpha s2 as alpha nears 1
+WEIGHTED_SCALE = alpha * scale1 + (1 - alpha) * scale2
 
 
 PAIR, SKEW = location_scale_params("Cauchy law", "location (median)", "scale (half-width at half-maximum)")

@@ -1,8 +1,13 @@
-"""Log-normal laws: log X ~ N(loc, scale^2). Derivation: notebook 07."""
+"""Log-normal laws: log X ~ N(loc, scale^2). Derivation: notebook 07.
+
+x -> log x carries each log-normal to the normal N(loc, scale^2) and divergences do not change under a bijection, so
+the theorem's forms are the normal's (tests/test_identities.py checks it) and so are the kernels' (``rewrite``).
+"""
 import sympy as sp
 
 from ..codegen.spec import POSITIVE, REAL
 from ..symbols import x
+from . import normal
 from .catalogue import Family, Parameter, positive_reals
 
 loc = sp.Symbol("loc", real=True)
@@ -14,4 +19,4 @@ FAMILY = Family(
     (Parameter(loc, REAL, "mean of log X, any finite real"),
      Parameter(scale, POSITIVE, "standard deviation of log X, finite and > 0")),
     {loc: sp.Rational(1, 3), scale: sp.Rational(2, 3)},
-    positive_reals(loc, scale))
+    positive_reals(loc, scale), rewrite=normal.closed_form)

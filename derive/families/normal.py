@@ -10,7 +10,7 @@ import sympy as sp
 from .. import expfam
 from ..codegen.spec import ArithmeticQuadrature, ClosedForm, FamilyModule, location_scale_params
 from ..symbols import alpha, loc1, loc2, scale1, scale2, x
-from ..tidy import delta, in_gap, relative_logs
+from ..tidy import delta, in_gap, relative_logs, skew_log_gaps
 
 loc = sp.Symbol("loc", real=True)
 scale = sp.Symbol("scale", positive=True)
@@ -40,11 +40,17 @@ def theorem_forms():
     }
 
 
+def closed_form(expr):
+    """A divergence between two normals as its kernel evaluates it: in the gap delta = loc1 - loc2, tidied, logarithms
+    of ratios in units of scale2, and the skew pair of logarithms (of the mixed variance ratio and of scale1/scale2) as
+    one Jensen gap, which stays accurate for nearly equal scales. The log-normal family shares it."""
+    return skew_log_gaps(relative_logs(in_gap(expr), scale2, (scale1, scale2, delta)), alpha)
+
+
 @cache
 def closed_forms():
-    """The same divergences in the gap delta = loc1 - loc2, tidied, logarithms of ratios in units of scale2: what the
-    kernels are generated from."""
-    return {name: relative_logs(in_gap(expr), scale2, (scale1, scale2, delta)) for name, expr in theorem_forms().items()}
+    """The same divergences as the kernels are generated from (``closed_form``)."""
+    return {name: closed_form(expr) for name, expr in theorem_forms().items()}
 
 
 PAIR, SKEW = location_scale_params("normal", "location (mean)", "standard deviation")

@@ -21,8 +21,10 @@ def _kl(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
-    _t0 = (delta*delta) + (scale1*scale1) + 2.0*scale1*scale2 + (scale2*scale2)
-    return max(-_special.log(scale2) - _special.log_ratio(scale1, _t0, -_t0 + scale1) - 2.0*_special.log(2.0), 0.0)
+    scale_gap = scale1 - scale2
+    _t0 = 4.0*scale1*scale2
+    _t1 = (delta*delta) + (scale_gap*scale_gap)
+    return max(_special.log_ratio(_t0 + _t1, _t0, _t1), 0.0)
 
 
 def _kl_loop(loc1, scale1, loc2, scale2):
@@ -82,16 +84,21 @@ def _kl_value_and_grad_loop(loc1, scale1, loc2, scale2, _value, _d_loc1, _d_scal
         _d_scale2[:] = 0.0
         return
     delta = loc1 - loc2
-    _t0 = 2.0*scale1
-    _t1 = _t0*scale2 + (delta*delta) + (scale1*scale1) + (scale2*scale2)
-    _t2 = (1.0/_t1)
-    _t3 = 2.0*_t2*delta
-    _t4 = -_t0 - 2.0*scale2
+    scale_gap = scale1 - scale2
+    _t0 = (1.0/scale1)
+    _t1 = (1.0/scale2)
+    _t2 = _t0*_t1
+    _t3 = ((1.0/4.0))*(delta*delta) + ((1.0/4.0))*(scale_gap*scale_gap)
+    _t4 = (1.0/(_t2*_t3 + 1.0))
+    _t5 = ((1.0/2.0))*_t2*_t4
+    _t6 = _t5*delta
+    _t7 = _t5*scale_gap
+    _t8 = _t3*_t4
     _value[0] = _kl(loc1, scale1, loc2, scale2)
-    _d_loc1[0] = _t3
-    _d_scale1[0] = -_t1*(_t2 + _t4*scale1/(_t1*_t1))/scale1
-    _d_loc2[0] = -_t3
-    _d_scale2[0] = -_t2*_t4 - 1.0/scale2
+    _d_loc1[0] = _t6
+    _d_scale1[0] = -_t1*_t8/(scale1*scale1) + _t7
+    _d_loc2[0] = -_t6
+    _d_scale2[0] = -_t0*_t8/(scale2*scale2) - _t7
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -122,14 +129,26 @@ def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    offset1 = alpha*delta*scale1/(alpha*scale1 - alpha*scale2 + scale2)
-    offset2 = delta*scale2*(alpha - 1.0)/(alpha*scale1 - alpha*scale2 + scale2)
-    mix_scale = math.sqrt(scale1)*math.sqrt(scale2)*math.sqrt(-((alpha*alpha)*(delta*delta) + (alpha*alpha)*(scale1*scale1) - 2.0*(alpha*alpha)*scale1*scale2 + (alpha*alpha)*(scale2*scale2) - alpha*(delta*delta) - alpha*(scale1*scale1) + 2.0*alpha*scale1*scale2 - alpha*(scale2*scale2) - scale1*scale2)/((alpha*scale1 - alpha*scale2 + scale2)*(alpha*scale1 - alpha*scale2 + scale2)))
+    scale_gap = scale1 - scale2
+    offset1 = alpha*delta*scale1/(alpha*scale1 + scale2*(1.0 - alpha))
+    offset2 = delta*scale2*(alpha - 1.0)/(alpha*scale1 + scale2*(1.0 - alpha))
+    mix_scale = math.sqrt(scale1)*math.sqrt(scale2)*math.sqrt((alpha*(1.0 - alpha)*((delta*delta) + (scale_gap*scale_gap)) + scale1*scale2)/((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
+    gap1 = (alpha*(delta*delta)*scale1*scale2*(alpha - 1.0) + alpha*scale1*(scale1 - scale2)*(scale1 + scale2)*(alpha*scale1 + scale2*(1.0 - alpha)))/((mix_scale + scale1)*((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
+    gap2 = (alpha*(delta*delta)*scale1*scale2*(alpha - 1.0) + scale2*(alpha - 1.0)*(scale1 - scale2)*(scale1 + scale2)*(alpha*scale1 + scale2*(1.0 - alpha)))/((mix_scale + scale2)*((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
     _beta = 1.0 - alpha
-    _t0 = (mix_scale*mix_scale)
-    _t1 = 2.0*mix_scale
-    _t2 = _special.log(mix_scale) + 2.0*_special.log(2.0)
-    return max(_beta*(-_t2 - _special.log(scale1) + _special.log(_t0 + _t1*scale1 + (offset1*offset1) + (scale1*scale1))) + alpha*(-_t2 - _special.log(scale2) + _special.log(_t0 + _t1*scale2 + (offset2*offset2) + (scale2*scale2))), 0.0)
+    _t0 = mix_scale*scale1
+    _t1 = 4.0*_t0
+    _t2 = (gap1*gap1)
+    _t3 = (offset1*offset1)
+    _t4 = _t2 + _t3
+    _t5 = (mix_scale*mix_scale)
+    _t6 = _special.log(mix_scale) + 2.0*_special.log(2.0)
+    _t7 = mix_scale*scale2
+    _t8 = 4.0*_t7
+    _t9 = (gap2*gap2)
+    _t10 = (offset2*offset2)
+    _t11 = _t10 + _t9
+    return max(_beta*((_special.log_ratio(_t1 + _t4, _t1, _t4)) if (_t0 > ((1.0/4.0))*_t2 + ((1.0/4.0))*_t3) else (-_t6 - _special.log(scale1) + _special.log(2.0*_t0 + _t3 + _t5 + (scale1*scale1)))) + alpha*((_special.log_ratio(_t11 + _t8, _t8, _t11)) if (_t7 > ((1.0/4.0))*_t10 + ((1.0/4.0))*_t9) else (-_t6 - _special.log(scale2) + _special.log(_t10 + _t5 + 2.0*_t7 + (scale2*scale2)))), 0.0)
 
 
 def _jsd_harmonic_loop(loc1, scale1, loc2, scale2, alpha):
@@ -195,63 +214,138 @@ def _jsd_harmonic_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value,
         _d_alpha[:] = 0.0
         return
     delta = loc1 - loc2
-    offset1 = alpha*delta*scale1/(alpha*scale1 - alpha*scale2 + scale2)
-    offset2 = delta*scale2*(alpha - 1.0)/(alpha*scale1 - alpha*scale2 + scale2)
-    mix_scale = math.sqrt(scale1)*math.sqrt(scale2)*math.sqrt(-((alpha*alpha)*(delta*delta) + (alpha*alpha)*(scale1*scale1) - 2.0*(alpha*alpha)*scale1*scale2 + (alpha*alpha)*(scale2*scale2) - alpha*(delta*delta) - alpha*(scale1*scale1) + 2.0*alpha*scale1*scale2 - alpha*(scale2*scale2) - scale1*scale2)/((alpha*scale1 - alpha*scale2 + scale2)*(alpha*scale1 - alpha*scale2 + scale2)))
+    scale_gap = scale1 - scale2
+    offset1 = alpha*delta*scale1/(alpha*scale1 + scale2*(1.0 - alpha))
+    offset2 = delta*scale2*(alpha - 1.0)/(alpha*scale1 + scale2*(1.0 - alpha))
+    mix_scale = math.sqrt(scale1)*math.sqrt(scale2)*math.sqrt((alpha*(1.0 - alpha)*((delta*delta) + (scale_gap*scale_gap)) + scale1*scale2)/((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
+    gap1 = (alpha*(delta*delta)*scale1*scale2*(alpha - 1.0) + alpha*scale1*(scale1 - scale2)*(scale1 + scale2)*(alpha*scale1 + scale2*(1.0 - alpha)))/((mix_scale + scale1)*((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
+    gap2 = (alpha*(delta*delta)*scale1*scale2*(alpha - 1.0) + scale2*(alpha - 1.0)*(scale1 - scale2)*(scale1 + scale2)*(alpha*scale1 + scale2*(1.0 - alpha)))/((mix_scale + scale2)*((alpha*scale1 + scale2*(1.0 - alpha))*(alpha*scale1 + scale2*(1.0 - alpha))))
     _beta = 1.0 - alpha
     _t0 = _beta*scale2
     _t1 = alpha*scale1
     _t2 = _t0 + _t1
     _t3 = (1.0/_t2)
-    _t4 = (mix_scale*mix_scale)
-    _t5 = (scale1*scale1)
-    _t6 = 2.0*mix_scale
-    _t7 = _t4 + _t5 + _t6*scale1 + (offset1*offset1)
-    _t8 = (1.0/_t7)
-    _t9 = 2.0*alpha
-    _t10 = _t0*_t9
-    _t11 = (scale2*scale2)
-    _t12 = _t11 + _t4 + _t6*scale2 + (offset2*offset2)
-    _t13 = (1.0/_t12)
-    _t14 = _t13*offset2
-    _t15 = -1.0/mix_scale
-    _t16 = 2.0*scale1
-    _t17 = _t8*(_t16 + _t6)
-    _t18 = _t13*(_t6 + 2.0*scale2)
-    _t19 = _beta*(_t15 + _t17) + alpha*(_t15 + _t18)
-    _t20 = _beta*alpha
-    _t21 = _t3*delta
-    _t22 = math.sqrt(scale1)
-    _t23 = (_beta*_beta)
-    _t24 = _t23*scale2
-    _t25 = (alpha*alpha)
-    _t26 = _t25*scale2
-    _t27 = _t11 + _t5 + (delta*delta)
-    _t28 = _t20*_t27 + _t24*scale1 + _t26*scale1
-    _t29 = -_t28
-    _t30 = math.sqrt(scale2)
-    _t31 = math.sqrt(_t28)
-    _t32 = _t22*_t30*_t31/_t29
-    _t33 = -2.0*_beta*_t3*_t8*alpha*offset1*scale1 + _t10*_t14*_t3 + _t19*_t20*_t21*_t32
-    _t34 = (1.0/(_t2*_t2))
-    _t35 = _t34*delta
-    _t36 = 2.0*_t35
-    _t37 = _t25*scale1
-    _t38 = 2.0*_beta
-    _t39 = _t8*offset1
-    _t40 = _t38*_t39
-    _t41 = ((1.0/2.0))*_t34
-    _t42 = _t29/(_t2*_t2*_t2)
-    _t43 = _t2*_t32
-    _t44 = _t14*_t9
-    _t45 = _t35*(-scale1 + scale2)
-    _t46 = _t27 - 2.0*scale1*scale2
+    _t4 = (1.0/scale1)
+    _t5 = (1.0/mix_scale)
+    _t6 = ((1.0/4.0))*_t5
+    _t7 = (gap1*gap1)
+    _t8 = (offset1*offset1)
+    _t9 = _t7 + _t8
+    _t10 = _t4*_t9
+    _t11 = (1.0/(_t10*_t6 + 1.0))
+    _t12 = ((1.0/2.0))*_t5
+    _t13 = _t11*_t12*_t4
+    _t14 = mix_scale*scale1
+    _t15 = (_t14 > ((1.0/4.0))*_t7 + ((1.0/4.0))*_t8)
+    _t16 = (mix_scale*mix_scale)
+    _t17 = (scale1*scale1)
+    _t18 = 2.0*_t14 + _t16 + _t17 + _t8
+    _t19 = (1.0/_t18)
+    _t20 = ((_t13*offset1) if _t15 else (2.0*_t19*offset1))
+    _t21 = _beta*_t20
+    _t22 = _t1*_t21*_t3
+    _t23 = (1.0/scale2)
+    _t24 = (gap2*gap2)
+    _t25 = (offset2*offset2)
+    _t26 = _t24 + _t25
+    _t27 = _t23*_t26
+    _t28 = (1.0/(_t27*_t6 + 1.0))
+    _t29 = _t12*_t23*_t28
+    _t30 = mix_scale*scale2
+    _t31 = (_t30 > ((1.0/4.0))*_t24 + ((1.0/4.0))*_t25)
+    _t32 = (scale2*scale2)
+    _t33 = _t16 + _t25 + 2.0*_t30 + _t32
+    _t34 = (1.0/_t33)
+    _t35 = ((_t29*offset2) if _t31 else (2.0*_t34*offset2))
+    _t36 = _t35*alpha
+    _t37 = _t0*_t3*_t36
+    _t38 = (1.0/(_t2*_t2))
+    _t39 = mix_scale + scale1
+    _t40 = (1.0/_t39)
+    _t41 = _t38*_t40
+    _t42 = 2.0*_t0*_t1*delta
+    _t43 = (delta*delta)
+    _t44 = _t0*_t43
+    _t45 = _t1*_t44
+    _t46 = scale1 + scale2
+    _t47 = _t2*_t46*alpha*scale1*scale_gap - _t45
+    _t48 = _t47/(_t39*_t39)
+    _t49 = (1.0/(_t2*_t2*_t2))
+    _t50 = math.sqrt(scale2)
+    _t51 = math.sqrt(scale1)
+    _t52 = (scale_gap*scale_gap)
+    _t53 = _t43 + _t52
+    _t54 = _beta*_t53
+    _t55 = _t54*alpha + scale1*scale2
+    _t56 = math.sqrt(_t55)
+    _t57 = _t51/_t56
+    _t58 = _t50*_t57
+    _t59 = _beta*alpha
+    _t60 = _t49*_t58*_t59*delta
+    _t61 = _t41*_t42 + _t48*_t60
+    _t62 = _beta*((_t13*gap1) if _t15 else (0.0))
+    _t63 = mix_scale + scale2
+    _t64 = (1.0/_t63)
+    _t65 = _t38*_t64
+    _t66 = _t2*scale_gap
+    _t67 = _t46*_t66
+    _t68 = -_t0*_t67 - _t45
+    _t69 = _t68/(_t63*_t63)
+    _t70 = _t42*_t65 + _t60*_t69
+    _t71 = alpha*((_t29*gap2) if _t31 else (0.0))
+    _t72 = ((1.0/4.0))/_t16
+    _t73 = -_t5
+    _t74 = 2.0*mix_scale
+    _t75 = 2.0*scale1
+    _t76 = _t19*(_t74 + _t75)
+    _t77 = _t34*(_t74 + 2.0*scale2)
+    _t78 = _beta*((-_t10*_t11*_t72) if _t15 else (_t73 + _t76)) + alpha*((-_t27*_t28*_t72) if _t31 else (_t73 + _t77))
+    _t79 = _t3*delta
+    _t80 = _beta*_t58*_t78*_t79*alpha
+    _t81 = (alpha*alpha)
+    _t82 = _t38*delta
+    _t83 = _t81*scale1
+    _t84 = _t3*_t50
+    _t85 = ((1.0/2.0))*_t56
+    _t86 = _t57*_t84
+    _t87 = _t59*_t86*scale_gap
+    _t88 = _t49*_t55
+    _t89 = _t2*_t58
+    _t90 = _t87 + _t89*(((1.0/2.0))*_t38*scale2 - _t88*alpha) + _t84*_t85/_t51
+    _t91 = _t64*_t68
+    _t92 = 2.0*_t49
+    _t93 = _t92*alpha
+    _t94 = _t44*alpha
+    _t95 = _t46*scale_gap
+    _t96 = _t0*_t66
+    _t97 = _t2*_t46
+    _t98 = _t0*_t97
+    _t99 = _t38*_t69
+    _t100 = _t38*_t48
+    _t101 = _t40*_t47
+    _t102 = _t1*_t97
+    _t103 = (_beta*_beta)
+    _t104 = _t103*scale2
+    _t105 = _t3*_t51*_t85/_t50 - _t87 + _t89*(-_beta*_t88 + ((1.0/2.0))*_t38*scale1)
+    _t106 = _beta*_t92
+    _t107 = _t1*_t43
+    _t108 = _beta*_t107
+    _t109 = 4.0*_t30
+    _t110 = _special.log(mix_scale) + 2.0*_special.log(2.0)
+    _t111 = 4.0*_t14
+    _t112 = _t82*(-scale1 + scale2)
+    _t113 = -_t75 + 2.0*scale2
+    _t114 = ((1.0/2.0))*_t113*_t88 + ((1.0/2.0))*_t38*(-_t53*alpha + _t54)
+    _t115 = _t113*_t49
+    _t116 = _t44*scale1
+    _t117 = _t46*_t52
+    _t118 = _t114*_t86
     _value[0] = _jsd_harmonic(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = -_t33
-    _d_scale1[0] = _beta*(_t17 - 1.0/scale1) + _t0*_t14*_t25*_t36 + _t19*(-_t43*(-_t41*(-_t1*_t38 - _t24 - _t26) + _t42*alpha) + ((1.0/2.0))*_t3*_t30*_t31/_t22) + _t40*(_t3*alpha*delta - _t35*_t37)
-    _d_loc2[0] = _t33
-    _d_scale2[0] = -_t1*_t23*_t36*_t39 + _t19*(((1.0/2.0))*_t22*_t3*_t31/_t30 - _t43*(_beta*_t42 - _t41*(-_t10 - _t23*scale1 - _t37))) + _t44*(-_beta*_t21 + _t24*_t35) + alpha*(_t18 - 1.0/scale2)
-    _d_alpha[0] = -_t19*_t43*(-_t41*(-_beta*_t46 + _t46*alpha) - (1.0/2.0)*_t42*(-_t16 + 2.0*scale2)) + _t40*(_t1*_t45 + _t21*scale1) + _t44*(-_t0*_t45 + _t3*delta*scale2) + _special.log(_t12) - _special.log(_t7) + _special.log(scale1) - _special.log(scale2)
+    _d_loc1[0] = _t22 - _t37 - _t61*_t62 - _t70*_t71 + _t80
+    _d_scale1[0] = _beta*((-_t11*_t6*_t9/_t17) if _t15 else (-_t4 + _t76)) + _t0*_t35*_t81*_t82 + _t21*(_t3*alpha*delta - _t82*_t83) + _t62*(-_t100*_t90 - _t100 - _t101*_t93 + _t38*_t40*(_t1*_t66 + _t102 + _t67*alpha + _t83*_t95 - _t94)) + _t71*(_t38*_t64*(-_t0*_t95*alpha - _t94 - _t96 - _t98) - _t90*_t99 - _t91*_t93) + _t78*_t90
+    _d_loc2[0] = -_t22 + _t37 + _t61*_t62 + _t70*_t71 - _t80
+    _d_scale2[0] = -_t1*_t103*_t20*_t82 + _t105*_t78 + _t36*(-_beta*_t79 + _t104*_t82) + _t62*(-_t100*_t105 - _t101*_t106 + _t38*_t40*(_beta*_t46*alpha*scale1*scale_gap - _t102 - _t108 + _t2*alpha*scale1*scale_gap)) + _t71*(-_t105*_t99 - _t106*_t91 + _t38*_t64*(-_beta*_t67 - _t104*_t95 - _t108 - _t96 + _t98) - _t99) + alpha*((-_t26*_t28*_t6/_t32) if _t31 else (-_t23 + _t77))
+    _d_alpha[0] = _t114*_t78*_t89 + _t21*(_t1*_t112 + _t79*scale1) + _t36*(-_t0*_t112 + _t3*delta*scale2) + _t62*(_t101*_t115 - _t118*_t48 + _t41*(_t1*_t117 + _t107*scale2 - _t116 + _t67*scale1)) + _t71*(_t115*_t91 - _t118*_t69 + _t65*(-_t0*_t117 - _t116 + _t2*_t46*scale2*scale_gap + _t43*alpha*scale1*scale2)) + ((_special.log_ratio(_t109 + _t26, _t109, _t26)) if _t31 else (-_t110 + _special.log(_t33) - _special.log(scale2))) - ((_special.log_ratio(_t111 + _t9, _t111, _t9)) if _t15 else (-_t110 + _special.log(_t18) - _special.log(scale1)))
 
 
 _jsd_harmonic_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_harmonic_value_and_grad_loop)

@@ -194,7 +194,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += alpha*_special.log(scale1[i]/scale2[i]) - (1.0/2.0)*_special.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += -(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log(scale1[i]/scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -241,48 +241,49 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _special.log(scale1[i]/scale2[i]) - (1.0/2.0)*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += _special.log(scale1[i]/scale2[i]) - (1.0/2.0)*_special.skew_log_gap_slope(alpha, 2.0*_special.log(scale1[i]/scale2[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     _beta = 1.0 - alpha
-    _t22 = (alpha*alpha)
-    _t32 = (_beta*_beta)*alpha
+    _t1 = _beta*alpha
+    _t24 = _beta*(alpha*alpha)
+    _t33 = (_beta*_beta)*alpha
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
         _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
-        _t1 = _beta*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i]) + alpha*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i])
-        _t2 = (scale2[_i]*scale2[_i])
-        _t3 = (scale1[_i]*scale1[_i])
-        _t4 = _beta*_t2 + _t3*alpha
-        _t5 = (1.0/_t4)
-        _t6 = _t5*alpha
-        _t7 = (1.0/_t2)
-        _t8 = (1.0/_t3)
-        _t9 = ((1.0/2.0))*_beta*_t1*_t6*_t7*_t8
-        _t10 = (1.0/scale1[_i])
-        _t11 = (scale1[_i]*scale1[_i]*scale1[_i])
-        _t12 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
-        _t13 = _beta*_t12
-        _t14 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
-        _t15 = ((scale1[_i] - scale2[_i])*(scale1[_i] - scale2[_i]))
-        _t16 = _beta*_t15
-        _t17 = _t4*alpha
-        _t18 = _t16*_t17
-        _t19 = _t1*_t13*alpha + _t14*_t18
-        _t20 = _t19*_t5
-        _t21 = _t19/(_t4*_t4)
-        _t23 = 2.0*scale1[_i]
-        _t24 = 2.0*scale2[_i]
-        _t25 = _t23 - _t24
-        _t26 = _beta*_t14*_t17
-        _t27 = _t18*(_t23 + _t24)
-        _t28 = (1.0/scale2[_i])
-        _t29 = _beta*_t28
-        _t30 = (scale2[_i]*scale2[_i]*scale2[_i])
-        _t31 = (1.0/_t30)
-        _d_loc1[_i] = _t0*_t9
-        _d_scale1[_i] = -_t10*_t21*_t7*alpha + _t10*alpha + ((1.0/2.0))*_t5*_t7*_t8*(4.0*_t11*_t13*_t22 + _t14*_t16*_t22*_t23 + _t25*_t26 + _t27) - _t6*scale1[_i] - _t20*_t7/_t11
-        _d_loc2[_i] = -_t0*_t9
-        _d_scale2[_i] = -(1.0/2.0)*_t2*_t5*(2.0*_t29 - 2.0*_t31*_t4) - _t20*_t31*_t8 - _t21*_t29*_t8 - _t28*alpha + ((1.0/2.0))*_t5*_t7*_t8*(4.0*_t12*_t30*_t32 + _t14*_t15*_t24*_t32 - _t25*_t26 + _t27)
+        _t2 = _t1*(_beta*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i]) + alpha*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i]))
+        _t3 = (scale2[_i]*scale2[_i])
+        _t4 = (scale1[_i]*scale1[_i])
+        _t5 = _beta*_t3 + _t4*alpha
+        _t6 = (1.0/_t5)
+        _t7 = (1.0/_t3)
+        _t8 = (1.0/_t4)
+        _t9 = ((1.0/2.0))*_t6*_t7*_t8
+        _t10 = _t2*_t9
+        _t11 = (1.0/scale1[_i])
+        _t12 = scale1[_i] - scale2[_i]
+        _t13 = _t1*_special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale1[_i], scale2[_i], _t12))
+        _t14 = (scale1[_i]*scale1[_i]*scale1[_i])
+        _t15 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
+        _t16 = ((scale1[_i] + scale2[_i])*(scale1[_i] + scale2[_i]))
+        _t17 = (_t12*_t12)
+        _t18 = _t1*_t5
+        _t19 = _t17*_t18
+        _t20 = _t15*_t2 + _t16*_t19
+        _t21 = _t20*_t6
+        _t22 = _t20/(_t5*_t5)
+        _t23 = 4.0*_t15
+        _t25 = 2.0*scale1[_i]
+        _t26 = _t16*_t17
+        _t27 = 2.0*scale2[_i]
+        _t28 = _t25 - _t27
+        _t29 = _t16*_t18
+        _t30 = _t19*(_t25 + _t27)
+        _t31 = (1.0/scale2[_i])
+        _t32 = (scale2[_i]*scale2[_i]*scale2[_i])
+        _d_loc1[_i] = _t0*_t10
+        _d_scale1[_i] = -_t11*_t13 - _t11*_t22*_t7*alpha + ((1.0/2.0))*_t6*_t7*_t8*(_t14*_t23*_t24 + _t24*_t25*_t26 + _t28*_t29 + _t30) - _t21*_t7/_t14
+        _d_loc2[_i] = -_t0*_t10
+        _d_scale2[_i] = -_beta*_t22*_t31*_t8 + _t13*_t31 - _t21*_t8/_t32 + _t9*(_t23*_t32*_t33 + _t26*_t27*_t33 - _t28*_t29 + _t30)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -317,7 +318,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - alpha*_special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*_special.log((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))/(scale2[i]*scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log(scale1[i]/scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -364,22 +365,21 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - _special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - _special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*_special.skew_log_gap_slope(alpha, 2.0*_special.log(scale1[i]/scale2[i]))
     _beta = 1.0 - alpha
+    _t2 = _beta*alpha
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
         _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
-        _t1 = (scale2[_i]*scale2[_i])
-        _t2 = _beta*_t1 + alpha*(scale1[_i]*scale1[_i])
-        _t3 = (1.0/_t2)
-        _t4 = ((1.0/2.0))*_beta*_t3*alpha
-        _t5 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))/(_t2*_t2)
-        _t6 = (1.0/scale2[_i])
-        _d_loc1[_i] = _t0*_t4
-        _d_scale1[_i] = -_beta*_t5*(alpha*alpha)*scale1[_i] + _t3*alpha*scale1[_i] - alpha/scale1[_i]
-        _d_loc2[_i] = -_t0*_t4
-        _d_scale2[_i] = -(_beta*_beta)*_t5*alpha*scale2[_i] + ((1.0/2.0))*_t1*_t3*(2.0*_beta*_t6 - 2.0*_t2/(scale2[_i]*scale2[_i]*scale2[_i])) + _t6*alpha
+        _t1 = _beta*(scale2[_i]*scale2[_i]) + alpha*(scale1[_i]*scale1[_i])
+        _t3 = ((1.0/2.0))*_t2/_t1
+        _t4 = _special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale1[_i], scale2[_i], scale1[_i] - scale2[_i]))
+        _t5 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))/(_t1*_t1)
+        _d_loc1[_i] = _t0*_t3
+        _d_scale1[_i] = _beta*_t4*alpha/scale1[_i] - _beta*_t5*(alpha*alpha)*scale1[_i]
+        _d_loc2[_i] = -_t0*_t3
+        _d_scale2[_i] = -(_beta*_beta)*_t5*alpha*scale2[_i] - _t2*_t4/scale2[_i]
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -443,8 +443,8 @@ def _jsd_arithmetic_log_normalisers(params):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _jsd_arithmetic_log_kernels(u, params):
     shape1, rate1, shape2, rate2 = params
-    _log_density1 = -rate1*math.exp(u) + shape1*u
-    _log_density2 = -rate2*math.exp(u) + shape2*u
+    _log_density1 = -rate1*_special.exp(u) + shape1*u
+    _log_density2 = -rate2*_special.exp(u) + shape2*u
     return _log_density1, _log_density2
 
 

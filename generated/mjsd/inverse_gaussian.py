@@ -817,9 +817,9 @@ def _jsd_arithmetic_log_normalisers(params):
 def _jsd_arithmetic_log_kernels(u, params):
     mean1, shape1, mean2, shape2 = params
     _d1_0 = ((1.0/2.0))*shape1
-    _log_density1 = -_d1_0*math.exp(-u) - _d1_0*math.exp(u)/(mean1*mean1) - (1.0/2.0)*u
+    _log_density1 = -_d1_0*_special.exp(-u) - _d1_0*_special.exp(u)/(mean1*mean1) - (1.0/2.0)*u
     _d2_0 = ((1.0/2.0))*shape2
-    _log_density2 = -_d2_0*math.exp(-u) - _d2_0*math.exp(u)/(mean2*mean2) - (1.0/2.0)*u
+    _log_density2 = -_d2_0*_special.exp(-u) - _d2_0*_special.exp(u)/(mean2*mean2) - (1.0/2.0)*u
     return _log_density1, _log_density2
 
 

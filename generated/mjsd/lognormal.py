@@ -232,11 +232,12 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = (scale2*scale2)
+    _t0 = scale1 - scale2
     _t1 = (scale1*scale1)
-    _t2 = _beta*_t0 + _t1*alpha
-    _t3 = _beta*alpha
-    return max(_beta*_special.log(scale2) + alpha*_special.log(scale1) - (1.0/2.0)*_special.log(_t2) + ((1.0/2.0))*(_t2*_t3*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2)) + _t3*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t0*_t1*_t2), 0.0)
+    _t2 = (scale2*scale2)
+    _t3 = _beta*_t2 + _t1*alpha
+    _t4 = _beta*alpha
+    return max(-(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)) + ((1.0/2.0))*((_t0*_t0)*_t3*_t4*((scale1 + scale2)*(scale1 + scale2)) + _t4*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -307,47 +308,50 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
     _t1 = (scale1*scale1*scale1*scale1)
     _t2 = _beta*_t0 + _t1*alpha
     _t3 = (scale2*scale2)
-    _t4 = (scale1*scale1)
-    _t5 = _beta*_t3 + _t4*alpha
-    _t6 = (1.0/_t5)
-    _t7 = _t6*alpha
-    _t8 = (1.0/_t3)
-    _t9 = (1.0/_t4)
-    _t10 = _t8*_t9
-    _t11 = _beta*_t10*_t2*_t7*delta
-    _t12 = (1.0/scale1)
-    _t13 = (scale1*scale1*scale1)
-    _t14 = (delta*delta)
-    _t15 = _t14*_t2
-    _t16 = _beta*_t15
-    _t17 = ((scale1 + scale2)*(scale1 + scale2))
-    _t18 = ((scale1 - scale2)*(scale1 - scale2))
-    _t19 = _t17*_t18
-    _t20 = _t19*_t5
-    _t21 = _beta*_t20
-    _t22 = _t16*alpha + _t21*alpha
-    _t23 = _t22*_t6
-    _t24 = _t22/(_t5*_t5)
-    _t25 = (alpha*alpha)
-    _t26 = _beta*_t14
-    _t27 = 2.0*scale1
-    _t28 = 2.0*scale2
-    _t29 = _t27 - _t28
-    _t30 = _beta*alpha
-    _t31 = _t30*_t5
-    _t32 = _t17*_t31
-    _t33 = _t18*_t31*(_t27 + _t28)
-    _t34 = (1.0/scale2)
-    _t35 = (scale2*scale2*scale2)
-    _t36 = (_beta*_beta)*alpha
-    _t37 = -_t3 + _t4
-    _t38 = ((1.0/2.0))*_t6
+    _t4 = (1.0/_t3)
+    _t5 = (scale1*scale1)
+    _t6 = _beta*_t3 + _t5*alpha
+    _t7 = (1.0/_t6)
+    _t8 = (1.0/_t5)
+    _t9 = _beta*alpha
+    _t10 = _t2*_t4*_t7*_t8*_t9*delta
+    _t11 = (1.0/scale1)
+    _t12 = scale1 - scale2
+    _t13 = _special.log_ratio(scale1, scale2, _t12)
+    _t14 = _special.skew_log_gap_slope(alpha, 2.0*_t13)
+    _t15 = _t14*_t9
+    _t16 = (scale1*scale1*scale1)
+    _t17 = (delta*delta)
+    _t18 = _t17*_t2
+    _t19 = _beta*_t18
+    _t20 = (_t12*_t12)
+    _t21 = ((scale1 + scale2)*(scale1 + scale2))
+    _t22 = _t21*_t6
+    _t23 = _t20*_t22
+    _t24 = _t19*alpha + _t23*_t9
+    _t25 = _t24*_t7
+    _t26 = _t24/(_t6*_t6)
+    _t27 = 4.0*_t17
+    _t28 = _beta*(alpha*alpha)
+    _t29 = 2.0*scale1
+    _t30 = _t20*_t21
+    _t31 = 2.0*scale2
+    _t32 = _t29 - _t31
+    _t33 = _t22*_t9
+    _t34 = _t20*_t9
+    _t35 = _t34*_t6*(_t29 + _t31)
+    _t36 = (1.0/scale2)
+    _t37 = (scale2*scale2*scale2)
+    _t38 = (_beta*_beta)*alpha
+    _t39 = ((1.0/2.0))*_t4*_t8
+    _t40 = _t39*_t7
+    _t41 = -_t3 + _t5
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = _t11
-    _d_scale1[0] = -_t12*_t24*_t8*alpha + _t12*alpha + ((1.0/2.0))*_t6*_t8*_t9*(_beta*_t19*_t25*_t27 + 4.0*_t13*_t25*_t26 + _t29*_t32 + _t33) - _t7*scale1 - _t23*_t8/_t13
-    _d_loc2[0] = -_t11
-    _d_scale2[0] = -_beta*_t24*_t34*_t9 + _beta*_t34 - _beta*_t6*scale2 - _t23*_t9/_t35 + ((1.0/2.0))*_t6*_t8*_t9*(4.0*_t14*_t35*_t36 + _t19*_t28*_t36 - _t29*_t32 + _t33)
-    _d_alpha[0] = -(1.0/2.0)*_t10*_t24*_t37 + _t10*_t38*(-_t15*alpha + _t16 + _t19*_t30*_t37 - _t20*alpha + _t21 + _t26*alpha*(-_t0 + _t1)) - _t37*_t38 + _special.log(scale1) - _special.log(scale2)
+    _d_loc1[0] = _t10
+    _d_scale1[0] = -_t11*_t15 - _t11*_t26*_t4*alpha + ((1.0/2.0))*_t4*_t7*_t8*(_t16*_t27*_t28 + _t28*_t29*_t30 + _t32*_t33 + _t35) - _t25*_t4/_t16
+    _d_loc2[0] = -_t10
+    _d_scale2[0] = -_beta*_t26*_t36*_t8 + _t15*_t36 - _t25*_t8/_t37 + _t40*(_t27*_t37*_t38 + _t30*_t31*_t38 - _t32*_t33 + _t35)
+    _d_alpha[0] = _t13 - (1.0/2.0)*_t14 - _t26*_t39*_t41 + _t40*(_beta*_t23 + _t17*_t9*(-_t0 + _t1) - _t18*alpha + _t19 + _t21*_t34*_t41 - _t23*alpha)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -380,8 +384,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = _beta*(scale2*scale2) + alpha*(scale1*scale1)
-    return max(-_beta*_special.log(scale2) + ((1.0/2.0))*_beta*alpha*(delta*delta)/_t0 - alpha*_special.log(scale1) + ((1.0/2.0))*_special.log(_t0), 0.0)
+    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/(_beta*(scale2*scale2) + alpha*(scale1*scale1)) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
@@ -452,19 +455,21 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _t1 = (scale1*scale1)
     _t2 = _beta*_t0 + _t1*alpha
     _t3 = (1.0/_t2)
-    _t4 = _t3*alpha
-    _t5 = _beta*_t4*delta
-    _t6 = (delta*delta)
-    _t7 = (1.0/(_t2*_t2))
-    _t8 = _t6*_t7
-    _t9 = ((1.0/2.0))*_t6
-    _t10 = -_t0 + _t1
+    _t4 = _beta*alpha
+    _t5 = _t3*_t4*delta
+    _t6 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t7 = _special.skew_log_gap_slope(alpha, 2.0*_t6)
+    _t8 = (1.0/(_t2*_t2))
+    _t9 = (delta*delta)
+    _t10 = _beta*_t9
+    _t11 = _t9*alpha
+    _t12 = ((1.0/2.0))*_t3
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     _d_loc1[0] = _t5
-    _d_scale1[0] = -_beta*_t8*(alpha*alpha)*scale1 + _t3*alpha*scale1 - alpha/scale1
+    _d_scale1[0] = _beta*_t7*alpha/scale1 - _t10*_t8*(alpha*alpha)*scale1
     _d_loc2[0] = -_t5
-    _d_scale2[0] = -(_beta*_beta)*_t8*alpha*scale2 + _beta*_t3*scale2 - _beta/scale2
-    _d_alpha[0] = -_beta*_t10*_t7*_t9*alpha + _beta*_t3*_t9 + ((1.0/2.0))*_t10*_t3 - _t4*_t9 - _special.log(scale1) + _special.log(scale2)
+    _d_scale2[0] = -(_beta*_beta)*_t11*_t8*scale2 - _t4*_t7/scale2
+    _d_alpha[0] = _t10*_t12 - _t11*_t12 + ((1.0/2.0))*_t4*_t8*_t9*(_t0 - _t1) - _t6 + ((1.0/2.0))*_t7
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

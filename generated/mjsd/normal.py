@@ -233,12 +233,11 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     delta = loc1 - loc2
     _beta = 1.0 - alpha
     _t0 = scale1 - scale2
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    _t3 = _beta*_t1 + _t2*alpha
-    _t4 = scale1 + scale2
-    _t5 = _beta*alpha
-    return max(alpha*_special.log_ratio(scale1, scale2, _t0) - (1.0/2.0)*_special.log_ratio(_t3, _t1, _t0*_t4*alpha) + ((1.0/2.0))*((_t0*_t0)*_t3*(_t4*_t4)*_t5 + _t5*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
+    _t1 = (scale1*scale1)
+    _t2 = (scale2*scale2)
+    _t3 = _beta*_t2 + _t1*alpha
+    _t4 = _beta*alpha
+    return max(-(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)) + ((1.0/2.0))*((_t0*_t0)*_t3*_t4*((scale1 + scale2)*(scale1 + scale2)) + _t4*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -309,50 +308,50 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
     _t1 = (scale1*scale1*scale1*scale1)
     _t2 = _beta*_t0 + _t1*alpha
     _t3 = (scale2*scale2)
-    _t4 = (scale1*scale1)
-    _t5 = _beta*_t3 + _t4*alpha
-    _t6 = (1.0/_t5)
-    _t7 = _t6*alpha
-    _t8 = (1.0/_t3)
-    _t9 = (1.0/_t4)
-    _t10 = _t8*_t9
-    _t11 = _beta*_t10*_t2*_t7*delta
-    _t12 = (1.0/scale1)
-    _t13 = (scale1*scale1*scale1)
-    _t14 = (delta*delta)
-    _t15 = _t14*_t2
-    _t16 = _beta*_t15
-    _t17 = ((scale1 + scale2)*(scale1 + scale2))
-    _t18 = scale1 - scale2
-    _t19 = (_t18*_t18)
-    _t20 = _t17*_t19
-    _t21 = _t20*_t5
-    _t22 = _beta*_t21
-    _t23 = _t16*alpha + _t22*alpha
-    _t24 = _t23*_t6
-    _t25 = _t23/(_t5*_t5)
-    _t26 = (alpha*alpha)
-    _t27 = _beta*_t14
-    _t28 = 2.0*scale1
-    _t29 = 2.0*scale2
-    _t30 = _t28 - _t29
-    _t31 = _beta*alpha
-    _t32 = _t31*_t5
-    _t33 = _t17*_t32
-    _t34 = _t19*_t32*(_t28 + _t29)
-    _t35 = (1.0/scale2)
-    _t36 = _beta*_t35
+    _t4 = (1.0/_t3)
+    _t5 = (scale1*scale1)
+    _t6 = _beta*_t3 + _t5*alpha
+    _t7 = (1.0/_t6)
+    _t8 = (1.0/_t5)
+    _t9 = _beta*alpha
+    _t10 = _t2*_t4*_t7*_t8*_t9*delta
+    _t11 = (1.0/scale1)
+    _t12 = scale1 - scale2
+    _t13 = _special.log_ratio(scale1, scale2, _t12)
+    _t14 = _special.skew_log_gap_slope(alpha, 2.0*_t13)
+    _t15 = _t14*_t9
+    _t16 = (scale1*scale1*scale1)
+    _t17 = (delta*delta)
+    _t18 = _t17*_t2
+    _t19 = _beta*_t18
+    _t20 = (_t12*_t12)
+    _t21 = ((scale1 + scale2)*(scale1 + scale2))
+    _t22 = _t21*_t6
+    _t23 = _t20*_t22
+    _t24 = _t19*alpha + _t23*_t9
+    _t25 = _t24*_t7
+    _t26 = _t24/(_t6*_t6)
+    _t27 = 4.0*_t17
+    _t28 = _beta*(alpha*alpha)
+    _t29 = 2.0*scale1
+    _t30 = _t20*_t21
+    _t31 = 2.0*scale2
+    _t32 = _t29 - _t31
+    _t33 = _t22*_t9
+    _t34 = _t20*_t9
+    _t35 = _t34*_t6*(_t29 + _t31)
+    _t36 = (1.0/scale2)
     _t37 = (scale2*scale2*scale2)
-    _t38 = (1.0/_t37)
-    _t39 = ((1.0/2.0))*_t6
-    _t40 = (_beta*_beta)*alpha
-    _t41 = -_t3 + _t4
+    _t38 = (_beta*_beta)*alpha
+    _t39 = ((1.0/2.0))*_t4*_t8
+    _t40 = _t39*_t7
+    _t41 = -_t3 + _t5
     _value[0] = _jsd_geometric(loc1, scale1, loc2, scale2, alpha)
-    _d_loc1[0] = _t11
-    _d_scale1[0] = -_t12*_t25*_t8*alpha + _t12*alpha + ((1.0/2.0))*_t6*_t8*_t9*(_beta*_t20*_t26*_t28 + 4.0*_t13*_t26*_t27 + _t30*_t33 + _t34) - _t7*scale1 - _t24*_t8/_t13
-    _d_loc2[0] = -_t11
-    _d_scale2[0] = -_t24*_t38*_t9 - _t25*_t36*_t9 - _t3*_t39*(2.0*_t36 - 2.0*_t38*_t5) - _t35*alpha + ((1.0/2.0))*_t6*_t8*_t9*(4.0*_t14*_t37*_t40 + _t20*_t29*_t40 - _t30*_t33 + _t34)
-    _d_alpha[0] = -(1.0/2.0)*_t10*_t25*_t41 + _t10*_t39*(-_t15*alpha + _t16 + _t20*_t31*_t41 - _t21*alpha + _t22 + _t27*alpha*(-_t0 + _t1)) - _t39*_t41 + _special.log_ratio(scale1, scale2, _t18)
+    _d_loc1[0] = _t10
+    _d_scale1[0] = -_t11*_t15 - _t11*_t26*_t4*alpha + ((1.0/2.0))*_t4*_t7*_t8*(_t16*_t27*_t28 + _t28*_t29*_t30 + _t32*_t33 + _t35) - _t25*_t4/_t16
+    _d_loc2[0] = -_t10
+    _d_scale2[0] = -_beta*_t26*_t36*_t8 + _t15*_t36 - _t25*_t8/_t37 + _t40*(_t27*_t37*_t38 + _t30*_t31*_t38 - _t32*_t33 + _t35)
+    _d_alpha[0] = _t13 - (1.0/2.0)*_t14 - _t26*_t39*_t41 + _t40*(_beta*_t23 + _t17*_t9*(-_t0 + _t1) - _t18*alpha + _t19 + _t21*_t34*_t41 - _t23*alpha)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -385,10 +384,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    _t0 = scale1 - scale2
-    _t1 = (scale2*scale2)
-    _t2 = _beta*_t1 + alpha*(scale1*scale1)
-    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/_t2 - alpha*_special.log_ratio(scale1, scale2, _t0) + ((1.0/2.0))*_special.log_ratio(_t2, _t1, _t0*alpha*(scale1 + scale2)), 0.0)
+    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/(_beta*(scale2*scale2) + alpha*(scale1*scale1)) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):
@@ -459,21 +455,21 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _t1 = (scale1*scale1)
     _t2 = _beta*_t0 + _t1*alpha
     _t3 = (1.0/_t2)
-    _t4 = _t3*alpha
-    _t5 = _beta*_t4*delta
-    _t6 = (1.0/(_t2*_t2))
-    _t7 = (delta*delta)
-    _t8 = _beta*_t7
-    _t9 = _t6*_t8
-    _t10 = (1.0/scale2)
-    _t11 = ((1.0/2.0))*_t3
-    _t12 = -_t0 + _t1
+    _t4 = _beta*alpha
+    _t5 = _t3*_t4*delta
+    _t6 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t7 = _special.skew_log_gap_slope(alpha, 2.0*_t6)
+    _t8 = (1.0/(_t2*_t2))
+    _t9 = (delta*delta)
+    _t10 = _beta*_t9
+    _t11 = _t9*alpha
+    _t12 = ((1.0/2.0))*_t3
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
     _d_loc1[0] = _t5
-    _d_scale1[0] = _t3*alpha*scale1 - _t9*(alpha*alpha)*scale1 - alpha/scale1
+    _d_scale1[0] = _beta*_t7*alpha/scale1 - _t10*_t8*(alpha*alpha)*scale1
     _d_loc2[0] = -_t5
-    _d_scale2[0] = -(_beta*_beta)*_t6*_t7*alpha*scale2 + _t0*_t11*(2.0*_beta*_t10 - 2.0*_t2/(scale2*scale2*scale2)) + _t10*alpha
-    _d_alpha[0] = _t11*_t12 + _t11*_t8 - (1.0/2.0)*_t12*_t9*alpha - (1.0/2.0)*_t4*_t7 - _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _d_scale2[0] = -(_beta*_beta)*_t11*_t8*scale2 - _t4*_t7/scale2
+    _d_alpha[0] = _t10*_t12 - _t11*_t12 + ((1.0/2.0))*_t4*_t8*_t9*(_t0 - _t1) - _t6 + ((1.0/2.0))*_t7
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

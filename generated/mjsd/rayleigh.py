@@ -458,9 +458,9 @@ def _jsd_arithmetic_log_normalisers(params):
 def _jsd_arithmetic_log_kernels(u, params):
     scale1, scale2 = params
     _d1_0 = 2.0*u
-    _log_density1 = _d1_0 - (1.0/2.0)*math.exp(_d1_0)/(scale1*scale1)
+    _log_density1 = _d1_0 - (1.0/2.0)*_special.exp(_d1_0)/(scale1*scale1)
     _d2_0 = 2.0*u
-    _log_density2 = _d2_0 - (1.0/2.0)*math.exp(_d2_0)/(scale2*scale2)
+    _log_density2 = _d2_0 - (1.0/2.0)*_special.exp(_d2_0)/(scale2*scale2)
     return _log_density1, _log_density2
 
 

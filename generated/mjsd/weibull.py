@@ -486,9 +486,9 @@ def _jsd_arithmetic_log_normalisers(params):
 def _jsd_arithmetic_log_kernels(u, params):
     shape, scale1, scale2 = params
     _d1_0 = shape*u
-    _log_density1 = _d1_0 - scale1**(-shape)*math.exp(_d1_0)
+    _log_density1 = _d1_0 - scale1**(-shape)*_special.exp(_d1_0)
     _d2_0 = shape*u
-    _log_density2 = _d2_0 - scale2**(-shape)*math.exp(_d2_0)
+    _log_density2 = _d2_0 - scale2**(-shape)*_special.exp(_d2_0)
     return _log_density1, _log_density2
 
 

@@ -89,3 +89,48 @@ def log(x):
     if 0.0 < x < math.inf:
         return value
     return -math.inf if x == 0.0 else (x if x == math.inf else math.nan)
+
+
+# fdlibm's e_exp.c: exp(r) = 1 + r + r c / (2 - c) on |r| <= ln(2)/2, c = r - r^2 (P1 + r^2 (P2 + ...)) (error
+# < 2^-59); x = k ln 2 + r, ln 2 split as for log
+_P1, _P2, _P3 = 1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05
+_P4, _P5 = -1.65339022054652515390e-06, 4.13813679705723846039e-08
+_INV_LN2 = 1.44269504088896338700e+00
+_EXP_OVERFLOW, _EXP_UNDERFLOW = 709.782712893383973096, -745.13321910194110842
+_TWO_M54 = 5.551115123125783e-17
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def exp(x):
+    """e^x, as math.exp: inf above 709.78, 0 below -745.13 (subnormal results on the way), NaN for NaN; < 1 ulp."""
+    y = min(max(x, -746.0), 710.0)  # NaN stays NaN; beyond, the selects below decide
+    k = math.floor(y * _INV_LN2 + 0.5)
+    hi = y - k * _LN2_HI
+    lo = k * _LN2_LO
+    r = hi - lo
+    r2 = r * r
+    c = r - r2 * (_P1 + r2 * (_P2 + r2 * (_P3 + r2 * (_P4 + r2 * _P5))))
+    mantissa = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
+    # 2^k as bits; near either end of the range in two steps (2^(k +- 54), then 2^-+54): 2^1024 is not a double
+    n = int(k)
+    shift = 54 if n < -1021 else (-54 if n > 1000 else 0)
+    value = mantissa * _from_bits((n + shift + 1023) << 52) * (_TWO_M54 if shift > 0 else (_TWO_54 if shift < 0 else 1.0))
+    return math.inf if x > _EXP_OVERFLOW else (0.0 if x < _EXP_UNDERFLOW else value)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def expm1(x):
+    """e^x - 1, accurate also near 0 (Kahan's (u - 1) x / log u, u = e^x, which cancels the rounding of u); a few ulp."""
+    u = exp(x)
+    rise = u - 1.0
+    kahan = rise * (x / log(u))
+    # u rounds to 1 for |x| < 2^-54 (then x itself); beyond |x| = 40, u - 1 is exact enough (and log(u) may be inf)
+    return x if u == 1.0 else (rise if abs(x) > 40.0 else kahan)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def log1p(x):
+    """log(1 + x), accurate also near 0 (Goldberg's log(u) x / (u - 1), u = 1 + x, which cancels the rounding of u)."""
+    u = 1.0 + x
+    goldberg = log(u) * (x / (u - 1.0))
+    return x if u == 1.0 else (u if u == math.inf else goldberg)

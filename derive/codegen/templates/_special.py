@@ -8,14 +8,16 @@ subtracts nearly equal numbers: digamma near its positive root is expanded about
 through log1p, softplus keeps exp's argument <= 0. tests/test_special.py checks every function against mpmath.
 
 log_ratio(a, b, a - b) is log(a / b) accurate to the last place also when a ~ b, where log(a / b) would keep only the
-digits of a / b - 1 that survive its rounding.
+digits of a / b - 1 that survive its rounding; log1p_minus(x) = log(1 + x) - x and skew_log_gap(a, t) =
+log(1 - a + a e^t) - a t keep theirs near 0, where they are of second order.
 """
 import math
 
 import numba
 import numpy as np
 
-from ._elementary import log, log1p_reduced  # noqa: F401 (log: called by the kernels as _special.log)
+# the vectorisable elementary functions; the kernels call them as _special.log, _special.exp, ...
+from ._elementary import _log1p_parts, exp, expm1, log, log1p, log1p_reduced  # noqa: F401
 
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
@@ -167,13 +169,13 @@ def i1_over_i0(x):
     return 1.0 - gap / i0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def softplus(u):
     """log(1 + e^u) for any finite u: the exponential's argument is kept <= 0 and log1p avoids cancellation."""
-    return max(u, 0.0) + math.log1p(math.exp(-abs(u)))
+    return max(u, 0.0) + log1p(exp(-abs(u)))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def log_sigmoid(u):
     """log(1 / (1 + e^-u)) = -softplus(-u)."""
     return -softplus(-u)
@@ -322,3 +324,52 @@ def lgamma_jeffreys(x, y, d):
     if 0.5 * y <= x <= 2.0 * y:
         return _trigamma_moment(y, d, _GL_W)
     return d * (digamma(x) - digamma(y))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def log1p_minus(x):
+    """log(1 + x) - x for x > -1, to a few ulp also near 0 (where it is ~ -x^2/2 and log1p(x) - x keeps no digits)."""
+    half_f2, tail = _log1p_parts(min(max(x, _NEAR_LOW), _NEAR_HIGH))
+    far = log1p(x) - x  # |log1p(x) - x| > |x| / 8 here: little cancels
+    return tail - half_f2 if _NEAR_LOW < x < _NEAR_HIGH else far
+
+
+# skew_log_gap: below this |t| the form in log1p_minus, above it the direct forms; log1p_minus's arguments stay < 0.65
+_GAP_NEAR = 0.5
+_GAP_EXP = 700.0  # expm1 overflows from 709.8 on
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def skew_log_gap(a, t):
+    """log(1 - a + a e^t) - a t >= 0 for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and
+    e^t, weights 1 - a and a (a normal pair's skew divergences, t = log of their variance ratio). ~ a (1 - a) t^2 / 2.
+
+    It is symmetric under (a, t) -> (1 - a, -t), which brings t >= 0, with the two weights kept as given (1 - (1 - a)
+    would lose a tiny a). There, with u = e^t - 1, v = a u, w = (1 - a) u / (1 + v), it equals
+    a v w + (1 - a) L(v) - a L(w), L(x) = log1p(x) - x: the first-order terms of the two logarithms cancel in this
+    algebra, not in floating point, and the remaining terms, of size a (1 - a) u^2, add up with little cancellation.
+    """
+    b = 1.0 - a
+    p = a if t >= 0.0 else b
+    q = b if t >= 0.0 else a
+    s = abs(t)
+    u = expm1(min(s, _GAP_NEAR))
+    v = p * u
+    w = q * u / (1.0 + v)
+    near = p * v * w + q * log1p_minus(v) - p * log1p_minus(w)
+    # away from 0, log(1 - p + p e^s) - p s = q s + log(p + q e^-s): the term subtracted is the one with the smaller weight
+    low = log1p(p * expm1(min(s, _GAP_EXP))) - p * s
+    high = q * s + log1p(q * expm1(-s))
+    huge = q * s + log(p + q * exp(-s))  # p < 1/2 and e^s out of range: cancels only for p < e^(-s/2)
+    far = high if p >= 0.5 else (low if s < _GAP_EXP else huge)
+    return near if s < _GAP_NEAR else far
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def skew_log_gap_slope(a, t):
+    """(e^t - 1) / (1 - a + a e^t) for 0 <= a <= 1 and real t (skew_log_gap's partials), as
+    +-(1 - e^-|t|) / (the weight of e^|t| + the other weight times e^-|t|): no overflow for any t."""
+    b = 1.0 - a
+    e = exp(-abs(t))
+    rise = -expm1(-abs(t))
+    return rise / (a + b * e) if t >= 0.0 else -rise / (b + a * e)

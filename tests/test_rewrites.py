@@ -1,0 +1,68 @@
+"""The cancellation-free forms the derivations hand to the code generator are exact rewrites of what they replace.
+
+Each special Function a closed form gains (derive.special.SkewLogGap, ...) rewrites back to plain logarithms; the
+closed form so rewritten must equal the theorem's expression, and the Function's derivative its rewrite's.
+"""
+import pytest
+import sympy as sp
+
+from derive.families import cauchy, lognormal, normal
+from derive.special import SkewLogGap
+from derive.symbols import alpha, loc1, loc2, scale1, scale2
+from derive.tidy import delta
+
+GAP = {delta: loc1 - loc2}
+# points of the parameter space, as exact rationals: nearly equal laws, far-apart ones, and both skews' ends
+POINTS = [{loc1: sp.Rational(p), scale1: sp.Rational(s1), loc2: sp.Rational(q), scale2: sp.Rational(s2),
+           alpha: sp.Rational(a)} for p, s1, q, s2, a in [("0.3", "1.7", "-2", "0.4", "0.25"),
+                                                           ("1", "1.000001", "1.000001", "1", "0.9"),
+                                                           ("-1000", "1e-3", "5", "1e3", "1e-6"),
+                                                           ("0", "2", "0", "3", "0.999999")]]
+
+
+def agree(a, b, digits=50):
+    """a and b, expressions in the parameters, agree to ``digits`` digits at every point of POINTS."""
+    for point in POINTS:
+        x, y = (sp.N(e.subs(point), digits + 10) for e in (a, b))
+        assert abs(x - y) <= sp.Float(10) ** -digits * max(abs(x), abs(y), 1e-30), (point, x, y)
+
+
+def plain(expr):
+    """expr with every special Function written back in elementary functions."""
+    return expr.rewrite(sp.log)
+
+
+@pytest.mark.parametrize("name", ["kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
+def test_normal_closed_forms_rewrite_back_to_the_theorem(name):
+    form = normal.closed_forms()[name]
+    if name in ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya"):
+        assert form.has(SkewLogGap)  # the rewrite took place
+    agree(plain(form).subs(GAP), normal.theorem_forms()[name])
+
+
+@pytest.mark.parametrize("name", ["kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
+def test_lognormal_divergences_are_the_normal_ones(name):
+    """log X ~ N(loc, scale^2): the theorem gives the same expressions, so the kernels may share the normal's forms."""
+    agree(lognormal.FAMILY.theorem_forms[name], normal.theorem_forms()[name])
+    assert lognormal.FAMILY.closed_forms[name] == normal.closed_forms()[name]
+
+
+def test_skew_log_gap_derivatives_are_those_of_its_rewrite():
+    a, t = sp.symbols("a t", real=True)
+    gap = SkewLogGap(a, t)
+    for v in (a, t):
+        difference = plain(sp.diff(gap, v)) - sp.diff(plain(gap), v)
+        assert sp.simplify(difference) == 0
+    assert SkewLogGap(0, t) == 0 and SkewLogGap(1, t) == 0 and SkewLogGap(a, 0) == 0
+
+
+@pytest.mark.parametrize("name", ["kl", "jsd_harmonic", "jsd_harmonic_dual"])
+def test_cauchy_log1p_forms_are_the_divergences(name):
+    """The kernels' forms (a log of one plus a fraction, in named gaps) equal the derivation's plain divergences."""
+    form = cauchy.closed_forms()[name]
+    for symbol, value in reversed(cauchy.preambles()[name]):
+        form = form.subs(symbol, value)
+    plain_form = {"kl": lambda: cauchy.kl(cauchy.FIRST, cauchy.SECOND),
+                  "jsd_harmonic": lambda: cauchy.jsd_harmonic(cauchy.FIRST, cauchy.SECOND, alpha),
+                  "jsd_harmonic_dual": lambda: cauchy.jsd_harmonic_dual(cauchy.FIRST, cauchy.SECOND, alpha)}[name]()
+    agree(form, plain_form)
