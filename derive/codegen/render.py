@@ -180,6 +180,7 @@ def _series(kernel, name=None):
     return (_log_densities(kernel, name, f"{kernel.k}", kernel.log_masses)
             + _marks(kernel, f"{name}_windows", "", kernel.windows)
             + f"\n\n_{name}_series = series_jsd(_{name}_log_densities, _{name}_windows)\n"
+              f"_{name}_too_many_counts = too_many_counts(_{name}_windows, {tuple(_law_arguments(kernel).split(', '))!r})\n"
             + _numeric_kernel(kernel, name, "series"))
 
 
@@ -237,7 +238,7 @@ _KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, Arithme
 # the runtime factories a module binds its numeric kernels with, found in its code
 _FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as quadrature_jsd"),
               ("cubature_jsd(", "from ._quadrature import arithmetic_jsd_2d as cubature_jsd"),
-              ("series_jsd(", "from ._series import arithmetic_jsd as series_jsd"),
+              ("series_jsd(", "from ._series import arithmetic_jsd as series_jsd, too_many_counts"),
               ("monte_carlo_jsd(", "from . import _monte_carlo\nfrom ._monte_carlo import arithmetic_jsd as "
                                    "monte_carlo_jsd"))
 
@@ -287,6 +288,8 @@ def _public(kernel):
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
     options = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
     options += _matrices(kernel) + f", grain={_grain(kernel)}"
+    if isinstance(kernel, SeriesSum):  # a sum too long to walk: the error names the parameters and the limit
+        options += f", explain=_{kernel.name}_too_many_counts"
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks}{_deferred(kernel)})\n"

@@ -195,24 +195,26 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
+def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain, explain=None):
     """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
 
     ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
     density is 0 and the integrand correctly vanishes, is expected and not reported as a RuntimeWarning.
     ``matrices``: the SPD arguments, as for ``positive_definite``. ``grain``: the fewest pairs worth a thread
-    (runtime _parallel.py). When a deferred value check fails, ``out`` may already hold part of the batch.
+    (runtime _parallel.py). ``explain``: for a kernel with a limit of its own (a series' count of terms), a function
+    of the scalar arguments at a NaN (a dict by name) giving the error message, or None if the limit is not at fault.
+    When a deferred value check fails, ``out`` may already hold part of the batch.
     """
     if out is None and not arrays.shape and not any(arrays.cores):
         value = ufunc.scalar(*(float(a) for a in arrays))
         if value != value:
-            _explain_nan(np.float64(value), arrays, ())
+            _explain_nan(np.float64(value), arrays, (), explain)
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     with np.errstate(**_quiet(arrays), **({"over": "ignore"} if quiet_overflow else {})):
         _parallel.run(ufunc, arrays, arrays.cores, target, grain)
     if np.isnan(target).any():
-        _explain_nan(target, arrays, matrices)
+        _explain_nan(target, arrays, matrices, explain)
     return result(target) if out is None else out
 
 
@@ -240,7 +242,7 @@ def _quiet(arrays):
     return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
 
 
-def _explain_nan(values, arrays, matrices):
+def _explain_nan(values, arrays, matrices, explain=None):
     """Raise for a NaN a kernel returned: the argument that breaks its constraint, the matrix that is not positive
     definite, or else (valid arguments beyond the range where the kernel's float64 formula holds) the batch index, so
     that no NaN reaches the caller silently."""
@@ -249,8 +251,12 @@ def _explain_nan(values, arrays, matrices):
     if matrices:
         positive_definite(values, arrays, matrices)
     index = tuple(int(i) for i in np.argwhere(np.isnan(values))[0]) if np.ndim(values) else ()
-    scalars = ", ".join(f"{name}={float(np.broadcast_to(array, arrays.shape)[index])!r}"
-                        for name, array, core in zip(arrays.names, arrays, arrays.cores) if not core)
+    at = {name: float(np.broadcast_to(array, arrays.shape)[index])
+          for name, array, core in zip(arrays.names, arrays, arrays.cores) if not core}
+    message = explain(at) if explain is not None else None
+    if message:
+        raise ValueError(message + (f" (at batch index {index})" if index else ""))
+    scalars = ", ".join(f"{name}={value!r}" for name, value in at.items())
     raise ValueError(f"no float64 value{f' at batch index {index}' if index else ''} ({scalars}): the arguments are "
                      "valid but the kernel's formula overflows there (see benchmarks/ACCURACY.md for the ranges measured)")
 
