@@ -469,10 +469,6 @@ REASONS = {
                 "exponential.kl_value_and_grad(1e300, 2.5))",
     "VON_MISES_KAPPA_ZERO": "von_mises value-and-gradient functions: NaN partials at kappa = 0 (the uniform law, valid): "
                             "von_mises.kl_value_and_grad(0.3, 0.0, -0.4, 2.5)[1]['kappa1'] = nan",
-    "MC_SAMPLES": "dirichlet.jsd_arithmetic_monte_carlo(..., samples=10**12) raises MemoryError (tries to allocate "
-                  "22 TiB) instead of a ValueError naming samples",
-    "MC_SEED": "dirichlet.jsd_arithmetic_monte_carlo(..., seed=-1 / 'abc' / 1.5): numpy's errors do not name seed "
-               "('expected non-negative integer', 'SeedSequence expects int or sequence of ints')",
 }
 
 # reason: one line per function, "family.function | parameter: label, label | parameter: label"
@@ -608,12 +604,6 @@ KNOWN_CASES = {
         von_mises.kl_value_and_grad | kappa1: zero
         von_mises.jeffreys_value_and_grad | kappa1: zero | kappa2: zero
         von_mises.jsd_geometric_value_and_grad | kappa1: zero | kappa2: zero
-    """,
-    "MC_SAMPLES": """
-        dirichlet.jsd_arithmetic_monte_carlo | samples: 10**12
-    """,
-    "MC_SEED": """
-        dirichlet.jsd_arithmetic_monte_carlo | seed: negative, string, float
     """,
 }
 

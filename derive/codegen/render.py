@@ -353,8 +353,8 @@ _GRADIENT_DOC = """Returns (value, grad): value as the divergence itself returns
 the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
 vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
 arguments."""
-_MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer >= 2
-    seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
+_MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer in [2, 1e9] (drawn 65536 at a time)
+    seed: None, a non-negative int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
 Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise."""
 
 
