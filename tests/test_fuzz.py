@@ -460,9 +460,6 @@ REASONS = {
     "MATRIX_SCALE": "mvnormal/wishart with a matrix times 1e+-300 (valid, well conditioned): determinants overflow: "
                     "mvnormal.kl(l1, 1e300 * S1, l2, S2) = 0.0 (true 1.76e300), mvnormal.kl(l1, S1, l2, 1e300 * S2) = "
                     "inf (true ~1.86e3), wishart.kl likewise; RuntimeWarnings (overflow, divide by zero) escape",
-    "WRONG_BLAME": "mvnormal.jsd_geometric(_deasy) with a location entry of +-1e300: the ValueError blames the "
-                   "covariances ('cov1 and cov2 are too close to singular to factorise ... check their condition "
-                   "numbers') instead of naming loc1/loc2",
     "WARNINGS": "a RuntimeWarning escapes a public function: 'invalid value' when a matrix entry is inf (before the "
                 "named ValueError), 'divide by zero'/'invalid value' in the Dirichlet gradients at entries 1e+-300, "
                 "'overflow' where every returned number is finite (an intermediate overflowed: "
@@ -548,12 +545,6 @@ KNOWN_CASES = {
         wishart.jsd_geometric_value_and_grad | scale1: times 1e-300 | scale2: times 1e-300
         wishart.jsd_geometric_dual_value_and_grad | scale1: times 1e-300 | scale2: times 1e-300
         wishart.bhattacharyya_value_and_grad | scale1: times 1e-300 | scale2: times 1e-300
-    """,
-    "WRONG_BLAME": """
-        mvnormal.jsd_geometric | loc1: 1e300 entry, -1e300 entry | loc2: 1e300 entry, -1e300 entry
-        mvnormal.jsd_geometric_deasy | loc1: 1e300 entry, -1e300 entry | loc2: 1e300 entry, -1e300 entry
-        mvnormal.jsd_geometric_value_and_grad | loc1: 1e300 entry, -1e300 entry | loc2: 1e300 entry, -1e300 entry
-        mvnormal.jsd_geometric_deasy_value_and_grad | loc1: 1e300 entry, -1e300 entry | loc2: 1e300 entry, -1e300 entry
     """,
     "WARNINGS": """
         dirichlet.kl_value_and_grad | concentration1: 1e300 entry, 1e-300 entry

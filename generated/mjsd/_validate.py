@@ -31,6 +31,7 @@ VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes holding one law's parameter
 MINIMUM_LENGTH = {SIMPLEX: 2, POSITIVE_VECTOR: 2}  # a law on the simplex needs two categories; others take d >= 1
 SYMMETRY_TOLERANCE = 1e-10  # |a_ij - a_ji| allowed, relative to sqrt(a_ii a_jj) (rounding of a computed covariance)
+OVERFLOWING = 1e154  # entries whose square overflows float64 (1.8e308); a NaN at one is not the matrices' fault
 SIMPLEX_TOLERANCE = 1e-8  # how far a row's sum may stray from 1 (float64 rounding of a sum of k terms is far smaller)
 
 _RULES = {
@@ -179,9 +180,27 @@ def positive_definite(values, arrays, matrices):
                 raise ValueError(f"{name} must be symmetric positive definite: the matrix{where} is not "
                                  "(its Cholesky factorisation fails)") from None
     index = tuple(int(i) for i in np.argwhere(failed)[0])
+    _overflowing(arrays, index, {name for name, _ in matrices})
     names = " and ".join(name for name, _ in matrices)
     raise ValueError(f"{names} are too close to singular to factorise{f' at batch index {index}' if index else ''} "
                      "(a Cholesky factorisation failed): check their condition numbers")
+
+
+def _overflowing(arrays, index, skip):
+    """Raise naming the first argument (not in ``skip``) with an entry at batch ``index`` beyond OVERFLOWING: valid,
+    but its square overflows float64, which a kernel's formula (a Mahalanobis term, a mean's square) needs."""
+    for name, array, core in zip(arrays.names, arrays, arrays.cores):
+        if name in skip:
+            continue
+        batch = array.shape[:array.ndim - core]
+        own = tuple(int(i) if size > 1 else 0 for i, size in zip(index[len(index) - len(batch):], batch))
+        entries = np.abs(array[own])
+        if np.any(entries > OVERFLOWING):
+            at = tuple(int(i) for i in np.argwhere(np.atleast_1d(entries) > OVERFLOWING)[0])
+            shown = float(np.atleast_1d(array[own])[at])
+            where = f" at index {own + at if core else own}" if array.ndim else ""
+            raise ValueError(f"{name} = {shown!r}{where} is valid but too large for this function in float64: "
+                             f"its square overflows (beyond {OVERFLOWING:.0e}), so the formula has no float64 value")
 
 
 def row_length(name, array, sizes):
