@@ -464,8 +464,6 @@ REASONS = {
                 "named ValueError), 'divide by zero'/'invalid value' in the Dirichlet gradients at entries 1e+-300, "
                 "'overflow' where every returned number is finite (an intermediate overflowed: "
                 "exponential.kl_value_and_grad(1e300, 2.5))",
-    "VON_MISES_KAPPA_ZERO": "von_mises value-and-gradient functions: NaN partials at kappa = 0 (the uniform law, valid): "
-                            "von_mises.kl_value_and_grad(0.3, 0.0, -0.4, 2.5)[1]['kappa1'] = nan",
 }
 
 # reason: one line per function, "family.function | parameter: label, label | parameter: label"
@@ -590,11 +588,6 @@ KNOWN_CASES = {
         inverse_gaussian.jsd_geometric_dual_value_and_grad | shape1: 1e300
         inverse_gaussian.bhattacharyya_value_and_grad | shape1: 1e300
         laplace.kl_value_and_grad | scale2: 1e300
-    """,
-    "VON_MISES_KAPPA_ZERO": """
-        von_mises.kl_value_and_grad | kappa1: zero
-        von_mises.jeffreys_value_and_grad | kappa1: zero | kappa2: zero
-        von_mises.jsd_geometric_value_and_grad | kappa1: zero | kappa2: zero
     """,
 }
 
