@@ -548,18 +548,6 @@ KNOWN_CASES = {
         dirichlet.kl_value_and_grad | concentration1: 1e300 entry, 1e-300 entry
         dirichlet.jeffreys_value_and_grad | concentration1: 1e300 entry, 1e-300 entry | concentration2: 1e300 entry, 1e-300 entry
         dirichlet.jsd_geometric_value_and_grad | concentration1: 1e300 entry, 1e-300 entry | concentration2: 1e300 entry, 1e-300 entry
-        mvnormal.kl | cov1: inf entry | cov2: inf entry
-        mvnormal.jeffreys | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric_dual | cov1: inf entry | cov2: inf entry
-        mvnormal.bhattacharyya | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric_deasy | cov1: inf entry | cov2: inf entry
-        mvnormal.kl_value_and_grad | cov1: inf entry | cov2: inf entry
-        mvnormal.jeffreys_value_and_grad | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric_value_and_grad | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric_dual_value_and_grad | cov1: inf entry | cov2: inf entry
-        mvnormal.bhattacharyya_value_and_grad | cov1: inf entry | cov2: inf entry
-        mvnormal.jsd_geometric_deasy_value_and_grad | cov1: inf entry | cov2: inf entry
         diagnormal.kl | scale2: 1e-300 entry
         diagnormal.jeffreys | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric | scale1: 1e-300 entry | scale2: 1e-300 entry
@@ -572,16 +560,9 @@ KNOWN_CASES = {
         diagnormal.jsd_geometric_dual_value_and_grad | scale2: 1e-300 entry
         diagnormal.bhattacharyya_value_and_grad | scale2: 1e-300 entry
         diagnormal.jsd_geometric_deasy_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
-        wishart.kl | scale1: inf entry | scale2: inf entry
-        wishart.jeffreys | scale1: inf entry | scale2: inf entry
-        wishart.jsd_geometric | scale1: inf entry | scale2: inf entry
-        wishart.jsd_geometric_dual | scale1: inf entry | scale2: inf entry
-        wishart.bhattacharyya | scale1: inf entry | scale2: inf entry
-        wishart.kl_value_and_grad | df1: 1e300 | scale1: inf entry | scale2: inf entry
-        wishart.jeffreys_value_and_grad | df1: 1e300 | scale1: inf entry | df2: 1e300 | scale2: inf entry
-        wishart.jsd_geometric_value_and_grad | df1: 1e300 | scale1: inf entry | df2: 1e300 | scale2: inf entry
-        wishart.jsd_geometric_dual_value_and_grad | scale1: inf entry | scale2: inf entry
-        wishart.bhattacharyya_value_and_grad | scale1: inf entry | scale2: inf entry
+        wishart.kl_value_and_grad | df1: 1e300
+        wishart.jeffreys_value_and_grad | df1: 1e300 | df2: 1e300
+        wishart.jsd_geometric_value_and_grad | df1: 1e300 | df2: 1e300
         exponential.kl_value_and_grad | rate1: 1e300
         gamma.kl_value_and_grad | rate1: 1e300
         inverse_gaussian.kl_value_and_grad | shape1: 1e300

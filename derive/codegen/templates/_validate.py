@@ -227,7 +227,7 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain, 
             _explain_nan(np.float64(value), arrays, (), explain)
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
-    with np.errstate(**_quiet(arrays), **({"over": "ignore"} if quiet_overflow else {})):
+    with np.errstate(**_quiet(arrays, matrices), **({"over": "ignore"} if quiet_overflow else {})):
         _parallel.run(ufunc, arrays, arrays.cores, target, grain)
     if np.isnan(target).any():
         _explain_nan(target, arrays, matrices, explain)
@@ -243,7 +243,7 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     shapes = [arrays.shape] + [arrays.shape + arrays[i].shape[arrays[i].ndim - arrays.cores[i]:]
                                for i in partials.values()]
     targets = tuple(np.empty(shape) for shape in shapes)
-    with np.errstate(**_quiet(arrays)):
+    with np.errstate(**_quiet(arrays, matrices)):
         _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
     if np.isnan(targets[0]).any():
         _explain_nan(targets[0], arrays, matrices)
@@ -251,11 +251,13 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     return value, dict(zip(partials, rest))
 
 
-def _quiet(arrays):
+def _quiet(arrays, matrices=()):
     """np.errstate's options while a kernel runs: a kernel testing its own arguments may still evaluate its formula on a
-    rejected entry (LLVM computes both sides of a cheap branch); the floating-point flags that raises are not the
-    user's concern, the named error is."""
-    return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
+    rejected entry (LLVM computes both sides of a cheap branch; a matrix with an inf or NaN entry is factorised before
+    it is rejected); the floating-point flags that raises are not the user's concern, the named error is. Flags
+    from valid matrices stay visible: they may be the only sign of a wrong value."""
+    rejected = any(not np.all(np.isfinite(arrays[position])) for _, position in matrices)
+    return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred or rejected else {}
 
 
 def _explain_nan(values, arrays, matrices, explain=None):
