@@ -35,7 +35,7 @@ class BesselRatio(sp.Function):
 
     def fdiff(self, argindex=1):
         z = self.args[0]
-        return 1 - BesselRatio(z) / z - BesselRatio(z) ** 2
+        return 1 - BesselRatioOverZ(z) - BesselRatio(z) ** 2  # A/z: 1/2 at z = 0 (the uniform law), not 0/0
 
     @classmethod
     def eval(cls, z):
@@ -48,6 +48,28 @@ class BesselRatio(sp.Function):
     def _latex(self, printer, exp=None):
         z = printer._print(self.args[0])
         return powered(rf"\frac{{I_1\left({z}\right)}}{{I_0\left({z}\right)}}", exp)
+
+
+class BesselRatioOverZ(sp.Function):
+    """A(z) / z = I1(z) / (z I0(z)), 1/2 at z = 0: the term of A' that is 0/0 there when written A(z) / z."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        z = self.args[0]
+        return (1 - 2 * BesselRatioOverZ(z) - BesselRatio(z) ** 2) / z
+
+    @classmethod
+    def eval(cls, z):
+        if z == 0:
+            return sp.S.Half
+
+    def _eval_rewrite_as_besseli(self, z, **kwargs):
+        return sp.besseli(1, z) / (z * sp.besseli(0, z))
+
+    def _latex(self, printer, exp=None):
+        z = printer._print(self.args[0])
+        return powered(rf"\frac{{I_1\left({z}\right)}}{{{z} I_0\left({z}\right)}}", exp)
 
 
 class LogSigmoid(sp.Function):
@@ -308,7 +330,8 @@ class SkewLogGapSlope(sp.Function):
         return powered(rf"\operatorname{{gap}}'_{{{a}}}\left({t}\right)", exp)
 
 
-NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", LogSigmoid: "log_sigmoid",
+NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1_over_i0_over_x",
+               LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
                LogRatio: "log_ratio", LogGammaBregman: "lgamma_bregman", LogGammaJensen: "lgamma_jensen",
                LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys",

@@ -435,3 +435,31 @@ def test_monte_carlo_seed_makes_it_reproducible():
     assert f(c1, c2, 0.4, samples=5_000, seed=11)[0] != f(c1, c2, 0.4, samples=5_000, seed=12)[0]
     estimate, se = f(c1, c2, samples=5_000)  # alpha defaults to 1/2, seed to None
     assert estimate > 0 and se > 0
+
+
+def test_monte_carlo_chunks_merge_exactly():
+    """Drawn CHUNK at a time, the merged mean and sample variance are those of all the draws at once."""
+    from mjsd import _monte_carlo
+
+    def moments(draws, params, alpha):
+        return draws.mean(), ((draws - draws.mean()) ** 2).sum()
+
+    samples = 3 * _monte_carlo.CHUNK + 12345
+    mean, variance = _monte_carlo._chunked(moments, lambda rng, _, n: rng.random(n), np.random.default_rng(5),
+                                           (None, None), 0, 0.3, samples)
+    everything = np.random.default_rng(5).random(samples)
+    assert mean == pytest.approx(everything.mean(), rel=1e-14)
+    assert variance == pytest.approx(everything.var(ddof=1), rel=1e-12)
+
+
+@pytest.mark.parametrize("samples", [10**12, 10**9 + 1])
+def test_monte_carlo_samples_beyond_the_cap_name_samples(samples):
+    with pytest.raises(ValueError, match=r"samples must be an integer in \[2, 1e\+09\]"):
+        mjsd.dirichlet.jsd_arithmetic_monte_carlo([1.0, 2.0], [2.0, 1.0], samples=samples)
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), ("abc", TypeError), (1.5, TypeError),
+                                         (np.float64(2.0), TypeError), ([1, -2], ValueError)])
+def test_monte_carlo_bad_seed_names_seed(seed, error):
+    with pytest.raises(error, match=r"^seed must be"):
+        mjsd.dirichlet.jsd_arithmetic_monte_carlo([1.0, 2.0], [2.0, 1.0], samples=10, seed=seed)

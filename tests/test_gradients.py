@@ -19,7 +19,7 @@ import mjsd
 from derive.codegen.spec import (COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, POSITIVE_VECTOR, REAL, REAL_VECTOR, SCALE_VECTOR, SIMPLEX,
                                  UNIT, VECTORS, ClosedForm)
 from derive.families import FAMILIES
-from derive.special import BesselRatio, LogI0, SkewLogGap, SkewLogGapSlope
+from derive.special import BesselRatio, BesselRatioOverZ, LogI0, SkewLogGap, SkewLogGapSlope
 
 K = 3  # the row length of vector parameters in these tests
 SPECS = {(m.module().name, k.name): k for m in FAMILIES for k in m.module().kernels if isinstance(k, ClosedForm)}
@@ -59,7 +59,7 @@ def reference(case):
         else:
             flat.append(p.symbol)
             names.append((p.name, None))
-    expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio)), lambda e: e.rewrite(sp.besseli))
+    expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio, BesselRatioOverZ)), lambda e: e.rewrite(sp.besseli))
     expr = expr.replace(lambda e: isinstance(e, (SkewLogGap, SkewLogGapSlope)), lambda e: e.rewrite(sp.log))
     return sp.lambdify(flat, expr, modules="mpmath"), names
 
@@ -88,6 +88,25 @@ def test_partials_match_mpmath_derivatives(case):
         for (name, j), expected in exact.items():
             got = grad[name] if j is None else grad[name][j]
             assert got == pytest.approx(expected, rel=1e-7, abs=1e-9 * largest), (name, j, point)
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case[0] == "von_mises"], ids="-".join)
+@pytest.mark.parametrize("zero", ["kappa1", "kappa2"])
+def test_von_mises_partials_at_kappa_zero(case, zero):
+    """kappa = 0 (the uniform law) is valid: the partials there are the one-sided mpmath derivatives (the kernels
+    had A(kappa)/kappa = 0/0 in A', NaN, before BesselRatioOverZ)."""
+    spec = SPECS[case]
+    f, names = reference(case)
+    mp.mp.dps = 40
+    point = {"loc1": 0.3, "kappa1": 1.7, "loc2": -0.4, "kappa2": 2.5, "alpha": 0.3, zero: 0.0}
+    point = {p.name: point[p.name] for p in spec.params}
+    _, grad = function(*case)(**point)
+    x = flatten(spec, point)
+    for n, (name, _) in enumerate(names):
+        if name in grad:
+            shifted = lambda t, n=n: f(*(x[:n] + [t] + x[n + 1:]))
+            expected = float(mp.diff(shifted, x[n], direction=1 if name == zero else 0))
+            assert grad[name] == pytest.approx(expected, rel=1e-9, abs=1e-12), (name, point)
 
 
 # Finite differences of the definitions (scipy quadrature at 1e-13): independent of every closed form.

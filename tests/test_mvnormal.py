@@ -7,6 +7,8 @@
 * d up to 16 against Monte Carlo (the mixture's normaliser estimated from draws), within 5 standard errors;
 * the d = 2, 3 straight-line kernels against the any-d loop kernels; identical laws, batches, out=, errors.
 """
+import warnings
+
 import mpmath as mp
 import numpy as np
 import pytest
@@ -284,3 +286,28 @@ def test_errors_name_the_argument_and_the_constraint():
         diagnormal.kl(np.zeros(2), [1.0, 0.0], np.zeros(2), [1.0, 1.0])
     with pytest.raises(ValueError, match=r"rows of the same length"):
         diagnormal.kl(np.zeros(2), [1.0, 1.0, 1.0], np.zeros(2), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("name", ["jsd_geometric", "jsd_geometric_deasy", "jsd_geometric_value_and_grad"])
+@pytest.mark.parametrize("which", ["loc1", "loc2"])
+def test_an_overflowing_location_is_blamed_not_the_covariances(name, which):
+    """A location entry of 1e300 (valid) squares past float64 inside the formula: the error names that location
+    (it used to say that cov1 and cov2 were too close to singular)."""
+    cov1, cov2 = np.array([[2.0, 0.3], [0.3, 1.5]]), np.array([[1.0, -0.2], [-0.2, 2.0]])
+    locs = {"loc1": np.array([0.1, -0.2]), "loc2": np.array([0.0, 0.5])}
+    locs[which] = np.array([[0.1, -0.2], [0.0, -1e300]])  # a batch of two: the second pair overflows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match=rf"^{which} = -1e\+300 at index \(1, 1\) .*overflows"):
+            getattr(mvnormal, name)(locs["loc1"], cov1, locs["loc2"], cov2, 0.3)
+
+
+@pytest.mark.parametrize("name", ["kl", "jsd_geometric", "bhattacharyya_value_and_grad"])
+def test_an_inf_covariance_entry_raises_without_runtime_warnings(name):
+    """The kernel factorises the matrix before rejecting it; its floating-point flags must not escape as warnings."""
+    cov = np.array([[np.inf, 0.3], [0.3, 1.5]])
+    args = (np.zeros(2), cov, np.ones(2), np.eye(2)) + ((0.3,) if "kl" not in name else ())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="cov1 entries must be finite"):
+            getattr(mvnormal, name)(*args)

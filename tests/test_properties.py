@@ -912,9 +912,6 @@ REPRODUCTIONS = {
         54.70089028540162, 665.3957912442922, -0.0014025900742456732, 0.005205408098052089, 0.0)[1]["alpha"],
                              lambda: mjsd.normal.kl(-0.0014025900742456732, 0.005205408098052089, 54.70089028540162,
                                                     665.3957912442922)),
-    "von-mises-kappa-zero-partial": (VON_MISES_KAPPA_ZERO,
-                                     lambda: mjsd.von_mises.kl_value_and_grad(-0.3, 0.0, -0.017, 2.67)[1]["kappa1"],
-                                     None),
     "von-mises-kappa-zero-alpha-0": (VON_MISES_KAPPA_ZERO, lambda: mjsd.von_mises.bhattacharyya_value_and_grad(
         -0.3, 0.0, -0.017, 2.67, 0.0)[1]["alpha"], lambda: mjsd.von_mises.kl(-0.3, 0.0, -0.017, 2.67)),
 }

@@ -82,6 +82,7 @@ CASES = {
     # log I0(x) ~ x^2/4 is a normal float64 from x = 2 sqrt(TINY) = 3e-154 on
     "log_i0": (mp_log_i0, lambda rng: points_bessel(rng, 2.0 * math.sqrt(TINY) * 1.01)),
     "i1_over_i0": (mp_bessel_ratio, lambda rng: points_bessel(rng, 1e-300)),
+    "i1_over_i0_over_x": (lambda x: mp_bessel_ratio(x) / x, lambda rng: points_bessel(rng, 1e-300)),
     "softplus": (mp_softplus, points_softplus),
     "log_sigmoid": (lambda u: -mp_softplus(-u), lambda rng: -points_softplus(rng)),
 }
@@ -117,6 +118,7 @@ def test_special_values():
     assert _special.trigamma(0.5) == pytest.approx(math.pi ** 2 / 2.0, rel=1e-15)
     assert _special.log_i0(0.0) == 0.0
     assert _special.i1_over_i0(0.0) == 0.0
+    assert _special.i1_over_i0_over_x(0.0) == 0.5  # the limit of I1(x) / (x I0(x)): x/2 / x
     assert _special.softplus(0.0) == pytest.approx(math.log(2.0), rel=1e-15)
     assert _special.log_sigmoid(0.0) == pytest.approx(-math.log(2.0), rel=1e-15)
     # the neighbours of digamma's root straddle it
@@ -136,7 +138,7 @@ def test_extremes():
     assert _special.softplus(1e300) == 1e300 and _special.log_sigmoid(-1e300) == -1e300
     for function in (_special.digamma, _special.trigamma):
         assert math.isnan(function(0.0)) and math.isnan(function(-1.5))
-    for function in (_special.log_i0, _special.i1_over_i0):
+    for function in (_special.log_i0, _special.i1_over_i0, _special.i1_over_i0_over_x):
         assert math.isnan(function(-1.0))
 
 

@@ -200,6 +200,7 @@ def _series(kernel, name=None):
     return (_log_densities(kernel, name, f"{kernel.k}", kernel.log_masses)
             + _marks(kernel, f"{name}_windows", "", kernel.windows)
             + f"\n\n_{name}_series = series_jsd(_{name}_log_densities, _{name}_windows)\n"
+              f"_{name}_too_many_counts = too_many_counts(_{name}_windows, {tuple(_law_arguments(kernel).split(', '))!r})\n"
             + _numeric_kernel(kernel, name, "series"))
 
 
@@ -257,7 +258,7 @@ _KERNELS = {ClosedForm: _closed_form, ArithmeticQuadrature: _quadrature, Arithme
 # the runtime factories a module binds its numeric kernels with, found in its code
 _FACTORIES = (("quadrature_jsd(", "from ._quadrature import arithmetic_jsd as quadrature_jsd"),
               ("cubature_jsd(", "from ._quadrature import arithmetic_jsd_2d as cubature_jsd"),
-              ("series_jsd(", "from ._series import arithmetic_jsd as series_jsd"),
+              ("series_jsd(", "from ._series import arithmetic_jsd as series_jsd, too_many_counts"),
               ("monte_carlo_jsd(", "from . import _monte_carlo\nfrom ._monte_carlo import arithmetic_jsd as "
                                    "monte_carlo_jsd"))
 
@@ -333,6 +334,8 @@ def _public(kernel):
     # far quadrature nodes overflow exp() harmlessly (the density there is 0): not reported for numeric kernels
     options = "" if isinstance(kernel, (ClosedForm, MatrixClosedForm)) else ", quiet_overflow=True"
     options += _matrices(kernel) + f", grain={_grain(kernel)}"
+    if isinstance(kernel, SeriesSum):  # a sum too long to walk: the error names the parameters and the limit
+        options += f", explain=_{kernel.name}_too_many_counts"
     return (f"\n\ndef {kernel.name}({params}, *, out=None):\n"
             f'    """{doc.strip()}\n    """\n'
             f"    arrays = _validate.check({checks}{_deferred(kernel)})\n"
@@ -396,8 +399,8 @@ _GRADIENT_DOC = """Returns (value, grad): value as the divergence itself returns
 the partial derivative of the value with respect to it, of the broadcast batch shape (followed by the row length for a
 vector parameter: one partial per entry, the entries taken as free, not constrained to a simplex). Floats for scalar
 arguments."""
-_MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer >= 2
-    seed: None, an int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
+_MONTE_CARLO_DOC = """    samples: number of draws from each law, an integer in [2, 1e9] (drawn 65536 at a time)
+    seed: None, a non-negative int or a numpy Generator (np.random.default_rng's argument), for reproducible draws
 Returns (estimate, standard_error): floats for scalar arguments, arrays of the broadcast batch shape otherwise."""
 
 

@@ -158,7 +158,8 @@ class Family:
         return ArithmeticQuadrature("jsd_arithmetic", params, c.u, in_u, c.landmarks(self), doc)
 
     def docs(self):
-        numeric = ("an exact sum over the integers carrying the two laws' mass" if isinstance(self.numeric, Counts)
+        numeric = (("an exact sum over the integers carrying the two laws' mass\n(at most 1e7 of them, all below "
+                    "2^53: a ValueError beyond)") if isinstance(self.numeric, Counts)
                    else "adaptive Gauss-Kronrod quadrature (relative accuracy 1e-10)")
         return divergence_docs(self.law, numeric)
 

@@ -31,6 +31,7 @@ VECTORS = (SIMPLEX, POSITIVE_VECTOR, REAL_VECTOR, SCALE_VECTOR)
 CORE_DIMENSIONS = {**{v: 1 for v in VECTORS}, SPD: 2}  # trailing axes holding one law's parameter
 MINIMUM_LENGTH = {SIMPLEX: 2, POSITIVE_VECTOR: 2}  # a law on the simplex needs two categories; others take d >= 1
 SYMMETRY_TOLERANCE = 1e-10  # |a_ij - a_ji| allowed, relative to sqrt(a_ii a_jj) (rounding of a computed covariance)
+OVERFLOWING = 1e154  # entries whose square overflows float64 (1.8e308); a NaN at one is not the matrices' fault
 SIMPLEX_TOLERANCE = 1e-8  # how far a row's sum may stray from 1 (float64 rounding of a sum of k terms is far smaller)
 
 _RULES = {
@@ -179,9 +180,27 @@ def positive_definite(values, arrays, matrices):
                 raise ValueError(f"{name} must be symmetric positive definite: the matrix{where} is not "
                                  "(its Cholesky factorisation fails)") from None
     index = tuple(int(i) for i in np.argwhere(failed)[0])
+    _overflowing(arrays, index, {name for name, _ in matrices})
     names = " and ".join(name for name, _ in matrices)
     raise ValueError(f"{names} are too close to singular to factorise{f' at batch index {index}' if index else ''} "
                      "(a Cholesky factorisation failed): check their condition numbers")
+
+
+def _overflowing(arrays, index, skip):
+    """Raise naming the first argument (not in ``skip``) with an entry at batch ``index`` beyond OVERFLOWING: valid,
+    but its square overflows float64, which a kernel's formula (a Mahalanobis term, a mean's square) needs."""
+    for name, array, core in zip(arrays.names, arrays, arrays.cores):
+        if name in skip:
+            continue
+        batch = array.shape[:array.ndim - core]
+        own = tuple(int(i) if size > 1 else 0 for i, size in zip(index[len(index) - len(batch):], batch))
+        entries = np.abs(array[own])
+        if np.any(entries > OVERFLOWING):
+            at = tuple(int(i) for i in np.argwhere(np.atleast_1d(entries) > OVERFLOWING)[0])
+            shown = float(np.atleast_1d(array[own])[at])
+            where = f" at index {own + at if core else own}" if array.ndim else ""
+            raise ValueError(f"{name} = {shown!r}{where} is valid but too large for this function in float64: "
+                             f"its square overflows (beyond {OVERFLOWING:.0e}), so the formula has no float64 value")
 
 
 def row_length(name, array, sizes):
@@ -195,29 +214,31 @@ def result(values):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain):
+def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain, explain=None):
     """Run a kernel's ufunc on checked arrays, writing into ``out`` (returned) or a new array (a float for scalars).
 
     ``quiet_overflow``: for numeric kernels (quadrature, series), exp() overflowing at the farthest nodes, where the
     density is 0 and the integrand correctly vanishes, is expected and not reported as a RuntimeWarning.
     ``matrices``: the SPD arguments, as for ``positive_definite``. ``grain``: the fewest pairs worth a thread
-    (runtime _parallel.py). When a deferred value check fails, ``out`` may already hold part of the batch.
+    (runtime _parallel.py). ``explain``: for a kernel with a limit of its own (a series' count of terms), a function
+    of the scalar arguments at a NaN (a dict by name) giving the error message, or None if the limit is not at fault.
+    When a deferred value check fails, ``out`` may already hold part of the batch.
     """
     if out is None and not arrays.shape and not any(arrays.cores):
         value = ufunc.scalar(*(float(a) for a in arrays))
         if value != value:
-            _explain_nan(np.float64(value), arrays, ())
+            _explain_nan(np.float64(value), arrays, (), explain)
         return value
     target = np.empty(arrays.shape) if out is None else _output(out, arrays.shape)
     flat = _parallel.contiguous(arrays, target) if ufunc.batch is not None else None
-    with np.errstate(**_quiet(arrays), **({"over": "ignore"} if quiet_overflow else {})):
+    with np.errstate(**_quiet(arrays, matrices), **({"over": "ignore"} if quiet_overflow else {})):
         if flat is not None:
             nans = _parallel.run_flat(ufunc.batch, flat, target.reshape(-1), grain)
         else:
             _parallel.run(ufunc, arrays, arrays.cores, target, grain)
             nans = np.isnan(target).any()
     if nans:
-        _explain_nan(target, arrays, matrices)
+        _explain_nan(target, arrays, matrices, explain)
     return result(target) if out is None else out
 
 
@@ -230,7 +251,7 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     shapes = [arrays.shape] + [arrays.shape + arrays[i].shape[arrays[i].ndim - arrays.cores[i]:]
                                for i in partials.values()]
     targets = tuple(np.empty(shape) for shape in shapes)
-    with np.errstate(**_quiet(arrays)):
+    with np.errstate(**_quiet(arrays, matrices)):
         _parallel.run(ufunc, arrays, arrays.cores, targets, grain)
     if np.isnan(targets[0]).any():
         _explain_nan(targets[0], arrays, matrices)
@@ -238,14 +259,16 @@ def value_and_grad(ufunc, arrays, partials, matrices=(), *, grain):
     return value, dict(zip(partials, rest))
 
 
-def _quiet(arrays):
+def _quiet(arrays, matrices=()):
     """np.errstate's options while a kernel runs: a kernel testing its own arguments may still evaluate its formula on a
-    rejected entry (LLVM computes both sides of a cheap branch); the floating-point flags that raises are not the
-    user's concern, the named error is."""
-    return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred else {}
+    rejected entry (LLVM computes both sides of a cheap branch; a matrix with an inf or NaN entry is factorised before
+    it is rejected); the floating-point flags that raises are not the user's concern, the named error is. Flags
+    from valid matrices stay visible: they may be the only sign of a wrong value."""
+    rejected = any(not np.all(np.isfinite(arrays[position])) for _, position in matrices)
+    return {"divide": "ignore", "invalid": "ignore"} if arrays.deferred or rejected else {}
 
 
-def _explain_nan(values, arrays, matrices):
+def _explain_nan(values, arrays, matrices, explain=None):
     """Raise for a NaN a kernel returned: the argument that breaks its constraint, the matrix that is not positive
     definite, or else (valid arguments beyond the range where the kernel's float64 formula holds) the batch index, so
     that no NaN reaches the caller silently."""
@@ -254,8 +277,12 @@ def _explain_nan(values, arrays, matrices):
     if matrices:
         positive_definite(values, arrays, matrices)
     index = tuple(int(i) for i in np.argwhere(np.isnan(values))[0]) if np.ndim(values) else ()
-    scalars = ", ".join(f"{name}={float(np.broadcast_to(array, arrays.shape)[index])!r}"
-                        for name, array, core in zip(arrays.names, arrays, arrays.cores) if not core)
+    at = {name: float(np.broadcast_to(array, arrays.shape)[index])
+          for name, array, core in zip(arrays.names, arrays, arrays.cores) if not core}
+    message = explain(at) if explain is not None else None
+    if message:
+        raise ValueError(message + (f" (at batch index {index})" if index else ""))
+    scalars = ", ".join(f"{name}={value!r}" for name, value in at.items())
     raise ValueError(f"no float64 value{f' at batch index {index}' if index else ''} ({scalars}): the arguments are "
                      "valid but the kernel's formula overflows there (see benchmarks/ACCURACY.md for the ranges measured)")
 

@@ -11,7 +11,7 @@ from ._lazy import LazyUfunc
 from . import _batch
 from . import _special
 from ._validate import OPEN_UNIT, UNIT
-from ._series import arithmetic_jsd as series_jsd
+from ._series import arithmetic_jsd as series_jsd, too_many_counts
 
 __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattacharyya', 'jsd_arithmetic', 'kl_value_and_grad', 'jeffreys_value_and_grad', 'jsd_geometric_value_and_grad', 'jsd_geometric_dual_value_and_grad', 'bhattacharyya_value_and_grad']
 
@@ -479,6 +479,7 @@ def _jsd_arithmetic_windows(params):
 
 
 _jsd_arithmetic_series = series_jsd(_jsd_arithmetic_log_densities, _jsd_arithmetic_windows)
+_jsd_arithmetic_too_many_counts = too_many_counts(_jsd_arithmetic_windows, ('p1', 'p2'))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -497,7 +498,8 @@ _jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, fl
 
 def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):
     """Skew (classic) Jensen-Shannon divergence (1 - alpha) KL(p1 : m) + alpha KL(p2 : m), in nats,
-    m = (1 - alpha) p1 + alpha p2 (no closed form): an exact sum over the integers carrying the two laws' mass.
+    m = (1 - alpha) p1 + alpha p2 (no closed form): an exact sum over the integers carrying the two laws' mass
+    (at most 1e7 of them, all below 2^53: a ValueError beyond).
 
     Parameters (floats or arrays broadcasting together; the result is float64, a float for scalars):
         p1: probability of a 1, in (0, 1) of the first Bernoulli law
@@ -506,7 +508,7 @@ def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):
         out: optional float64 array of the broadcast batch shape to write the values into (then returned)
     """
     arrays = _validate.check(("p1", p1, OPEN_UNIT), ("p2", p2, OPEN_UNIT), ("alpha", alpha, UNIT), values=False)
-    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4)
+    return _validate.apply(_jsd_arithmetic_ufunc, arrays, out, quiet_overflow=True, grain=4, explain=_jsd_arithmetic_too_many_counts)
 
 
 jsd_arithmetic.laws = ((('p1', 0),), (('p2', 0),))  # for mjsd.pairwise

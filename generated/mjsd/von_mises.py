@@ -65,7 +65,7 @@ def _kl_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kapp
     delta = loc1 - loc2
     _t0 = _special.i1_over_i0(kappa1)
     _t1 = _t0*kappa2*math.sin(delta)
-    _t2 = -(_t0*_t0) - _t0/kappa1 + 1.0
+    _t2 = -(_t0*_t0) - _special.i1_over_i0_over_x(kappa1) + 1.0
     _t3 = math.cos(delta)
     _value[0] = _kl(loc1, kappa1, loc2, kappa2)
     _d_loc1[0] = _t1
@@ -149,8 +149,8 @@ def _jeffreys_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _
     _t2 = _special.i1_over_i0(kappa1)
     _t3 = _t0*_t1*kappa1 + _t0*_t2*kappa2
     _t4 = math.cos(delta)
-    _t5 = (_t2*_t2) + _t2/kappa1 - 1.0
-    _t6 = (_t1*_t1) + _t1/kappa2 - 1.0
+    _t5 = (_t2*_t2) + _special.i1_over_i0_over_x(kappa1) - 1.0
+    _t6 = (_t1*_t1) + _special.i1_over_i0_over_x(kappa2) - 1.0
     _value[0] = _jeffreys(loc1, kappa1, loc2, kappa2)
     _d_loc1[0] = _t3
     _d_kappa1[0] = -_t1*_t4 + _t2 + _t4*_t5*kappa2 - _t5*kappa1
@@ -256,23 +256,23 @@ def _jsd_geometric_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value
     _t13 = _special.i1_over_i0(kappa_alpha)
     _t14 = _t12*_t13
     _t15 = _t0*_t1*_t3 + _t0*_t4*_t6 - 2.0*_t1*_t14*_t4*_t8*math.sin(_t7)
-    _t16 = math.cos(delta)
-    _t17 = _t16*_t2 - _t5
-    _t18 = _beta*alpha
-    _t19 = (_t5*_t5) + _t5/kappa1 - 1.0
-    _t20 = _t1*alpha
+    _t16 = (_t5*_t5) + _special.i1_over_i0_over_x(kappa1) - 1.0
+    _t17 = _t1*alpha
+    _t18 = math.cos(delta)
+    _t19 = _t18*_t2 - _t5
+    _t20 = _beta*alpha
     _t21 = _beta*_t4
     _t22 = 2.0*_t10
-    _t23 = _t16*_t5 - _t2
-    _t24 = (_t2*_t2) + _t2/kappa2 - 1.0
+    _t23 = (_t2*_t2) + _special.i1_over_i0_over_x(kappa2) - 1.0
+    _t24 = _t18*_t5 - _t2
     _t25 = 2.0*kappa2
     _t26 = 2.0*kappa1
     _value[0] = _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
     _d_loc1[0] = _t15
-    _d_kappa1[0] = _t12*_t13*(_beta*_t9 + _t21*_t22) + _t16*_t19*_t21 - _t17*_t18 - _t19*_t20 - _t6
+    _d_kappa1[0] = _t12*_t13*(_beta*_t9 + _t21*_t22) - _t16*_t17 + _t16*_t18*_t21 - _t19*_t20 - _t6
     _d_loc2[0] = -_t15
-    _d_kappa2[0] = _t12*_t13*(_t20*_t22 - _t9*alpha) + _t16*_t20*_t24 - _t18*_t23 - _t21*_t24 - _t3
-    _d_alpha[0] = -_beta*_t23*kappa2 - _t1*_t17 + _t14*(_t1*_t10*_t25 - _t11*_t26 + ((1.0/2.0))*_t9*(-_t25 - _t26)) + _t17*alpha*kappa1 + _t23*_t4 + _special.log_i0(kappa1) - _special.log_i0(kappa2)
+    _d_kappa2[0] = _t12*_t13*(_t17*_t22 - _t9*alpha) + _t17*_t18*_t23 - _t20*_t24 - _t21*_t23 - _t3
+    _d_alpha[0] = -_beta*_t24*kappa2 - _t1*_t19 + _t14*(_t1*_t10*_t25 - _t11*_t26 + ((1.0/2.0))*_t9*(-_t25 - _t26)) + _t19*alpha*kappa1 + _t24*_t4 + _special.log_i0(kappa1) - _special.log_i0(kappa2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)

@@ -4,7 +4,8 @@ The integrand of _quadrature divided by the mixture m gives
     JS_alpha(p:q) = (1 - alpha) E_p[g] + alpha E_q[g],   g = (1 - alpha) phi(log p/m) + alpha phi(log q/m),
 phi(s) = s e^s - e^s + 1. Since p/m <= 1/(1 - alpha) and q/m <= 1/alpha, g is bounded, so the estimate has a finite
 variance for every pair of laws (the textbook terms log p/m are not bounded below). Each law contributes ``samples``
-draws; the standard error combines the two sample variances.
+draws, made CHUNK at a time (memory stays small whatever ``samples``; the chunks' moments are merged exactly); the
+standard error combines the two sample variances.
 """
 import math
 
@@ -14,9 +15,12 @@ import numpy as np
 from ._quadrature import log_mixture, phi
 from ._validate import as_float64, result
 
+CHUNK = 1 << 16  # draws held in memory at once, per law
+MAX_SAMPLES = 10**9  # about 10 minutes per pair of laws (k = 3); far beyond any useful standard error
+
 
 def arithmetic_jsd(log_densities):
-    """Build moments(draws, params, alpha) -> (mean, variance) of g over the rows of ``draws``."""
+    """Build moments(draws, params, alpha) -> (mean, sum of squared deviations) of g over the rows of ``draws``."""
 
     @numba.njit(cache=True, error_model="numpy", nogil=True)
     def moments(draws, params, alpha):
@@ -27,7 +31,7 @@ def arithmetic_jsd(log_densities):
             lm = log_mixture(lp, lq, alpha)
             values[r] = (1.0 - alpha) * phi(lp - lm) + alpha * phi(lq - lm)
         mean = values.mean()
-        return mean, ((values - mean) ** 2).sum() / (n - 1)
+        return mean, ((values - mean) ** 2).sum()
 
     return moments
 
@@ -35,7 +39,7 @@ def arithmetic_jsd(log_densities):
 def estimate(moments, sampler, arrays, samples, seed):
     """(estimate, standard error) for every pair of laws in the batch; ``arrays`` = (law 1, law 2, alpha), checked."""
     samples = _sample_count(samples)
-    rng = np.random.default_rng(seed)
+    rng = _generator(seed)
     law1, law2, alpha = arrays
     batch = arrays.shape
     law1 = np.broadcast_to(law1, batch + law1.shape[-1:])
@@ -48,18 +52,44 @@ def estimate(moments, sampler, arrays, samples, seed):
             values[index] = errors[index] = 0.0
             continue
         params = (np.ascontiguousarray(law1[index]), np.ascontiguousarray(law2[index]))
-        mean1, variance1 = moments(sampler(rng, params[0], samples), params, a)
-        mean2, variance2 = moments(sampler(rng, params[1], samples), params, a)
+        mean1, variance1 = _chunked(moments, sampler, rng, params, 0, a, samples)
+        mean2, variance2 = _chunked(moments, sampler, rng, params, 1, a, samples)
         values[index] = (1.0 - a) * mean1 + a * mean2
         errors[index] = math.sqrt(((1.0 - a) ** 2 * variance1 + a ** 2 * variance2) / samples)
     return result(values), result(errors)
 
 
+def _chunked(moments, sampler, rng, params, law, alpha, samples):
+    """(mean, sample variance) of g over ``samples`` draws of law 0 or 1, CHUNK draws at a time (Chan et al.'s exact
+    merge of the chunks' means and sums of squared deviations)."""
+    count, mean, squares = 0, 0.0, 0.0
+    while count < samples:
+        size = min(CHUNK, samples - count)
+        chunk_mean, chunk_squares = moments(sampler(rng, params[law], size), params, alpha)
+        total = count + size
+        delta = chunk_mean - mean
+        mean += delta * size / total
+        squares += chunk_squares + delta * delta * count * size / total
+        count = total
+    return mean, squares / (samples - 1)
+
+
 def _sample_count(samples):
     value = as_float64("samples", samples)
-    if value.ndim != 0 or not np.isfinite(value) or value != np.round(value) or value < 2:
-        raise ValueError(f"samples must be an integer >= 2, got {samples!r}")
+    if value.ndim != 0 or not np.isfinite(value) or value != np.round(value) or not 2 <= value <= MAX_SAMPLES:
+        raise ValueError(f"samples must be an integer in [2, {MAX_SAMPLES:.0e}] (draws of each law), got {samples!r}")
     return int(value)
+
+
+def _generator(seed):
+    """np.random.default_rng(seed), or a ValueError/TypeError naming seed (numpy's own messages do not)."""
+    if isinstance(seed, (float, complex, str, bytes)) or isinstance(seed, np.floating):
+        raise TypeError(f"seed must be None, a non-negative int or a numpy Generator, got {type(seed).__name__} "
+                        f"{seed!r}")
+    try:
+        return np.random.default_rng(seed)
+    except (ValueError, TypeError) as error:
+        raise type(error)(f"seed must be None, a non-negative int or a numpy Generator, got {seed!r} ({error})") from None
 
 
 def log_dirichlet(rng, concentration, n):

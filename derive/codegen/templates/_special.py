@@ -169,6 +169,20 @@ def i1_over_i0(x):
     return 1.0 - gap / i0
 
 
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def i1_over_i0_over_x(x):
+    """A(x) / x = I1(x) / (x I0(x)) for x >= 0 (nan otherwise): 1/2 at x = 0, where A(x) / x is 0/0."""
+    if not x >= 0.0:
+        return math.nan
+    if x < _ASYMPTOTIC_BESSEL:
+        # i1_over_i0's continued fraction without its last step A_0 = x / (2 + x A_1): A_0 / x = 1 / (2 + x A_1)
+        ratio = 0.0
+        for nu in range(_GAUSS_DEPTH, 0, -1):
+            ratio = x / (2.0 * (nu + 1) + x * ratio)
+        return 1.0 / (2.0 + x * ratio)
+    return i1_over_i0(x) / x
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
 def softplus(u):
     """log(1 + e^u) for any finite u: the exponential's argument is kept <= 0 and log1p avoids cancellation."""
