@@ -19,7 +19,7 @@ import mjsd
 from derive.codegen.spec import (COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, POSITIVE_VECTOR, REAL, REAL_VECTOR, SCALE_VECTOR, SIMPLEX,
                                  UNIT, VECTORS, ClosedForm)
 from derive.families import FAMILIES
-from derive.special import BesselRatio, LogI0
+from derive.special import BesselRatio, ExpBregman, Expm1mx, LogI0, LogRatio
 
 K = 3  # the row length of vector parameters in these tests
 SPECS = {(m.module().name, k.name): k for m in FAMILIES for k in m.module().kernels if isinstance(k, ClosedForm)}
@@ -60,6 +60,8 @@ def reference(case):
             flat.append(p.symbol)
             names.append((p.name, None))
     expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio)), lambda e: e.rewrite(sp.besseli))
+    expr = expr.replace(lambda e: isinstance(e, LogRatio), lambda e: e.rewrite(sp.log))
+    expr = expr.replace(lambda e: isinstance(e, (Expm1mx, ExpBregman)), lambda e: e.rewrite(sp.exp))
     return sp.lambdify(flat, expr, modules="mpmath"), names
 
 

@@ -20,9 +20,10 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = p1 - p2
-    _t1 = p1 - 1.0
-    return max(-_t1*n*_special.log_ratio(-_t1, 1.0 - p2, -_t0) + n*p1*_special.log_ratio(p1, p2, _t0), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = _special.log_ratio(-_t0*p2, -p1*(p2 - 1.0), -p1 + p2)
+    return max(n*math.log1p(_t1*_special.expm1mx(-_t2*p1) + p1*_special.expm1mx(_t1*_t2)), 0.0)
 
 
 def _kl_loop(n, p1, p2):
@@ -59,14 +60,30 @@ def _kl_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0
         return
-    _t0 = p1 - p2
-    _t1 = p1 - 1.0
-    _t2 = -_t1
-    _t3 = _t1*n
-    _t4 = 1.0 - p2
+    _t0 = p1 - 1.0
+    _t1 = _t0*p2
+    _t2 = p2 - 1.0
+    _t3 = _t2*p1
+    _t4 = _special.log_ratio(-_t1, -_t3, -p1 + p2)
+    _t5 = -_t4*p1
+    _t6 = _special.expm1mx(_t5)
+    _t7 = -_t0
+    _t8 = _t4*_t7
+    _t9 = _special.expm1mx(_t8)
+    _t10 = (1.0/p2)
+    _t11 = (1.0/_t0)
+    _t12 = (1.0/p1)
+    _t13 = (1.0/_t2)
+    _t14 = (p1*p1)
+    _t15 = _t10*_t11*(-_t1*_t13/_t14 + _t12*_t13*p2)
+    _t16 = _t14*_t2
+    _t17 = _t7*math.expm1(_t5)
+    _t18 = math.expm1(_t8)
+    _t19 = n/(_t6*_t7 + _t9*p1 + 1.0)
+    _t20 = _t0*_t12*_t13 - _t1*_t12/(_t2*_t2)
     _value[0] = _kl(n, p1, p2)
-    _d_p1[0] = -n*_special.log_ratio(_t2, _t4, -_t0) + n*_special.log_ratio(p1, p2, _t0) + n + _t3/_t2
-    _d_p2[0] = -_t3/_t4 - n*p1/p2
+    _d_p1[0] = _t19*(_t17*(-_t15*_t16 - _t4) + _t18*p1*(_t15*_t3*_t7 - _t4) - _t6 + _t9)
+    _d_p2[0] = _t19*(_t10*_t11*_t14*_t18*_t2*_t20*_t7 - _t10*_t11*_t16*_t17*_t20)
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:])"], "(),(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -169,12 +186,14 @@ def _jsd_geometric(n, p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = alpha*n
-    _t1 = p1 - p2
-    _t2 = 1.0 - p2
-    _t3 = 1.0 - p1
-    _t4 = _t2**alpha*p1**alpha
-    return max(-_beta*_t0*_t1*_special.log_ratio(p2, _t2, 2.0*p2 - 1.0) - _t0*(_beta*(-p1 + p2 + 1.0) + alpha)*math.log(p1) + alpha*n*(_beta*(-_t1 - 1.0) - alpha)*math.log(_t3) + n*math.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = p2 - 1.0
+    _t3 = _special.log_ratio(-_t0*p2, -_t2*p1, -p1 + p2)
+    _t4 = _t3*alpha
+    _t5 = -_t2
+    _t6 = _beta*_t3
+    return max(_beta*n*math.log1p(_t1*_special.expm1mx(-_t4*p1) + p1*_special.expm1mx(_t1*_t4)) + alpha*n*math.log1p(_t5*_special.expm1mx(_t6*p2) + p2*_special.expm1mx(-_t5*_t6)), 0.0)
 
 
 def _jsd_geometric_loop(n, p1, p2, alpha):
@@ -217,40 +236,50 @@ def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = p1**alpha
-    _t1 = 1.0 - p2
-    _t2 = _t1**alpha
-    _t3 = _t0*_t2
-    _t4 = p2**alpha
-    _t5 = 1.0 - p1
-    _t6 = _t5**alpha
-    _t7 = _t4*_t6*p1
-    _t8 = _t3*p1
-    _t9 = (1.0/(_t3 + _t7 - _t8))
-    _t10 = _t3*alpha
+    _t0 = p2 - 1.0
+    _t1 = -_t0
+    _t2 = p1 - 1.0
+    _t3 = _t2*p2
+    _t4 = _t0*p1
+    _t5 = -p2
+    _t6 = -_t5 - p1
+    _t7 = _special.log_ratio(-_t3, -_t4, _t6)
+    _t8 = _beta*_t7
+    _t9 = _t8*p2
+    _t10 = _t1*math.expm1(_t9)
     _t11 = (1.0/p1)
-    _t12 = (1.0/_t5)
-    _t13 = _t7*alpha
-    _t14 = _beta*(-p1 + p2 + 1.0) + alpha
-    _t15 = alpha*n
-    _t16 = p1 - p2
-    _t17 = _beta*(-_t16 - 1.0) - alpha
-    _t18 = _beta*alpha
-    _t19 = n*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
-    _t20 = math.log(_t5)
-    _t21 = _t20*n
-    _t22 = math.log(p1)
-    _t23 = _t22*n
-    _t24 = _t18*_t19 + _t18*_t21 - _t18*_t23
-    _t25 = (1.0/p2)
-    _t26 = (1.0/_t1)
-    _t27 = _t9*n
-    _t28 = _t16*alpha
-    _t29 = math.log(_t1)
+    _t12 = (1.0/_t0)
+    _t13 = (p1*p1)
+    _t14 = (1.0/_t2)
+    _t15 = _beta*_t14*_t4
+    _t16 = _t15*(_t11*_t12*p2 - _t12*_t3/_t13)
+    _t17 = -_t1*_t8
+    _t18 = math.expm1(_t17)
+    _t19 = _special.expm1mx(_t9)
+    _t20 = _special.expm1mx(_t17)
+    _t21 = _t1*_t19 + _t20*p2
+    _t22 = alpha*n/(_t21 + 1.0)
+    _t23 = _t7*alpha
+    _t24 = -_t23*p1
+    _t25 = _special.expm1mx(_t24)
+    _t26 = -_t2
+    _t27 = _t23*_t26
+    _t28 = _special.expm1mx(_t27)
+    _t29 = p1*p2
+    _t30 = _special.log_ratio(-_t29 - _t5, -_t29 + p1, _t6)
+    _t31 = _t30*p1 + 1.0
+    _t32 = math.expm1(_t27)
+    _t33 = math.expm1(_t24)
+    _t34 = _t14*_t26*_t33*alpha
+    _t35 = _t25*_t26 + _t28*p1
+    _t36 = _beta*n/(_t35 + 1.0)
+    _t37 = _t11*_t12*_t2 - _t11*_t3/(_t0*_t0)
+    _t38 = (1.0/p2)
+    _t39 = _t15*_t37
     _value[0] = _jsd_geometric(n, p1, p2, alpha)
-    _d_p1[0] = -_t11*_t14*_t15 - _t12*_t15*_t17 - _t24 + _t9*n*(_t0*_t11*_t2*alpha - _t10 - _t12*_t13 - _t3 + _t4*_t6)
-    _d_p2[0] = -_t1*_t16*_t18*_t25*n*(_t26 + p2/(_t1*_t1)) + _t24 + _t27*(-_t10*_t26 + _t13*_t25 + _t26*_t8*alpha)
-    _d_alpha[0] = -_beta*_t16*_t19 - _t14*_t23 + _t17*_t21 + _t19*_t28 + _t21*_t28 - _t23*_t28 + _t27*(_t20*_t7 + _t22*_t3 - _t22*_t8 + _t29*_t3 - _t29*_t8 + _t7*math.log(p2))
+    _d_p1[0] = _t22*(-_t1*_t16*_t18 + _t10*_t16) + _t36*(-_t25 + _t28 - _t31*_t32*alpha - _t34*(-_t30 + _t31))
+    _d_p2[0] = _t22*(_t10*(_t39 + _t8) + _t18*p2*(_beta*_t7 - _t1*_t38*_t39) - _t19 + _t20) + _t36*(_t0*_t13*_t14*_t26*_t32*_t37*_t38*alpha - _t0*_t13*_t34*_t37*_t38)
+    _d_alpha[0] = _t22*(_t1*_t18*_t7*p2 - _t10*_t7*p2) + _t36*(_t26*_t32*_t7*p1 - _t26*_t33*_t7*p1) + n*math.log1p(_t21) - n*math.log1p(_t35)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -280,10 +309,17 @@ def _jsd_geometric_dual(n, p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha*n
-    _t1 = 1.0 - p1
-    _t2 = p1**alpha*(1.0 - p2)**alpha
-    return max(_t0*math.log(_t1) + _t0*math.log(p1) - n*math.log(_t1**alpha*p1*p2**alpha - _t2*p1 + _t2), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = p2 - 1.0
+    _t3 = _t1**alpha*p1*p1**(-alpha)*p2**alpha*(-_t2)**(-alpha)/_t1
+    _t4 = (1.0/(_t3 + 1.0))
+    _t5 = _t4*_special.log_ratio(-_t0*p2, -_t2*p1, -p1 + p2)
+    _t6 = _t5*alpha
+    _t7 = _t3*_t4
+    _t8 = _beta*_t5
+    return max(_beta*n*math.log1p(_t4*_special.expm1mx(_t3*_t6) + _t7*_special.expm1mx(-_t6)) + alpha*n*math.log1p(_t4*_special.expm1mx(-_t3*_t8) + _t7*_special.expm1mx(_t8)), 0.0)
 
 
 def _jsd_geometric_dual_loop(n, p1, p2, alpha):
@@ -325,28 +361,100 @@ def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = (1.0/p1)
-    _t1 = 1.0 - p1
-    _t2 = (1.0/_t1)
-    _t3 = p1**alpha
-    _t4 = 1.0 - p2
-    _t5 = _t4**alpha
-    _t6 = _t3*_t5
-    _t7 = p2**alpha
-    _t8 = _t1**alpha
-    _t9 = _t6*alpha
-    _t10 = _t7*_t8*p1
-    _t11 = _t10*alpha
-    _t12 = _t6*p1
-    _t13 = n/(_t10 - _t12 + _t6)
-    _t14 = (1.0/_t4)
-    _t15 = math.log(p1)
-    _t16 = math.log(_t1)
-    _t17 = math.log(_t4)
+    _beta = 1.0 - alpha
+    _t0 = p1 - 1.0
+    _t1 = _t0*p2
+    _t2 = p2 - 1.0
+    _t3 = _t2*p1
+    _t4 = _special.log_ratio(-_t1, -_t3, -p1 + p2)
+    _t5 = -_t0
+    _t6 = (1.0/_t5)
+    _t7 = p1**(-alpha)
+    _t8 = p2**alpha
+    _t9 = _t5**alpha
+    _t10 = -_t2
+    _t11 = _t10**(-alpha)
+    _t12 = _t11*_t7*_t8*_t9
+    _t13 = _t12*_t6
+    _t14 = _t13*p1
+    _t15 = _t14 + 1.0
+    _t16 = (1.0/_t15)
+    _t17 = _t16*_t4
+    _t18 = _beta*_t17
+    _t19 = _special.expm1mx(_t18)
+    _t20 = _t13*_t16
+    _t21 = (1.0/(_t5*_t5))
+    _t22 = _t12*_t21*p1
+    _t23 = _t16*_t19
+    _t24 = _t13*alpha
+    _t25 = _t22*alpha
+    _t26 = (1.0/(_t15*_t15))
+    _t27 = _t26*(-_t13 - _t22 + _t24 + _t25)
+    _t28 = _t14*_t27
+    _t29 = -_t14*_t18
+    _t30 = _special.expm1mx(_t29)
+    _t31 = (1.0/_t0)
+    _t32 = (1.0/p1)
+    _t33 = (1.0/_t2)
+    _t34 = (p1*p1)
+    _t35 = _t31*(-_t1*_t33/_t34 + _t32*_t33*p2)
+    _t36 = _t3*_t35
+    _t37 = (1.0/p2)
+    _t38 = _beta*_t37
+    _t39 = _t16*_t38
+    _t40 = _t27*_t4
+    _t41 = _beta*_t40
+    _t42 = _t14*_t16
+    _t43 = _t42*math.expm1(_t18)
+    _t44 = _t2*_t34
+    _t45 = _t35*_t44
+    _t46 = _t20*_t38
+    _t47 = _t16*math.expm1(_t29)
+    _t48 = _t14*_t23
+    _t49 = _t16*_t30 + _t48
+    _t50 = alpha*n/(_t49 + 1.0)
+    _t51 = _t17*alpha
+    _t52 = -_t51
+    _t53 = _special.expm1mx(_t52)
+    _t54 = _t16*_t53
+    _t55 = _t14*_t51
+    _t56 = _special.expm1mx(_t55)
+    _t57 = _t37*alpha
+    _t58 = _t16*_t57
+    _t59 = _t40*alpha
+    _t60 = _t42*math.expm1(_t52)
+    _t61 = _t17*(alpha*alpha)
+    _t62 = _t16*_t24*_t37
+    _t63 = _t16*math.expm1(_t55)
+    _t64 = _t14*_t54
+    _t65 = _t16*_t56 + _t64
+    _t66 = _beta*n/(_t65 + 1.0)
+    _t67 = _t14*_t58
+    _t68 = (1.0/_t10)
+    _t69 = _t68*alpha
+    _t70 = _t14*_t68
+    _t71 = _t26*(-_t14*_t57 - _t70*alpha)
+    _t72 = _t14*_t71
+    _t73 = _t31*(_t0*_t32*_t33 - _t1*_t32/(_t2*_t2))
+    _t74 = _t3*_t73
+    _t75 = _t4*_t71
+    _t76 = _beta*_t75
+    _t77 = _t44*_t73
+    _t78 = _t75*alpha
+    _t79 = _t14*math.log(p2)
+    _t80 = _t14*math.log(p1)
+    _t81 = _t14*math.log(_t5)
+    _t82 = _t14*math.log(_t10)
+    _t83 = _t26*(-_t79 + _t80 - _t81 + _t82)
+    _t84 = _t14*_t83
+    _t85 = _t4*_t83
+    _t86 = _beta*_t85
+    _t87 = _t14*_t17
+    _t88 = _t85*alpha
     _value[0] = _jsd_geometric_dual(n, p1, p2, alpha)
-    _d_p1[0] = _t0*alpha*n - _t13*(_t0*_t3*_t5*alpha - _t11*_t2 - _t6 + _t7*_t8 - _t9) - _t2*alpha*n
-    _d_p2[0] = -_t13*(_t11/p2 + _t12*_t14*alpha - _t14*_t9)
-    _d_alpha[0] = -_t13*(_t10*_t16 + _t10*math.log(p2) - _t12*_t15 - _t12*_t17 + _t15*_t6 + _t17*_t6) + _t15*n + _t16*n
+    _d_p1[0] = _t50*(_t19*_t20 + _t19*_t28 + _t22*_t23 - _t23*_t24 - _t23*_t25 + _t27*_t30 + _t43*(_t36*_t39 + _t41) + _t47*(_beta*_t11*_t16*_t21*_t4*_t7*_t8*_t9*alpha*p1 + _beta*_t11*_t16*_t4*_t6*_t7*_t8*_t9*alpha - _t13*_t18 - _t14*_t41 - _t18*_t22 - _t45*_t46)) + _t66*(_t20*_t53 + _t22*_t54 - _t24*_t54 - _t25*_t54 + _t27*_t56 + _t28*_t53 + _t60*(-_t36*_t58 - _t59) + _t63*(_t13*_t51 - _t13*_t61 + _t14*_t59 + _t22*_t51 - _t22*_t61 + _t45*_t62))
+    _d_p2[0] = _t50*(_t19*_t67 + _t19*_t72 + _t30*_t71 + _t43*(_t39*_t74 + _t76) + _t47*(-_beta*_t51*_t70 - _t14*_t76 - _t38*_t55 - _t46*_t77) + _t48*_t69) + _t66*(_t53*_t67 + _t53*_t72 + _t56*_t71 + _t60*(-_t58*_t74 - _t78) + _t63*(_t14*_t37*_t61 + _t14*_t78 + _t61*_t70 + _t62*_t77) + _t64*_t69)
+    _d_alpha[0] = _t50*(_t19*_t84 + _t23*_t79 - _t23*_t80 + _t23*_t81 - _t23*_t82 + _t30*_t83 + _t43*(-_t17 + _t86) + _t47*(-_t14*_t86 - _t18*_t79 + _t18*_t80 - _t18*_t81 + _t18*_t82 + _t87)) + _t66*(_t53*_t84 + _t54*_t79 - _t54*_t80 + _t54*_t81 - _t54*_t82 + _t56*_t83 + _t60*(-_t17 - _t88) + _t63*(_t14*_t88 + _t51*_t79 - _t51*_t80 + _t51*_t81 - _t51*_t82 + _t87)) + n*math.log1p(_t49) - n*math.log1p(_t65)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
