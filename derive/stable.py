@@ -15,6 +15,7 @@ literally, F(y + d) - F(y) - d F'(y) loses every digit of a divergence below 1e-
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
+from .codegen.printer import log_ratios
 from .special import ExpBregman, Expm1mx, LogRatio
 from .symbols import alpha
 from .tidy import powers, sample_sign
@@ -85,7 +86,8 @@ def closed_forms(family, params1, params2):
     if b is None:
         return {}
     (t1,), (t2,) = family.natural_of(params1), family.natural_of(params2)
-    d = sp.log(sp.simplify(sp.exp(t2 - t1)))  # theta2 - theta1 as one logarithm: a LogRatio in the kernel
+    # theta2 - theta1 as the LogRatio of one ratio: accurate, and its partials 1/a a' - 1/b b' do not overflow
+    d = log_ratios(sp.log(sp.simplify(sp.exp(t2 - t1))))
     ta = (1 - alpha) * t1 + alpha * t2
     dual = (1 - alpha) * b(t1, ta, -alpha * d) + alpha * b(t2, ta, (1 - alpha) * d)
     return {"kl": b(t2, t1, d),
