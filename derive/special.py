@@ -6,6 +6,7 @@ printer maps them (polygamma(0, .) -> _special.digamma, polygamma(1, .) -> _spec
 arguments (the multivariate gamma and digamma functions of dimension d) print as calls with both.
 """
 import sympy as sp
+from sympy.codegen.cfunctions import expm1
 
 
 class LogI0(sp.Function):
@@ -330,10 +331,53 @@ class SkewLogGapSlope(sp.Function):
         return powered(rf"\operatorname{{gap}}'_{{{a}}}\left({t}\right)", exp)
 
 
+class Expm1mx(sp.Function):
+    """e^w - 1 - w >= 0, the remainder of exp after its tangent at 0: how a Bregman divergence of exp (and so every KL
+    of the discrete families) is evaluated without the cancellation of e^w - 1 against w for small w
+    (mjsd._special.expm1mx). Code generation introduces it (derive.stable); the derivations see exp(w) - 1 - w."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return expm1(self.args[0])
+
+    @classmethod
+    def eval(cls, w):
+        if w == 0:
+            return sp.S.Zero
+
+    def _eval_rewrite_as_exp(self, w, **kwargs):
+        return sp.exp(w) - 1 - w
+
+    def _latex(self, printer, exp=None):
+        return powered(rf"\operatorname{{expm1mx}}\left({printer._print(self.args[0])}\right)", exp)
+
+
+class ExpBregman(sp.Function):
+    """e^x - e^y - d e^y, the Bregman divergence of exp, given e^x, e^y and d = x - y (mjsd._special.exp_bregman):
+    e^y Expm1mx(d) for |d| < 1, where the difference cancels; the difference itself beyond, exact when e^x and e^y
+    are (a KL between Poisson laws: rate2 - rate1 - rate1 log(rate2 / rate1)), where e^y Expm1mx(d) would carry the
+    rounding of d times |d|."""
+
+    nargs = 3
+
+    def fdiff(self, argindex=1):
+        ex, ey, d = self.args
+        return (sp.S.One, -1 - d, -ey)[argindex - 1]
+
+    def _eval_rewrite_as_exp(self, ex, ey, d, **kwargs):
+        return ex - ey - d * ey
+
+    def _latex(self, printer, exp=None):
+        ex, ey, d = (printer._print(a) for a in self.args)
+        return powered(rf"\left({ex} - {ey} - {d}\, {ey}\right)", exp)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1_over_i0_over_x",
                LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
                LogRatio: "log_ratio", LogGammaBregman: "lgamma_bregman", LogGammaJensen: "lgamma_jensen",
                LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys",
-               SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope"}
+               SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope", Expm1mx: "expm1mx",
+               ExpBregman: "exp_bregman"}
 

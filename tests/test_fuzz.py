@@ -490,7 +490,6 @@ KNOWN_CASES = {
         diagnormal.jsd_geometric_dual_value_and_grad | loc1: 1e300 entry, -1e300 entry | scale1: 1e300 entry | loc2: 1e300 entry, -1e300 entry | scale2: 1e300 entry
         diagnormal.bhattacharyya_value_and_grad | loc1: 1e300 entry, -1e300 entry | scale1: 1e300 entry | loc2: 1e300 entry, -1e300 entry | scale2: 1e300 entry
         diagnormal.jsd_geometric_deasy_value_and_grad | loc1: 1e300 entry, -1e300 entry | scale1: 1e300 entry | loc2: 1e300 entry, -1e300 entry | scale2: 1e300 entry
-        geometric.jsd_geometric_value_and_grad | p1: 1e-300 | p2: 1e-300
         exponential.jeffreys_value_and_grad | rate1: 1e300 | rate2: 1e300
         exponential.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
         gamma.jeffreys_value_and_grad | rate1: 1e300 | rate2: 1e300

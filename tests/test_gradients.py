@@ -19,7 +19,7 @@ import mjsd
 from derive.codegen.spec import (COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, POSITIVE_VECTOR, REAL, REAL_VECTOR, SCALE_VECTOR, SIMPLEX,
                                  UNIT, VECTORS, ClosedForm)
 from derive.families import FAMILIES
-from derive.special import BesselRatio, BesselRatioOverZ, LogI0, SkewLogGap, SkewLogGapSlope
+from derive.special import BesselRatio, BesselRatioOverZ, ExpBregman, Expm1mx, LogI0, LogRatio, SkewLogGap, SkewLogGapSlope
 
 K = 3  # the row length of vector parameters in these tests
 SPECS = {(m.module().name, k.name): k for m in FAMILIES for k in m.module().kernels if isinstance(k, ClosedForm)}
@@ -61,6 +61,8 @@ def reference(case):
             names.append((p.name, None))
     expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio, BesselRatioOverZ)), lambda e: e.rewrite(sp.besseli))
     expr = expr.replace(lambda e: isinstance(e, (SkewLogGap, SkewLogGapSlope)), lambda e: e.rewrite(sp.log))
+    expr = expr.replace(lambda e: isinstance(e, LogRatio), lambda e: e.rewrite(sp.log))
+    expr = expr.replace(lambda e: isinstance(e, (Expm1mx, ExpBregman)), lambda e: e.rewrite(sp.exp))
     return sp.lambdify(flat, expr, modules="mpmath"), names
 
 

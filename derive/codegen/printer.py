@@ -48,6 +48,12 @@ class NumbaPrinter(PythonCodePrinter):
     def _print_exp(self, expr):
         return f"{SPECIAL}.exp({self._print(expr.args[0])})"  # vectorisable, unlike libm's (runtime _elementary)
 
+    def _print_expm1(self, expr):
+        return f"{SPECIAL}.expm1({self._print(expr.args[0])})"
+
+    def _print_log1p(self, expr):
+        return f"{SPECIAL}.log1p({self._print(expr.args[0])})"
+
     def _print_loggamma(self, expr):
         return f"math.lgamma({self._print(expr.args[0])})"
 

@@ -147,7 +147,8 @@ def _closed_form(kernel):
 
 # What a closed form may call and still run in a vectorised loop: LLVM intrinsics and runtime _elementary's functions
 VECTORISABLE_CALLS = {"max", "min", "abs", "math.sqrt"} | {f"{SPECIAL}.{name}" for name in (
-    "log", "exp", "log_ratio", "log_sigmoid", "skew_log_gap", "skew_log_gap_slope")}
+    "log", "exp", "expm1", "log1p", "log_ratio", "log_sigmoid", "skew_log_gap", "skew_log_gap_slope", "expm1mx",
+    "exp_bregman")}
 
 
 def vectorisable(kernel):

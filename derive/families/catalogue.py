@@ -14,6 +14,8 @@ import sympy as sp
 from .. import expfam
 from ..codegen.spec import REAL, ArithmeticQuadrature, ClosedForm, FamilyModule, Param, SeriesSum, skew_param
 from ..symbols import alpha, x
+from ..stable import agree
+from ..stable import closed_forms as closed_forms_without_cancellation
 from ..tidy import delta, in_gap, tidy
 
 SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya", "jsd_arithmetic")
@@ -129,7 +131,22 @@ class Family:
     def closed_forms(self):
         """The same, tidied: logarithms of factors and one rational part; in the gap of the locations if any."""
         default = in_gap if self.located else tidy
-        return {name: (self.rewrite or default)(expr) for name, expr in self.theorem_forms.items()}
+        forms = {name: (self.rewrite or default)(expr) for name, expr in self.theorem_forms.items()}
+        # F built from e^theta (the discrete families): Bregman terms that do not cancel, checked against the theorem
+        stable = closed_forms_without_cancellation(self.family, self.law_params(1), self.law_params(2))
+        for name, expr in stable.items():
+            if not agree(expr, self.theorem_forms[name], self.check_points()):
+                raise ValueError(f"{self.name}.{name}: the stable form differs from the theorem's")
+        return forms | stable
+
+    def check_points(self):
+        """Two exact points of the pair's parameter space (the sample and 6/5 of it, both ways; shared ones 3)."""
+        one = {p.of(1): self.sample[p.symbol] for p in self.params}
+        two = {p.of(2): self.sample[p.symbol] * sp.Rational(6, 5) for p in self.params}
+        shared = {p.symbol: 3 for p in self.shared}
+        swapped = {p.of(w): self.sample[p.symbol] * (sp.Rational(6, 5) if w == 1 else 1) for p in self.params
+                   for w in (1, 2)}
+        return [{**one, **two, **shared, alpha: sp.Rational(2, 7)}, {**swapped, **shared, alpha: sp.Rational(5, 7)}]
 
     # -- what the code generator receives ----------------------------------------------------------------------------
     def signature(self):

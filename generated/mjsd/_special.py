@@ -390,3 +390,31 @@ def skew_log_gap_slope(a, t):
     e = exp(-abs(t))
     rise = -expm1(-abs(t))
     return rise / (a + b * e) if t >= 0.0 else -rise / (b + a * e)
+
+
+# -- the remainder of the exponential after its tangent ----------------------------------------------------------------
+# 1/k! for k = 2..20: the Taylor series of e^w - 1 - w on |w| < 1, truncated below 2^-60 of its sum
+_EXPM1MX = tuple(1.0 / math.factorial(k) for k in range(2, 21))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def expm1mx(w):
+    """e^w - 1 - w for any real w: < 4 ulp. Below |w| = 1 from the Taylor series (expm1(w) - w would cancel to the
+    relative error of expm1 times 2/|w|), beyond as expm1(w) - w, whose terms no longer nearly cancel."""
+    # both sides always computed (series on a clamped w), as in log_ratio: no branch for LLVM to vectorise into flags
+    v = min(max(w, -1.0), 1.0)
+    series = _EXPM1MX[-1]
+    for c in _EXPM1MX[-2::-1]:
+        series = c + v * series
+    near = v * v * series
+    far = expm1(w) - w
+    return near if -1.0 < w < 1.0 else far
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+def exp_bregman(ex, ey, d):
+    """e^x - e^y - d e^y from ex = e^x, ey = e^y and d = x - y: e^y (e^d - 1 - d) below |d| = 1, the difference itself
+    beyond (no cancellation there, and exact inputs stay exact where d's rounding, times |d|, would not)."""
+    near = ey * expm1mx(d)
+    far = ex - ey - d * ey
+    return near if -1.0 < d < 1.0 else far

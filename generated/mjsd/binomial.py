@@ -21,9 +21,10 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = p1 - p2
-    _t1 = p1 - 1.0
-    return max(-_t1*n*_special.log_ratio(-_t1, 1.0 - p2, -_t0) + n*p1*_special.log_ratio(p1, p2, _t0), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = _special.log_ratio(-_t0*p2, -p1*(p2 - 1.0), -p1 + p2)
+    return max(n*_special.log1p(_t1*_special.expm1mx(-_t2*p1) + p1*_special.expm1mx(_t1*_t2)), 0.0)
 
 
 def _kl_loop(n, p1, p2):
@@ -78,14 +79,24 @@ def _kl_value_and_grad_loop(n, p1, p2, _value, _d_p1, _d_p2):
         _d_p1[:] = 0.0
         _d_p2[:] = 0.0
         return
-    _t0 = p1 - p2
-    _t1 = p1 - 1.0
-    _t2 = -_t1
-    _t3 = _t1*n
-    _t4 = 1.0 - p2
+    _t0 = p1 - 1.0
+    _t1 = p2 - 1.0
+    _t2 = _special.log_ratio(-_t0*p2, -_t1*p1, -p1 + p2)
+    _t3 = -_t2*p1
+    _t4 = _special.expm1mx(_t3)
+    _t5 = -_t0
+    _t6 = _t2*_t5
+    _t7 = _special.expm1mx(_t6)
+    _t8 = (1.0/_t0)
+    _t9 = (1.0/_t1)
+    _t10 = -_t1*_t9/p1 + _t8
+    _t11 = _t5*_special.expm1(_t3)
+    _t12 = _special.expm1(_t6)
+    _t13 = n/(_t4*_t5 + _t7*p1 + 1.0)
+    _t14 = -_t5*_t8/p2 - _t9
     _value[0] = _kl(n, p1, p2)
-    _d_p1[0] = -n*_special.log_ratio(_t2, _t4, -_t0) + n*_special.log_ratio(p1, p2, _t0) + n + _t3/_t2
-    _d_p2[0] = -_t3/_t4 - n*p1/p2
+    _d_p1[0] = _t13*(_t11*(-_t10*p1 - _t2) + _t12*p1*(_t10*_t5 - _t2) - _t4 + _t7)
+    _d_p2[0] = _t13*(-_t11*_t14*p1 + _t12*_t14*_t5*p1)
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:])"], "(),(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -206,12 +217,14 @@ def _jsd_geometric(n, p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = alpha*n
-    _t1 = p1 - p2
-    _t2 = 1.0 - p2
-    _t3 = 1.0 - p1
-    _t4 = _t2**alpha*p1**alpha
-    return max(-_beta*_t0*_t1*_special.log_ratio(p2, _t2, 2.0*p2 - 1.0) - _t0*(_beta*(-p1 + p2 + 1.0) + alpha)*_special.log(p1) + alpha*n*(_beta*(-_t1 - 1.0) - alpha)*_special.log(_t3) + n*_special.log(_t3**alpha*p1*p2**alpha - _t4*p1 + _t4), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = p2 - 1.0
+    _t3 = _special.log_ratio(-_t0*p2, -_t2*p1, -p1 + p2)
+    _t4 = _t3*alpha
+    _t5 = -_t2
+    _t6 = _beta*_t3
+    return max(_beta*n*_special.log1p(_t1*_special.expm1mx(-_t4*p1) + p1*_special.expm1mx(_t1*_t4)) + alpha*n*_special.log1p(_t5*_special.expm1mx(_t6*p2) + p2*_special.expm1mx(-_t5*_t6)), 0.0)
 
 
 def _jsd_geometric_loop(n, p1, p2, alpha):
@@ -273,40 +286,48 @@ def _jsd_geometric_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_p2, _
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = p1**alpha
-    _t1 = 1.0 - p2
-    _t2 = _t1**alpha
-    _t3 = _t0*_t2
-    _t4 = p2**alpha
-    _t5 = 1.0 - p1
-    _t6 = _t5**alpha
-    _t7 = _t4*_t6*p1
-    _t8 = _t3*p1
-    _t9 = (1.0/(_t3 + _t7 - _t8))
-    _t10 = _t3*alpha
-    _t11 = (1.0/p1)
-    _t12 = (1.0/_t5)
-    _t13 = _t7*alpha
-    _t14 = _beta*(-p1 + p2 + 1.0) + alpha
-    _t15 = alpha*n
-    _t16 = p1 - p2
-    _t17 = _beta*(-_t16 - 1.0) - alpha
-    _t18 = _beta*alpha
-    _t19 = n*_special.log_ratio(p2, _t1, 2.0*p2 - 1.0)
-    _t20 = _special.log(_t5)
-    _t21 = _t20*n
-    _t22 = _special.log(p1)
-    _t23 = _t22*n
-    _t24 = _t18*_t19 + _t18*_t21 - _t18*_t23
-    _t25 = (1.0/p2)
-    _t26 = (1.0/_t1)
-    _t27 = _t9*n
-    _t28 = _t16*alpha
-    _t29 = _special.log(_t1)
+    _t0 = p2 - 1.0
+    _t1 = -_t0
+    _t2 = p1 - 1.0
+    _t3 = -p2
+    _t4 = -_t3 - p1
+    _t5 = _special.log_ratio(-_t2*p2, -_t0*p1, _t4)
+    _t6 = _beta*_t5
+    _t7 = _t6*p2
+    _t8 = _t1*_special.expm1(_t7)
+    _t9 = _t8*p2
+    _t10 = (1.0/_t2)
+    _t11 = (1.0/_t0)
+    _t12 = _beta*(_t1*_t11/p1 + _t10)
+    _t13 = -_t1*_t6
+    _t14 = _special.expm1(_t13)
+    _t15 = _t14*p2
+    _t16 = _special.expm1mx(_t7)
+    _t17 = _special.expm1mx(_t13)
+    _t18 = _t1*_t16 + _t17*p2
+    _t19 = alpha*n/(_t18 + 1.0)
+    _t20 = _t5*alpha
+    _t21 = -_t20*p1
+    _t22 = _special.expm1mx(_t21)
+    _t23 = -_t2
+    _t24 = _t20*_t23
+    _t25 = _special.expm1mx(_t24)
+    _t26 = p1*p2
+    _t27 = _special.log_ratio(-_t26 - _t3, -_t26 + p1, _t4)
+    _t28 = _t27*p1 + 1.0
+    _t29 = _special.expm1(_t24)
+    _t30 = _t10*_t23
+    _t31 = _special.expm1(_t21)
+    _t32 = _t31*alpha
+    _t33 = _t22*_t23 + _t25*p1
+    _t34 = _beta*n/(_t33 + 1.0)
+    _t35 = -_t11 - _t30/p2
+    _t36 = _t23*p1
+    _t37 = _beta*_t35
     _value[0] = _jsd_geometric(n, p1, p2, alpha)
-    _d_p1[0] = -_t11*_t14*_t15 - _t12*_t15*_t17 - _t24 + _t9*n*(_t0*_t11*_t2*alpha - _t10 - _t12*_t13 - _t3 + _t4*_t6)
-    _d_p2[0] = -_t1*_t16*_t18*_t25*n*(_t26 + p2/(_t1*_t1)) + _t24 + _t27*(-_t10*_t26 + _t13*_t25 + _t26*_t8*alpha)
-    _d_alpha[0] = -_beta*_t16*_t19 - _t14*_t23 + _t17*_t21 + _t19*_t28 + _t21*_t28 - _t23*_t28 + _t27*(_t20*_t7 + _t22*_t3 - _t22*_t8 + _t29*_t3 - _t29*_t8 + _t7*_special.log(p2))
+    _d_p1[0] = _t19*(-_t1*_t12*_t15 + _t12*_t9) + _t34*(-_t22 + _t25 - _t28*_t29*alpha - _t30*_t32*(-_t27 + _t28))
+    _d_p2[0] = _t19*(_t15*(_beta*_t5 - _t1*_t37) - _t16 + _t17 + _t8*(_t37*p2 + _t6)) + _t34*(_t23*_t29*_t35*alpha*p1 - _t32*_t35*_t36)
+    _d_alpha[0] = _t19*(_t1*_t14*_t5*p2 - _t5*_t9) + _t34*(_t23*_t29*_t5*p1 - _t31*_t36*_t5) + n*_special.log1p(_t18) - n*_special.log1p(_t33)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -336,10 +357,17 @@ def _jsd_geometric_dual(n, p1, p2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _t0 = alpha*n
-    _t1 = 1.0 - p1
-    _t2 = p1**alpha*(1.0 - p2)**alpha
-    return max(_t0*_special.log(_t1) + _t0*_special.log(p1) - n*_special.log(_t1**alpha*p1*p2**alpha - _t2*p1 + _t2), 0.0)
+    _beta = 1.0 - alpha
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = p2 - 1.0
+    _t3 = _t1**alpha*p1*p1**(-alpha)*p2**alpha*(-_t2)**(-alpha)/_t1
+    _t4 = (1.0/(_t3 + 1.0))
+    _t5 = _t4*_special.log_ratio(-_t0*p2, -_t2*p1, -p1 + p2)
+    _t6 = _t5*alpha
+    _t7 = _t3*_t4
+    _t8 = _beta*_t5
+    return max(_beta*n*_special.log1p(_t4*_special.expm1mx(_t3*_t6) + _t7*_special.expm1mx(-_t6)) + alpha*n*_special.log1p(_t4*_special.expm1mx(-_t3*_t8) + _t7*_special.expm1mx(_t8)), 0.0)
 
 
 def _jsd_geometric_dual_loop(n, p1, p2, alpha):
@@ -400,28 +428,91 @@ def _jsd_geometric_dual_value_and_grad_loop(n, p1, p2, alpha, _value, _d_p1, _d_
         _d_p2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = (1.0/p1)
-    _t1 = 1.0 - p1
-    _t2 = (1.0/_t1)
-    _t3 = p1**alpha
-    _t4 = 1.0 - p2
-    _t5 = _t4**alpha
-    _t6 = _t3*_t5
-    _t7 = p2**alpha
-    _t8 = _t1**alpha
-    _t9 = _t6*alpha
-    _t10 = _t7*_t8*p1
-    _t11 = _t10*alpha
-    _t12 = _t6*p1
-    _t13 = n/(_t10 - _t12 + _t6)
-    _t14 = (1.0/_t4)
-    _t15 = _special.log(p1)
-    _t16 = _special.log(_t1)
-    _t17 = _special.log(_t4)
+    _beta = 1.0 - alpha
+    _t0 = p1 - 1.0
+    _t1 = p2 - 1.0
+    _t2 = _special.log_ratio(-_t0*p2, -_t1*p1, -p1 + p2)
+    _t3 = -_t0
+    _t4 = (1.0/_t3)
+    _t5 = p1**(-alpha)
+    _t6 = p2**alpha
+    _t7 = _t3**alpha
+    _t8 = -_t1
+    _t9 = _t8**(-alpha)
+    _t10 = _t5*_t6*_t7*_t9
+    _t11 = _t10*_t4
+    _t12 = _t11*p1
+    _t13 = _t12 + 1.0
+    _t14 = (1.0/_t13)
+    _t15 = _t14*_t2
+    _t16 = _beta*_t15
+    _t17 = _special.expm1mx(_t16)
+    _t18 = _t11*_t14
+    _t19 = (1.0/(_t3*_t3))
+    _t20 = _t10*_t19*p1
+    _t21 = _t14*_t17
+    _t22 = _t11*alpha
+    _t23 = _t20*alpha
+    _t24 = (1.0/(_t13*_t13))
+    _t25 = _t24*(-_t11 - _t20 + _t22 + _t23)
+    _t26 = _t12*_t25
+    _t27 = -_t12*_t16
+    _t28 = _special.expm1mx(_t27)
+    _t29 = (1.0/_t0)
+    _t30 = (1.0/_t1)
+    _t31 = _t14*(_t29 + _t30*_t8/p1)
+    _t32 = _beta*_t31
+    _t33 = _t2*_t25
+    _t34 = _beta*_t33
+    _t35 = _t12*_t14
+    _t36 = _t35*_special.expm1(_t16)
+    _t37 = _t14*_special.expm1(_t27)
+    _t38 = _t12*_t21
+    _t39 = _t14*_t28 + _t38
+    _t40 = alpha*n/(_t39 + 1.0)
+    _t41 = _t15*alpha
+    _t42 = -_t41
+    _t43 = _special.expm1mx(_t42)
+    _t44 = _t14*_t43
+    _t45 = _t12*_t41
+    _t46 = _special.expm1mx(_t45)
+    _t47 = _t31*alpha
+    _t48 = _t33*alpha
+    _t49 = _t35*_special.expm1(_t42)
+    _t50 = _t15*(alpha*alpha)
+    _t51 = _t14*_special.expm1(_t45)
+    _t52 = _t12*_t44
+    _t53 = _t14*_t46 + _t52
+    _t54 = _beta*n/(_t53 + 1.0)
+    _t55 = (1.0/p2)
+    _t56 = _t38*alpha
+    _t57 = (1.0/_t8)
+    _t58 = _t12*alpha
+    _t59 = _t24*(-_t55*_t58 - _t57*_t58)
+    _t60 = _t12*_t59
+    _t61 = _t14*(-_t29*_t3*_t55 - _t30)
+    _t62 = _beta*_t61
+    _t63 = _t2*_t59
+    _t64 = _beta*_t63
+    _t65 = _beta*_t45
+    _t66 = _t52*alpha
+    _t67 = _t61*alpha
+    _t68 = _t63*alpha
+    _t69 = _t12*_t50
+    _t70 = _t12*_special.log(p2)
+    _t71 = _t12*_special.log(p1)
+    _t72 = _t12*_special.log(_t3)
+    _t73 = _t12*_special.log(_t8)
+    _t74 = _t24*(-_t70 + _t71 - _t72 + _t73)
+    _t75 = _t12*_t74
+    _t76 = _t2*_t74
+    _t77 = _beta*_t76
+    _t78 = _t12*_t15
+    _t79 = _t76*alpha
     _value[0] = _jsd_geometric_dual(n, p1, p2, alpha)
-    _d_p1[0] = _t0*alpha*n - _t13*(_t0*_t3*_t5*alpha - _t11*_t2 - _t6 + _t7*_t8 - _t9) - _t2*alpha*n
-    _d_p2[0] = -_t13*(_t11/p2 + _t12*_t14*alpha - _t14*_t9)
-    _d_alpha[0] = -_t13*(_t10*_t16 + _t10*_special.log(p2) - _t12*_t15 - _t12*_t17 + _t15*_t6 + _t17*_t6) + _t15*n + _t16*n
+    _d_p1[0] = _t40*(_t17*_t18 + _t17*_t26 + _t20*_t21 - _t21*_t22 - _t21*_t23 + _t25*_t28 + _t36*(_t32 + _t34) + _t37*(_beta*_t14*_t19*_t2*_t5*_t6*_t7*_t9*alpha*p1 + _beta*_t14*_t2*_t4*_t5*_t6*_t7*_t9*alpha - _t11*_t16 - _t12*_t32 - _t12*_t34 - _t16*_t20)) + _t54*(_t18*_t43 + _t20*_t44 - _t22*_t44 - _t23*_t44 + _t25*_t46 + _t26*_t43 + _t49*(-_t47 - _t48) + _t51*(_t11*_t41 - _t11*_t50 + _t12*_t47 + _t12*_t48 + _t20*_t41 - _t20*_t50))
+    _d_p2[0] = _t40*(_t17*_t60 + _t28*_t59 + _t36*(_t62 + _t64) + _t37*(-_t12*_t62 - _t12*_t64 - _t55*_t65 - _t57*_t65) + _t55*_t56 + _t56*_t57) + _t54*(_t43*_t60 + _t46*_t59 + _t49*(-_t67 - _t68) + _t51*(_t12*_t67 + _t12*_t68 + _t55*_t69 + _t57*_t69) + _t55*_t66 + _t57*_t66)
+    _d_alpha[0] = _t40*(_t17*_t75 + _t21*_t70 - _t21*_t71 + _t21*_t72 - _t21*_t73 + _t28*_t74 + _t36*(-_t15 + _t77) + _t37*(-_t12*_t77 - _t16*_t70 + _t16*_t71 - _t16*_t72 + _t16*_t73 + _t78)) + _t54*(_t43*_t75 + _t44*_t70 - _t44*_t71 + _t44*_t72 - _t44*_t73 + _t46*_t74 + _t49*(-_t15 - _t79) + _t51*(_t12*_t79 + _t41*_t70 - _t41*_t71 + _t41*_t72 - _t41*_t73 + _t78)) + n*_special.log1p(_t39) - n*_special.log1p(_t53)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -21,9 +21,10 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = p1 - p2
-    _t1 = p1 - 1.0
-    return max(-_t1*_special.log_ratio(-_t1, 1.0 - p2, -_t0)/p1 + _special.log_ratio(p1, p2, _t0), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = _special.log_ratio(1.0 - p2, _t1, p1 - p2)
+    return max(_t1*_special.expm1mx(_t2)/p1 + _special.expm1mx(_special.log_ratio(p2, p1, _t0*_special.expm1(_t2))), 0.0)
 
 
 def _kl_loop(p1, p2):
@@ -77,14 +78,16 @@ def _kl_value_and_grad_loop(p1, p2, _value, _d_p1, _d_p2):
         _d_p2[:] = 0.0
         return
     _t0 = (1.0/p1)
-    _t1 = p1 - 1.0
-    _t2 = -_t1
-    _t3 = _t0*_t1
-    _t4 = 1.0 - p2
-    _t5 = _special.log_ratio(_t2, _t4, -p1 + p2)
+    _t1 = 1.0 - p2
+    _t2 = p1 - 1.0
+    _t3 = -_t2
+    _t4 = _special.log_ratio(_t1, _t3, p1 - p2)
+    _t5 = _special.expm1mx(_t4)
+    _t6 = _special.expm1(_t4)
+    _t7 = _special.expm1(_special.log_ratio(p2, p1, _t2*_t6))
     _value[0] = _kl(p1, p2)
-    _d_p1[0] = -_t0*_t5 + _t0 + _t1*_t5/(p1*p1) + _t3/_t2
-    _d_p2[0] = -_t3/_t4 - 1.0/p2
+    _d_p1[0] = -_t0*_t5 + _t0*_t6 - _t0*_t7 - _t3*_t5/(p1*p1)
+    _d_p2[0] = -_t0*_t3*_t6/_t1 + _t7/p2
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64[:], float64[:], float64[:])"], "(),()->(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -205,12 +208,16 @@ def _jsd_geometric(p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = 1.0 - p2
-    _t1 = alpha/(p1*p2)
-    _t2 = p1*p2
-    _t3 = 1.0 - p1
-    _t4 = _t0**alpha
-    return max(_beta*_t1*(p1 - p2)*_special.log(_t0) + _beta*_special.log(p1) + _t1*(_beta*(_t2 - p1 + p2) + _t2*alpha)*_special.log(_t3) + alpha*_special.log(p2) - _special.log(_t3**alpha + _t4*p1 - _t4), 0.0)
+    _t0 = p1 - 1.0
+    _t1 = -_t0
+    _t2 = p2 - 1.0
+    _t3 = -_t2
+    _t4 = -p2
+    _t5 = _special.log_ratio(_t3, _t1, _t4 + p1)
+    _t6 = _t5*alpha
+    _t7 = -_special.expm1(_beta*_special.log1p(-p1) + alpha*_special.log1p(_t4))
+    _t8 = -_beta*_t5
+    return max(_beta*(_t1*_special.expm1mx(_t6)/p1 + _special.expm1mx(_special.log_ratio(_t7, p1, _t0*_special.expm1(_t6)))) + alpha*(_t3*_special.expm1mx(_t8)/p2 + _special.expm1mx(_special.log_ratio(_t7, p2, _t2*_special.expm1(_t8)))), 0.0)
 
 
 def _jsd_geometric_loop(p1, p2, alpha):
@@ -270,39 +277,45 @@ def _jsd_geometric_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2, _d_a
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = (1.0/p1)
-    _t1 = (1.0/p2)
-    _t2 = _t1*alpha
-    _t3 = p2 - 1.0
-    _t4 = -_t3
-    _t5 = _special.log(_t4)
-    _t6 = _beta*_t0
-    _t7 = _t5*_t6
-    _t8 = _t2*_t7
-    _t9 = (1.0/(p1*p1))
-    _t10 = p1 - p2
-    _t11 = _t10*_t2
-    _t12 = _t11*_t5
-    _t13 = 1.0 - p1
-    _t14 = _special.log(_t13)
-    _t15 = alpha*p2
-    _t16 = _beta*(p1*p2 - p1 + p2) + _t15*p1
-    _t17 = _t16*_t2
-    _t18 = (1.0/_t13)
-    _t19 = _t4**alpha
-    _t20 = -_t19
-    _t21 = _t13**alpha
-    _t22 = _t19*p1
-    _t23 = (1.0/(_t20 + _t21 + _t22))
-    _t24 = alpha/(p2*p2)
-    _t25 = _t10*_t7
-    _t26 = (1.0/_t4)
-    _t27 = _t0*_t14
-    _t28 = _t16*_t27
+    _t0 = p2 - 1.0
+    _t1 = -_t0
+    _t2 = p1 - 1.0
+    _t3 = -_t2
+    _t4 = (1.0/_t3)
+    _t5 = -p2
+    _t6 = _special.log_ratio(_t1, _t3, _t5 + p1)
+    _t7 = -_beta*_t6
+    _t8 = _special.expm1(_t7)
+    _t9 = (1.0/p2)
+    _t10 = _t8*_t9
+    _t11 = _beta*_t10
+    _t12 = _special.log1p(-p1)
+    _t13 = _special.log1p(_t5)
+    _t14 = _beta*_t12 + _t13*alpha
+    _t15 = _special.expm1(_t14)
+    _t16 = -_t15
+    _t17 = _special.log_ratio(_t16, p2, _t0*_t8)
+    _t18 = _special.expm1(_t17)
+    _t19 = _special.exp(_t14)/_t15
+    _t20 = _beta*_t19*_t4
+    _t21 = (1.0/p1)
+    _t22 = _t6*alpha
+    _t23 = _special.expm1mx(_t22)
+    _t24 = _t21*_t23
+    _t25 = _special.expm1(_t22)
+    _t26 = _t21*_t25
+    _t27 = _t26*alpha
+    _t28 = _special.log_ratio(_t16, p1, _t2*_t25)
+    _t29 = _special.expm1(_t28)
+    _t30 = (1.0/_t1)
+    _t31 = _t19*_t30*alpha
+    _t32 = _special.expm1mx(_t7)
+    _t33 = _t32*_t9
+    _t34 = _t19*(-_t12 + _t13)
     _value[0] = _jsd_geometric(p1, p2, alpha)
-    _d_p1[0] = _beta*_t0 - _beta*_t12*_t9 + _t0*_t1*_t14*alpha*(_beta*_t3 + _t15) - _t0*_t17*_t18 - _t14*_t17*_t9 - _t23*(-_t18*_t21*alpha - _t20) + _t8
-    _d_p2[0] = _t0*_t1*_t14*alpha*(_beta*(p1 + 1.0) + alpha*p1) + _t1*alpha - _t11*_t26*_t6 - _t23*(_t19*_t26*alpha - _t22*_t26*alpha) - _t24*_t25 - _t24*_t28 - _t8
-    _d_alpha[0] = -_t0*_t12 + _t1*_t25 + _t1*_t28 + _t10*_t2*_t27 - _t23*(_t14*_t21 - _t19*_t5 + _t22*_t5) - _special.log(p1) + _special.log(p2)
+    _d_p1[0] = _beta*(-_t23*_t3/(p1*p1) - _t24 + _t27 + _t29*(-_t20 - _t21)) + alpha*(-_t1*_t11*_t4 - _t18*_t20)
+    _d_p2[0] = _beta*(-_t27*_t3*_t30 - _t29*_t31) + alpha*(-_t1*_t32/(p2*p2) + _t11 + _t18*(-_t31 - _t9) - _t33)
+    _d_alpha[0] = _beta*(_t26*_t3*_t6 + _t29*_t34) + _t1*_t33 - _t24*_t3 + alpha*(_t1*_t10*_t6 + _t18*_t34) + _special.expm1mx(_t17) - _special.expm1mx(_t28)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -332,9 +345,17 @@ def _jsd_geometric_dual(p1, p2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = 1.0 - p1
-    _t1 = (1.0 - p2)**alpha
-    return max(-_beta*_special.log(p1) - alpha*_special.log(_t0) - alpha*_special.log(p2) + _special.log(_t0**alpha + _t1*p1 - _t1), 0.0)
+    _t0 = 1.0 - p2
+    _t1 = 1.0 - p1
+    _t2 = -p2
+    _t3 = _special.log_ratio(_t0, _t1, _t2 + p1)
+    _t4 = _beta*_t3
+    _t5 = _special.expm1(_beta*_special.log1p(-p1) + alpha*_special.log1p(_t2))
+    _t6 = _t0**alpha*_t1*_t1**(-alpha)
+    _t7 = _t6/_t5
+    _t8 = -_t5
+    _t9 = -_t3*alpha
+    return max(_beta*(-_t7*_special.expm1mx(_t9) + _special.expm1mx(_special.log_ratio(p1, _t8, -_t6*_special.expm1(_t9)))) + alpha*(-_t7*_special.expm1mx(_t4) + _special.expm1mx(_special.log_ratio(p2, _t8, -_t6*_special.expm1(_t4)))), 0.0)
 
 
 def _jsd_geometric_dual_loop(p1, p2, alpha):
@@ -394,21 +415,57 @@ def _jsd_geometric_dual_value_and_grad_loop(p1, p2, alpha, _value, _d_p1, _d_p2,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = 1.0 - p1
-    _t1 = alpha/_t0
-    _t2 = 1.0 - p2
-    _t3 = _t2**alpha
-    _t4 = -_t3
-    _t5 = _t0**alpha
-    _t6 = _t3*p1
-    _t7 = (1.0/(_t4 + _t5 + _t6))
-    _t8 = (1.0/_t2)
-    _t9 = _special.log(_t0)
-    _t10 = _special.log(_t2)
+    _t0 = 1.0 - p2
+    _t1 = _t0**alpha
+    _t2 = 1.0 - p1
+    _t3 = _t2**(-alpha)
+    _t4 = _special.log1p(-p1)
+    _t5 = -p2
+    _t6 = _special.log1p(_t5)
+    _t7 = _beta*_t4 + _t6*alpha
+    _t8 = _special.expm1(_t7)
+    _t9 = (1.0/_t8)
+    _t10 = _special.log_ratio(_t0, _t2, _t5 + p1)
+    _t11 = _beta*_t10
+    _t12 = _special.expm1mx(_t11)
+    _t13 = _special.expm1(_t11)
+    _t14 = _t1*_t3
+    _t15 = _t14*_t9
+    _t16 = _beta*_t14
+    _t17 = _special.exp(_t7)
+    _t18 = _t17/(_t8*_t8)
+    _t19 = _t12*_t18
+    _t20 = (1.0/_t2)
+    _t21 = -_t8
+    _t22 = _t14*_t2
+    _t23 = _t13*_t22
+    _t24 = _special.log_ratio(p2, _t21, -_t23)
+    _t25 = _special.expm1(_t24)
+    _t26 = -_t10*alpha
+    _t27 = _special.expm1mx(_t26)
+    _t28 = _t15*_t27
+    _t29 = _special.expm1(_t26)
+    _t30 = _t18*_t27
+    _t31 = _t17*_t9
+    _t32 = _t22*_t29
+    _t33 = _special.log_ratio(p1, _t21, -_t32)
+    _t34 = _special.expm1(_t33)
+    _t35 = (1.0/_t0)
+    _t36 = _t35*alpha
+    _t37 = _t22*_t36
+    _t38 = _t22*_t9
+    _t39 = _t12*_t38
+    _t40 = _t27*_t38
+    _t41 = _special.log(_t2)
+    _t42 = _special.log(_t0)
+    _t43 = _t10*_t9
+    _t44 = -_t4 + _t6
+    _t45 = _t22*_t44
+    _t46 = _t31*_t44
     _value[0] = _jsd_geometric_dual(p1, p2, alpha)
-    _d_p1[0] = -_beta/p1 + _t1 + _t7*(-_t1*_t5 - _t4)
-    _d_p2[0] = _t7*(_t3*_t8*alpha - _t6*_t8*alpha) - alpha/p2
-    _d_alpha[0] = _t7*(-_t10*_t3 + _t10*_t6 + _t5*_t9) - _t9 + _special.log(p1) - _special.log(p2)
+    _d_p1[0] = _beta*(_t15*_t29*alpha - _t16*_t30 - _t28*alpha + _t28 + _t34*(_beta*_t20*_t31 + (1.0/p1))) + alpha*(-_beta*_t13*_t15 + _beta*_t17*_t20*_t25*_t9 + _t1*_t12*_t3*_t9 - _t12*_t15*alpha - _t16*_t19)
+    _d_p2[0] = _beta*(_t1*_t2*_t27*_t3*_t35*_t9*alpha + _t17*_t34*_t35*_t9*alpha - _t30*_t37 - _t32*_t36*_t9) + alpha*(_beta*_t23*_t35*_t9 - _t19*_t37 + _t25*(_t31*_t36 + (1.0/p2)) + _t36*_t39)
+    _d_alpha[0] = _beta*(_t30*_t45 + _t32*_t43 - _t34*_t46 + _t40*_t41 - _t40*_t42) - _t39 + _t40 + alpha*(_t19*_t45 + _t23*_t43 - _t25*_t46 + _t39*_t41 - _t39*_t42) + _special.expm1mx(_t24) - _special.expm1mx(_t33)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

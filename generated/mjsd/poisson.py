@@ -21,7 +21,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(rate1, rate2):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    return max(rate1*_special.log_ratio(rate1, rate2, rate1 - rate2) - rate1 + rate2, 0.0)
+    return max(_special.exp_bregman(rate2, rate1, _special.log_ratio(rate2, rate1, -rate1 + rate2)), 0.0)
 
 
 def _kl_loop(rate1, rate2):
@@ -75,7 +75,7 @@ def _kl_value_and_grad_loop(rate1, rate2, _value, _d_rate1, _d_rate2):
         _d_rate2[:] = 0.0
         return
     _value[0] = _kl(rate1, rate2)
-    _d_rate1[0] = _special.log_ratio(rate1, rate2, rate1 - rate2)
+    _d_rate1[0] = -_special.log_ratio(rate2, rate1, -rate1 + rate2)
     _d_rate2[0] = -rate1/rate2 + 1.0
 
 
@@ -189,8 +189,9 @@ def _jsd_geometric(rate1, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = rate1 - rate2
-    return max(_beta*_t0*alpha*_special.log_ratio(rate1, rate2, _t0) + alpha*rate1 - alpha*rate2 + rate1*(rate2/rate1)**alpha - rate1, 0.0)
+    _t0 = rate1*rate1**(-alpha)*rate2**alpha
+    _t1 = _special.log_ratio(rate2, rate1, -rate1 + rate2)
+    return max(_beta*_special.exp_bregman(_t0, rate1, _t1*alpha) + alpha*_special.exp_bregman(_t0, rate2, -_beta*_t1), 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
@@ -250,19 +251,23 @@ def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = (1.0/rate1)
-    _t1 = (_t0*rate2)**alpha
-    _t2 = rate1 - rate2
+    _t0 = rate2**alpha
+    _t1 = rate1**(-alpha)
+    _t2 = _t0*_t1
     _t3 = _t2*alpha
-    _t4 = _beta*_t3
-    _t5 = _special.log_ratio(rate1, rate2, _t2)
-    _t6 = _beta*_t5
-    _t7 = _t6*alpha + alpha
+    _t4 = -_t0*_t1 + _t3
+    _t5 = -alpha
+    _t6 = _special.log_ratio(rate2, rate1, -rate1 + rate2)
+    _t7 = _t6*alpha
     _t8 = (1.0/rate2)
+    _t9 = _t8*rate1
+    _t10 = _beta*_t6
+    _t11 = _t2*rate1
+    _t12 = -_t0*_t1*rate1*_special.log(rate2) + _t11*_special.log(rate1)
     _value[0] = _jsd_geometric(rate1, rate2, alpha)
-    _d_rate1[0] = _t0*_t4 - _t1*alpha + _t1 + _t7 - 1.0
-    _d_rate2[0] = _t1*_t8*alpha*rate1 - _t4*_t8 - _t7
-    _d_alpha[0] = _t1*rate1*_special.log_ratio(rate2, rate1, -_t2) + _t2*_t6 + _t2 - _t3*_t5
+    _d_rate1[0] = _beta*(-_t4 - _t5 - _t7 - 1.0) + alpha*(-_beta*rate2/rate1 - _t4)
+    _d_rate2[0] = _beta*(_t0*_t1*_t8*alpha*rate1 - _t9*alpha) + alpha*(_t10 + _t3*_t9 + _t5)
+    _d_alpha[0] = _beta*(-_t12 - _t6*rate1) + alpha*(-_t12 - _t6*rate2) - _special.exp_bregman(_t11, rate1, _t7) + _special.exp_bregman(_t11, rate2, -_t10)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -291,7 +296,10 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(-alpha*rate1 + alpha*rate2 - rate1*(rate2/rate1)**alpha + rate1, 0.0)
+    _beta = 1.0 - alpha
+    _t0 = rate1*rate1**(-alpha)*rate2**alpha
+    _t1 = _special.log_ratio(rate2, rate1, -rate1 + rate2)
+    return max(_beta*_special.exp_bregman(rate1, _t0, -_t1*alpha) + alpha*_special.exp_bregman(rate2, _t0, _beta*_t1), 0.0)
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
@@ -350,14 +358,26 @@ def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate
         _d_rate2[:] = 0.0
         _d_alpha[:] = 0.0
         return
-    _t0 = -alpha
-    _t1 = (rate2/rate1)**alpha
-    _t2 = _t1*alpha
-    _t3 = rate1 - rate2
+    _beta = 1.0 - alpha
+    _t0 = rate2**alpha
+    _t1 = rate1**(-alpha)
+    _t2 = _t0*_t1
+    _t3 = _beta*_t2
+    _t4 = _special.log_ratio(rate2, rate1, -rate1 + rate2)
+    _t5 = _beta*_t4
+    _t6 = -_t5 - 1.0
+    _t7 = _t2*alpha
+    _t8 = _t0*_t1 - _t7
+    _t9 = -_beta + alpha*(_t4 - 1.0)
+    _t10 = rate1/rate2
+    _t11 = _t10*_t7
+    _t12 = _t2*rate1
+    _t13 = _t12*_t4
+    _t14 = _t0*_t1*rate1*_special.log(rate2) - _t12*_special.log(rate1)
     _value[0] = _jsd_geometric_dual(rate1, rate2, alpha)
-    _d_rate1[0] = _t0 - _t1 + _t2 + 1.0
-    _d_rate2[0] = -_t0 - _t2*rate1/rate2
-    _d_alpha[0] = -_t1*rate1*_special.log_ratio(rate2, rate1, -_t3) - _t3
+    _d_rate1[0] = _beta*(-_t7 + _t8*_t9 + 1.0) + alpha*(_t3 + _t6*_t8)
+    _d_rate2[0] = _beta*(_t11*_t9 + _t11) + alpha*(-_t10*_t3 + _t11*_t6 + 1.0)
+    _d_alpha[0] = _beta*(_t13 + _t14*_t9) + alpha*(_t13 + _t14*_t6) - _special.exp_bregman(rate1, _t12, -_t4*alpha) + _special.exp_bregman(rate2, _t12, _t5)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
