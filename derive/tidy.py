@@ -195,3 +195,36 @@ def _sorted(mapping):
 def equal(a, b):
     """True when SymPy proves a - b = 0."""
     return sp.simplify(a - b) == 0
+
+
+def mixture_log_gaps(expr, weight):
+    """expr with each c log((1 - w) X + w Y), w the ``weight`` and X, Y free of it, written as
+    c (log X + w log(Y / X) + SkewLogGap(w, log(Y / X))), and the logarithms of products then expanded and collected:
+    in a skew divergence's Jensen gap the log X and log Y terms cancel exactly, leaving c SkewLogGap (evaluated without
+    the cancellation of nearly equal logarithms, mjsd._special.skew_log_gap). Unchanged when terms would remain that
+    mention both a mixture and its ends (the rewrite gains nothing then)."""
+    gaps = {}
+
+    def split(log):
+        mixture = sp.expand(log.args[0])
+        if not mixture.has(weight) or sp.diff(mixture, weight, 2) != 0:
+            return log
+        x, y = sp.factor(mixture.subs(weight, 0)), sp.factor(mixture.subs(weight, 1))
+        t = sp.log(y / x)
+        gap = gaps.setdefault(SkewLogGap(weight, t), sp.Dummy("gap"))  # kept whole while the other logs expand
+        return sp.log(x) + weight * t + gap
+    rewritten = sp.expand(expr.replace(lambda e: isinstance(e, sp.log) and e.has(weight), split))
+    expanded = sp.expand(sp.expand_log(rewritten, force=True))
+    logs = sorted(expanded.atoms(sp.log), key=sp.default_sort_key)
+    total = sum((sp.factor(c) * key for key, c in sp.collect(expanded, logs, evaluate=False).items()), sp.S.Zero)
+    if any(weight in log.free_symbols for log in total.atoms(sp.log)):
+        return expr
+    return total.subs({dummy: gap for gap, dummy in gaps.items()})
+
+
+def gap_ratios(expr):
+    """Each SkewLogGap(w, c log a + d log b) with its argument combined into one log(a^c b^d): the kernel then takes the
+    logarithm of the ratio as log_ratio (derive.codegen.printer.log_ratios), accurate when a^c b^d ~ 1, where the
+    difference of two logarithms would keep only the digits that survive their rounding."""
+    return expr.replace(lambda e: isinstance(e, SkewLogGap),
+                        lambda e: SkewLogGap(e.args[0], sp.logcombine(e.args[1], force=True)))

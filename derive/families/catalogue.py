@@ -16,7 +16,7 @@ from ..codegen.spec import REAL, ArithmeticQuadrature, ClosedForm, FamilyModule,
 from ..symbols import alpha, x
 from ..stable import agree
 from ..stable import closed_forms as closed_forms_without_cancellation
-from ..tidy import delta, in_gap, tidy
+from ..tidy import delta, gap_ratios, in_gap, mixture_log_gaps, tidy
 
 SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya", "jsd_arithmetic")
 
@@ -132,6 +132,14 @@ class Family:
         """The same, tidied: logarithms of factors and one rational part; in the gap of the locations if any."""
         default = in_gap if self.located else tidy
         forms = {name: (self.rewrite or default)(expr) for name, expr in self.theorem_forms.items()}
+        if self.rewrite is None:  # a log of a mixture (1 - alpha) X + alpha Y with the logs of its ends: SkewLogGap
+            for name, expr in self.theorem_forms.items():
+                gapped = mixture_log_gaps(forms[name], alpha)
+                if gapped != forms[name]:
+                    gapped = gap_ratios(default(gapped))
+                    if not agree(gapped.rewrite(sp.log), expr, self.check_points()):
+                        raise ValueError(f"{self.name}.{name}: the skew-log-gap form differs from the theorem's")
+                    forms[name] = gapped
         # F built from e^theta (the discrete families): Bregman terms that do not cancel, checked against the theorem
         stable = closed_forms_without_cancellation(self.family, self.law_params(1), self.law_params(2))
         for name, expr in stable.items():

@@ -192,7 +192,8 @@ def _jsd_geometric(rate1, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(_beta*alpha*((rate1 - rate2)*(rate1 - rate2))/(rate1*rate2) + _beta*_special.log(rate1) + alpha*_special.log(rate2) - _special.log(_beta*rate1 + alpha*rate2), 0.0)
+    _t0 = rate1 - rate2
+    return max(_beta*(_t0*_t0)*alpha/(rate1*rate2) - _special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t0)), 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
@@ -254,18 +255,20 @@ def _jsd_geometric_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate1, _d
     _beta = 1.0 - alpha
     _t0 = (1.0/rate1)
     _t1 = _beta*_t0
-    _t2 = (1.0/(_beta*rate1 + alpha*rate2))
-    _t3 = 2.0*rate1 - 2.0*rate2
-    _t4 = (1.0/rate2)
+    _t2 = rate1 - rate2
+    _t3 = _special.log_ratio(rate2, rate1, -_t2)
+    _t4 = _special.skew_log_gap_slope(alpha, _t3)
     _t5 = _t4*alpha
-    _t6 = _t1*_t5
-    _t7 = rate1 - rate2
-    _t8 = (_t7*_t7)
-    _t9 = _t5*_t8
+    _t6 = 2.0*rate1 - 2.0*rate2
+    _t7 = (1.0/rate2)
+    _t8 = _t1*alpha
+    _t9 = (_t2*_t2)
+    _t10 = _beta*_t7
+    _t11 = _t7*_t9
     _value[0] = _jsd_geometric(rate1, rate2, alpha)
-    _d_rate1[0] = -_beta*_t2 - _beta*_t9/(rate1*rate1) + _t1 + _t3*_t6
-    _d_rate2[0] = -_t1*_t8*alpha/(rate2*rate2) - _t2*alpha - _t3*_t6 + _t5
-    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t0*_t9 + _t2*_t7 - _special.log(rate1) + _special.log(rate2)
+    _d_rate1[0] = _t1*_t5 - _t10*_t9*alpha/(rate1*rate1) + _t6*_t7*_t8
+    _d_rate2[0] = -_beta*_t0*_t6*_t7*alpha - _t10*_t5 - _t8*_t9/(rate2*rate2)
+    _d_alpha[0] = -_t0*_t11*alpha + _t1*_t11 + _t3 - _t4
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -294,8 +297,7 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    return max(-_beta*_special.log(rate1) - alpha*_special.log(rate2) + _special.log(_beta*rate1 + alpha*rate2), 0.0)
+    return max(_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -rate1 + rate2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):
@@ -355,11 +357,13 @@ def _jsd_geometric_dual_value_and_grad_loop(rate1, rate2, alpha, _value, _d_rate
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = (1.0/(_beta*rate1 + alpha*rate2))
+    _t0 = _special.log_ratio(rate2, rate1, -rate1 + rate2)
+    _t1 = _special.skew_log_gap_slope(alpha, _t0)
+    _t2 = _beta*_t1*alpha
     _value[0] = _jsd_geometric_dual(rate1, rate2, alpha)
-    _d_rate1[0] = _beta*_t0 - _beta/rate1
-    _d_rate2[0] = _t0*alpha - alpha/rate2
-    _d_alpha[0] = _t0*(-rate1 + rate2) + _special.log(rate1) - _special.log(rate2)
+    _d_rate1[0] = -_t2/rate1
+    _d_rate2[0] = _t2/rate2
+    _d_alpha[0] = -_t0 + _t1
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -184,8 +184,8 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = -_beta*shape1 - alpha*shape2
-    return max(-_beta*_t0*_special.log(rate1) + _beta*alpha*(rate1 - rate2)*(rate1*shape2 - rate2*shape1)/(rate1*rate2) - _t0*alpha*_special.log(rate2) + _t0*_special.log(_beta*rate1 + alpha*rate2) + _special.lgamma_skew_bregman(shape1, shape2, alpha, -shape1 + shape2), 0.0)
+    _t0 = rate1 - rate2
+    return max(_beta*_t0*alpha*(rate1*shape2 - rate2*shape1)/(rate1*rate2) + (-_beta*shape1 - alpha*shape2)*_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t0)) + _special.lgamma_skew_bregman(shape1, shape2, alpha, -shape1 + shape2), 0.0)
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
@@ -231,43 +231,39 @@ def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _val
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.log(rate2)
-    _t1 = _beta*alpha
-    _t2 = _special.digamma(shape1)
-    _t3 = _special.log(rate1)
-    _t4 = _beta*rate1 + alpha*rate2
-    _t5 = _special.log(_t4)
-    _t6 = _beta*shape1
-    _t7 = alpha*shape2
-    _t8 = _t6 + _t7
-    _t9 = _special.digamma(_t8)
-    _t10 = shape1 - shape2
-    _t11 = _t1*_t10
-    _t12 = _special.digamma(shape2)
-    _t13 = -_t12 + _t2
-    _t14 = _t1*_t13
-    _t15 = (1.0/rate1)
-    _t16 = rate1 - rate2
-    _t17 = _t1*_t16
-    _t18 = _t15*_t17
-    _t19 = -_t8
-    _t20 = _beta*_t19
-    _t21 = (1.0/rate2)
-    _t22 = _t15*_t21
-    _t23 = _t16*_t22
-    _t24 = rate1*shape2 - rate2*shape1
-    _t25 = _t22*_t24
-    _t26 = _t1*_t25
-    _t27 = (1.0/_t4)
-    _t28 = _beta*_t10
-    _t29 = _t10*alpha
-    _t30 = _t16*_t25
+    _t0 = _special.digamma(shape1)
+    _t1 = _beta*shape1
+    _t2 = _t1 + alpha*shape2
+    _t3 = _special.digamma(_t2)
+    _t4 = shape1 - shape2
+    _t5 = _t4*alpha
+    _t6 = _beta*_t5
+    _t7 = _special.digamma(shape2)
+    _t8 = _t0 - _t7
+    _t9 = _beta*_t8
+    _t10 = _t9*alpha
+    _t11 = (1.0/rate1)
+    _t12 = rate1 - rate2
+    _t13 = _beta*alpha
+    _t14 = _t12*_t13
+    _t15 = _t11*_t14
+    _t16 = _special.log_ratio(rate2, rate1, -_t12)
+    _t17 = _special.skew_log_gap(alpha, _t16)
+    _t18 = (1.0/rate2)
+    _t19 = _t11*_t13
+    _t20 = rate1*shape2 - rate2*shape1
+    _t21 = _t18*_t20
+    _t22 = _t19*_t21
+    _t23 = -_t2
+    _t24 = _special.skew_log_gap_slope(alpha, _t16)
+    _t25 = _t11*_t12
+    _t26 = _t21*_t25
     _value[0] = _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = (_beta*_beta)*_t3 - _beta*_t2 - _beta*_t5 + _beta*_t9 + _t0*_t1 + _t11*_special.trigamma(shape1) + _t14 - _t18
-    _d_rate1[0] = _beta*_t23*_t7 - _t15*_t20 - _t17*_t21*_t24/(rate1*rate1) + _t20*_t27 + _t26
-    _d_shape2[0] = _beta*_t16*_t21*alpha + _beta*_t3*alpha + _t0*(alpha*alpha) - _t11*_special.trigamma(shape2) - _t12*alpha - _t14 - _t5*alpha + _t9*alpha
-    _d_rate2[0] = -_t18*_t24/(rate2*rate2) - _t19*_t21*alpha + _t19*_t27*alpha - _t23*_t6*alpha - _t26
-    _d_alpha[0] = _beta*_t30 - _t0*_t19 - _t0*_t29 + _t10*_t5 - _t10*_t9 + _t13*_t28 - _t13*_t29 - _t16*_t19*_t27 + _t19*_t3 - _t28*_t3 - _t30*alpha + math.lgamma(shape1) - math.lgamma(shape2)
+    _d_shape1[0] = -_beta*_t0 - _beta*_t17 + _beta*_t3 + _t10 - _t15 + _t6*_special.trigamma(shape1)
+    _d_rate1[0] = _beta*_t11*_t12*_t18*alpha*shape2 - _t14*_t18*_t20/(rate1*rate1) - _t19*_t23*_t24 + _t22
+    _d_shape2[0] = _beta*_t12*_t18*alpha - _t10 - _t17*alpha + _t3*alpha - _t6*_special.trigamma(shape2) - _t7*alpha
+    _d_rate2[0] = _beta*_t18*_t23*_t24*alpha - _t1*_t18*_t25*alpha - _t15*_t20/(rate2*rate2) - _t22
+    _d_alpha[0] = _beta*_t26 + _t17*_t4 + _t23*(-_t16 + _t24) - _t26*alpha - _t3*_t4 + _t4*_t9 - _t5*_t8 + math.lgamma(shape1) - math.lgamma(shape2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -299,9 +295,9 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = _beta*shape1
-    _t1 = alpha*shape2
-    return max(-_t0*_special.log(rate1) - _t1*_special.log(rate2) + (_t0 + _t1)*_special.log(_beta*rate1 + alpha*rate2) + _special.lgamma_jensen(shape1, shape2, alpha, -shape1 + shape2), 0.0)
+    _t0 = shape1 - shape2
+    _t1 = rate1 - rate2
+    return max(-_beta*_t0*alpha*_special.log_ratio(rate1, rate2, _t1) + (_beta*shape1 + alpha*shape2)*_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t1)) + _special.lgamma_jensen(shape1, shape2, alpha, -_t0), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
@@ -347,22 +343,28 @@ def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.log(rate1)
-    _t1 = _beta*rate1 + alpha*rate2
-    _t2 = _special.log(_t1)
-    _t3 = _beta*shape1
-    _t4 = alpha*shape2
-    _t5 = _t3 + _t4
-    _t6 = _special.digamma(_t5)
-    _t7 = _t5/_t1
-    _t8 = _special.log(rate2)
-    _t9 = -shape1 + shape2
+    _t0 = _beta*shape1 + alpha*shape2
+    _t1 = _special.digamma(_t0)
+    _t2 = rate1 - rate2
+    _t3 = _special.log_ratio(rate1, rate2, _t2)
+    _t4 = _t3*alpha
+    _t5 = _beta*_t4
+    _t6 = _special.log_ratio(rate2, rate1, -_t2)
+    _t7 = _special.skew_log_gap(alpha, _t6)
+    _t8 = (1.0/rate1)
+    _t9 = shape1 - shape2
+    _t10 = _beta*_t9
+    _t11 = _t10*alpha
+    _t12 = _special.skew_log_gap_slope(alpha, _t6)
+    _t13 = _beta*_t0*_t12*alpha
+    _t14 = (1.0/rate2)
+    _t15 = -_t9
     _value[0] = _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = -_beta*_t0 + _beta*_t2 - _beta*_t6 + _beta*_special.digamma(shape1)
-    _d_rate1[0] = _beta*_t7 - _t3/rate1
-    _d_shape2[0] = _t2*alpha - _t6*alpha - _t8*alpha + alpha*_special.digamma(shape2)
-    _d_rate2[0] = -_t4/rate2 + _t7*alpha
-    _d_alpha[0] = _t0*shape1 + _t2*_t9 - _t6*_t9 + _t7*(-rate1 + rate2) - _t8*shape2 - math.lgamma(shape1) + math.lgamma(shape2)
+    _d_shape1[0] = -_beta*_t1 + _beta*_t7 + _beta*_special.digamma(shape1) - _t5
+    _d_rate1[0] = -_t11*_t8 - _t13*_t8
+    _d_shape2[0] = -_t1*alpha + _t5 + _t7*alpha + alpha*_special.digamma(shape2)
+    _d_rate2[0] = _t11*_t14 + _t13*_t14
+    _d_alpha[0] = _t0*(_t12 - _t6) - _t1*_t15 - _t10*_t3 + _t15*_t7 + _t4*_t9 - math.lgamma(shape1) + math.lgamma(shape2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -203,7 +203,8 @@ def _jsd_geometric(loc, scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    return max(_beta*alpha*((scale1 - scale2)*(scale1 - scale2))/(scale1*scale2) + _beta*_special.log(scale2) + alpha*_special.log(scale1) - _special.log(_beta*scale2 + alpha*scale1), 0.0)
+    _t0 = scale1 - scale2
+    return max(_beta*(_t0*_t0)*alpha/(scale1*scale2) - _special.skew_log_gap(alpha, _special.log_ratio(scale1, scale2, _t0)), 0.0)
 
 
 def _jsd_geometric_loop(loc, scale1, scale2, alpha):
@@ -267,20 +268,22 @@ def _jsd_geometric_value_and_grad_loop(loc, scale1, scale2, alpha, _value, _d_lo
         return
     _beta = 1.0 - alpha
     _t0 = (1.0/scale1)
-    _t1 = _t0*alpha
-    _t2 = (1.0/(_beta*scale2 + alpha*scale1))
-    _t3 = 2.0*scale1 - 2.0*scale2
-    _t4 = (1.0/scale2)
-    _t5 = _beta*_t4
-    _t6 = _t1*_t5
-    _t7 = scale1 - scale2
-    _t8 = (_t7*_t7)
-    _t9 = _t1*_t8
+    _t1 = _beta*_t0
+    _t2 = scale1 - scale2
+    _t3 = _special.log_ratio(scale1, scale2, _t2)
+    _t4 = _special.skew_log_gap_slope(alpha, _t3)
+    _t5 = _t4*alpha
+    _t6 = (_t2*_t2)
+    _t7 = (1.0/scale2)
+    _t8 = _beta*_t7
+    _t9 = 2.0*scale1 - 2.0*scale2
+    _t10 = _t1*alpha
+    _t11 = _t6*_t7
     _value[0] = _jsd_geometric(loc, scale1, scale2, alpha)
     _d_loc[0] = 0.0
-    _d_scale1[0] = _t1 - _t2*alpha + _t3*_t6 - _t5*_t8*alpha/(scale1*scale1)
-    _d_scale2[0] = -_beta*_t2 - _beta*_t9/(scale2*scale2) - _t3*_t6 + _t5
-    _d_alpha[0] = _beta*_t0*_t4*_t8 - _t2*_t7 - _t4*_t9 + _special.log(scale1) - _special.log(scale2)
+    _d_scale1[0] = _beta*_t0*_t7*_t9*alpha - _t1*_t5 - _t6*_t8*alpha/(scale1*scale1)
+    _d_scale2[0] = -_t10*_t6/(scale2*scale2) - _t10*_t7*_t9 + _t5*_t8
+    _d_alpha[0] = -_t0*_t11*alpha + _t1*_t11 + _t3 - _t4
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -310,8 +313,7 @@ def _jsd_geometric_dual(loc, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    return max(-_beta*_special.log(scale2) - alpha*_special.log(scale1) + _special.log(_beta*scale2 + alpha*scale1), 0.0)
+    return max(_special.skew_log_gap(alpha, _special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):
@@ -374,12 +376,14 @@ def _jsd_geometric_dual_value_and_grad_loop(loc, scale1, scale2, alpha, _value, 
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = (1.0/(_beta*scale2 + alpha*scale1))
+    _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = _special.skew_log_gap_slope(alpha, _t0)
+    _t2 = _beta*_t1*alpha
     _value[0] = _jsd_geometric_dual(loc, scale1, scale2, alpha)
     _d_loc[0] = 0.0
-    _d_scale1[0] = _t0*alpha - alpha/scale1
-    _d_scale2[0] = _beta*_t0 - _beta/scale2
-    _d_alpha[0] = _t0*(scale1 - scale2) - _special.log(scale1) + _special.log(scale2)
+    _d_scale1[0] = _t2/scale1
+    _d_scale2[0] = -_t2/scale2
+    _d_alpha[0] = -_t0 + _t1
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

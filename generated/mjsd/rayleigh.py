@@ -203,9 +203,11 @@ def _jsd_geometric(scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = (scale2*scale2)
-    _t1 = (scale1*scale1)
-    return max(2.0*_beta*_special.log(scale2) + _beta*alpha*((scale1 - scale2)*(scale1 - scale2))*((scale1 + scale2)*(scale1 + scale2))/(_t0*_t1) + 2.0*alpha*_special.log(scale1) - _special.log(_beta*_t0 + _t1*alpha), 0.0)
+    _t0 = (scale1*scale1)
+    _t1 = (scale2*scale2)
+    _t2 = scale1 + scale2
+    _t3 = scale1 - scale2
+    return max(_beta*(_t2*_t2)*(_t3*_t3)*alpha/(_t0*_t1) - _special.skew_log_gap(alpha, _special.log_ratio(_t0, _t1, _t2*_t3)), 0.0)
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
@@ -265,26 +267,31 @@ def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = 2.0*alpha
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    _t3 = (1.0/(_beta*_t1 + _t2*alpha))
-    _t4 = 2.0*scale1
-    _t5 = 2.0*scale2
-    _t6 = _t4 - _t5
-    _t7 = (1.0/_t1)
-    _t8 = ((scale1 + scale2)*(scale1 + scale2))
-    _t9 = _beta*_t7*_t8
-    _t10 = (1.0/_t2)
-    _t11 = _t10*alpha
-    _t12 = _t11*_t9
-    _t13 = ((scale1 - scale2)*(scale1 - scale2))
-    _t14 = _beta*_t13
-    _t15 = _t11*_t14*_t7*(_t4 + _t5)
+    _t0 = (scale2*scale2)
+    _t1 = (1.0/_t0)
+    _t2 = scale1 - scale2
+    _t3 = (_t2*_t2)
+    _t4 = _t1*_t3
+    _t5 = scale1 + scale2
+    _t6 = (_t5*_t5)
+    _t7 = _beta*alpha
+    _t8 = 2.0*_t7
+    _t9 = _t6*_t8
+    _t10 = (scale1*scale1)
+    _t11 = (1.0/_t10)
+    _t12 = 2.0*scale1
+    _t13 = 2.0*scale2
+    _t14 = _t12 - _t13
+    _t15 = _t12 + _t13
+    _t16 = _special.log_ratio(_t10, _t0, _t2*_t5)
+    _t17 = _special.skew_log_gap_slope(alpha, _t16)
+    _t18 = _t17*_t8
+    _t19 = _t1*_t11*_t6
+    _t20 = _t19*_t3
     _value[0] = _jsd_geometric(scale1, scale2, alpha)
-    _d_scale1[0] = -_t0*_t13*_t9/(scale1*scale1*scale1) + _t0/scale1 + _t12*_t6 + _t15 - _t3*_t4*alpha
-    _d_scale2[0] = -_beta*_t3*_t5 + 2.0*_beta/scale2 - _t0*_t10*_t14*_t8/(scale2*scale2*scale2) - _t12*_t6 + _t15
-    _d_alpha[0] = _beta*_t10*_t13*_t7*_t8 - _t10*_t13*_t7*_t8*alpha - _t3*(-_t1 + _t2) + 2.0*_special.log(scale1) - 2.0*_special.log(scale2)
+    _d_scale1[0] = _beta*_t1*_t11*_t14*_t6*alpha + _beta*_t1*_t11*_t15*_t3*alpha - _t18/scale1 - _t4*_t9/(scale1*scale1*scale1)
+    _d_scale2[0] = _t11*_t15*_t4*_t7 - _t11*_t3*_t9/(scale2*scale2*scale2) - _t14*_t19*_t7 + _t18/scale2
+    _d_alpha[0] = _beta*_t20 + _t16 - _t17 - _t20*alpha
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -313,8 +320,7 @@ def _jsd_geometric_dual(scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    return max(-2.0*_beta*_special.log(scale2) - 2.0*alpha*_special.log(scale1) + _special.log(_beta*(scale2*scale2) + alpha*(scale1*scale1)), 0.0)
+    return max(_special.skew_log_gap(alpha, _special.log_ratio((scale1*scale1), (scale2*scale2), (scale1 - scale2)*(scale1 + scale2))), 0.0)
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):
@@ -374,15 +380,13 @@ def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_sc
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = 2.0*alpha
-    _t1 = (scale2*scale2)
-    _t2 = (scale1*scale1)
-    _t3 = (1.0/(_beta*_t1 + _t2*alpha))
-    _t4 = 2.0*_beta
+    _t0 = _special.log_ratio((scale1*scale1), (scale2*scale2), (scale1 - scale2)*(scale1 + scale2))
+    _t1 = _special.skew_log_gap_slope(alpha, _t0)
+    _t2 = 2.0*_beta*_t1*alpha
     _value[0] = _jsd_geometric_dual(scale1, scale2, alpha)
-    _d_scale1[0] = _t0*_t3*scale1 - _t0/scale1
-    _d_scale2[0] = _t3*_t4*scale2 - _t4/scale2
-    _d_alpha[0] = _t3*(-_t1 + _t2) - 2.0*_special.log(scale1) + 2.0*_special.log(scale2)
+    _d_scale1[0] = _t2/scale1
+    _d_scale2[0] = -_t2/scale2
+    _d_alpha[0] = -_t0 + _t1
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
