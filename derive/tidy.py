@@ -199,10 +199,10 @@ def equal(a, b):
 
 def mixture_log_gaps(expr, weight):
     """expr with each c log((1 - w) X + w Y), w the ``weight`` and X, Y free of it, written as
-    c (log X + w log(Y / X) + SkewLogGap(w, log(Y / X))), and the logarithms of products then expanded and collected:
-    in a skew divergence's Jensen gap the log X and log Y terms cancel exactly, leaving c SkewLogGap (evaluated without
-    the cancellation of nearly equal logarithms, mjsd._special.skew_log_gap). Unchanged when terms would remain that
-    mention both a mixture and its ends (the rewrite gains nothing then)."""
+    c (log X + w log(Y / X) + SkewLogGap(w, log(Y / X))), and the logarithms of products then expanded and collected.
+    Exact whatever expr is; it pays in a skew divergence's Jensen gap, where the log X and log Y terms cancel and
+    c SkewLogGap remains (evaluated without the cancellation of nearly equal logarithms, mjsd._special.skew_log_gap).
+    Unchanged if a logarithm would still hold the weight."""
     gaps = {}
 
     def split(log):

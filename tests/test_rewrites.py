@@ -6,10 +6,10 @@ closed form so rewritten must equal the theorem's expression, and the Function's
 import pytest
 import sympy as sp
 
-from derive.families import cauchy, lognormal, normal
+from derive.families import cauchy, exponential, gamma, inverse_gaussian, laplace, lognormal, normal, rayleigh
 from derive.special import SkewLogGap
 from derive.symbols import alpha, loc1, loc2, scale1, scale2
-from derive.tidy import delta
+from derive.tidy import delta, mixture_log_gaps
 
 GAP = {delta: loc1 - loc2}
 # points of the parameter space, as exact rationals: nearly equal laws, far-apart ones, and both skews' ends
@@ -66,3 +66,38 @@ def test_cauchy_log1p_forms_are_the_divergences(name):
                   "jsd_harmonic": lambda: cauchy.jsd_harmonic(cauchy.FIRST, cauchy.SECOND, alpha),
                   "jsd_harmonic_dual": lambda: cauchy.jsd_harmonic_dual(cauchy.FIRST, cauchy.SECOND, alpha)}[name]()
     agree(form, plain_form)
+
+
+SCALE_FAMILIES = {"exponential": exponential, "laplace": laplace, "rayleigh": rayleigh, "gamma": gamma,
+                  "inverse_gaussian": inverse_gaussian}
+
+
+@pytest.mark.parametrize("family", sorted(SCALE_FAMILIES))
+@pytest.mark.parametrize("name", ["jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
+def test_mixture_log_gaps_rewrite_back_to_the_theorem(family, name):
+    """The catalogue's skew forms with a log of a mixture (derive.tidy.mixture_log_gaps): SkewLogGap of one log ratio,
+    and equal to the theorem's expression at exact points, near-identical and far-apart laws included."""
+    f = SCALE_FAMILIES[family].FAMILY
+    form, theorem = f.closed_forms[name], f.theorem_forms[name]
+    gaps = list(form.atoms(SkewLogGap))
+    assert gaps and all(len(gap.args[1].atoms(sp.log)) == 1 for gap in gaps)  # one log: printed as a log_ratio
+    near = {p.of(w): f.sample[p.symbol] * (1 if w == 1 else sp.Rational(1000001, 1000000)) for p in f.params
+            for w in (1, 2)}
+    far = {p.of(w): f.sample[p.symbol] * (1 if w == 1 else 1000) for p in f.params for w in (1, 2)}
+    shared = {p.symbol: 3 for p in f.shared}
+    for point in (near, far):
+        for a in (sp.Rational(1, 1000000), sp.Rational(2, 7), sp.Rational(999999, 1000000)):
+            values = {**point, **shared, alpha: a}
+            x, y = (sp.N(plain(e).subs(delta, 0).subs(values), 60) for e in (form, theorem))
+            assert abs(x - y) <= sp.Float(10) ** -45 * max(abs(y), sp.Float(10) ** -30), (values, x, y)
+
+
+def test_mixture_log_gaps_is_exact_and_cancels_a_jensen_gap():
+    """The rewrite is exact for any expression, and a skew Jensen gap of log becomes SkewLogGap alone."""
+    x, y = sp.symbols("x y", positive=True)
+    mixture = sp.log((1 - alpha) * x + alpha * y)
+    other = mixture + sp.log(x)
+    rewritten = mixture_log_gaps(other, alpha)
+    point = {x: sp.Rational(3, 7), y: sp.Rational(5, 2), alpha: sp.Rational(1, 3)}
+    assert abs(sp.N((plain(rewritten) - other).subs(point), 50)) < 1e-45
+    assert mixture_log_gaps(mixture - (1 - alpha) * sp.log(x) - alpha * sp.log(y), alpha) == SkewLogGap(alpha, sp.log(y / x))
