@@ -126,7 +126,9 @@ def expm1(x):
     """e^x - 1, accurate also near 0 (Kahan's (u - 1) x / log u, u = e^x, which cancels the rounding of u); a few ulp."""
     u = exp(x)
     rise = u - 1.0
-    kahan = rise * (x / log(u))
+    log_u = log(u)
+    # the unused side is computed too (selects, no branch): keep its division finite, or its flags reach numpy
+    kahan = rise * (x / (log_u if (log_u != 0.0) & (abs(log_u) < math.inf) else 1.0))
     # u rounds to 1 for |x| < 2^-54 (then x itself); beyond |x| = 40, u - 1 is exact enough (and log(u) may be inf)
     return x if u == 1.0 else (rise if abs(x) > 40.0 else kahan)
 
@@ -135,5 +137,7 @@ def expm1(x):
 def log1p(x):
     """log(1 + x), accurate also near 0 (Goldberg's log(u) x / (u - 1), u = 1 + x, which cancels the rounding of u)."""
     u = 1.0 + x
-    goldberg = log(u) * (x / (u - 1.0))
+    step = u - 1.0
+    # the unused side is computed too (selects, no branch): keep its division finite, or its flags reach numpy
+    goldberg = log(u) * (x / (step if (step != 0.0) & (step < math.inf) else 1.0))
     return x if u == 1.0 else (u if u == math.inf else goldberg)
