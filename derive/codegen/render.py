@@ -1,4 +1,5 @@
 """Text of the generated package: one module per family, the shared runtime files, the package __init__."""
+import functools
 import re
 import textwrap
 from pathlib import Path
@@ -15,7 +16,7 @@ from .spec import (CORE_DIMENSIONS, SPD, VECTORS,
 
 TEMPLATES = Path(__file__).parent / "templates"
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
-INLINE_JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")'  # into the batch loop
+INLINE_JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)'  # into batch loops
 
 
 def header(source):
@@ -126,6 +127,14 @@ def _law_arguments(kernel):
 
 
 def _closed_form(kernel):
+    jit = INLINE_JIT if vectorisable(kernel) else JIT
+    return f"\n\n{jit}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(_closed_form_body(kernel)) + "\n"
+
+
+@functools.cache
+def _closed_form_body(kernel):
+    """The lines of a closed form's numba function (one CSE pass per kernel: both _closed_form and vectorisable read
+    them)."""
     printer = NumbaPrinter()
     lines = [f"{p.symbol} = {p.name}" for p in kernel.params if str(p.symbol) != p.name]
     lines = ["    " + line for line in lines]
@@ -141,14 +150,18 @@ def _closed_form(kernel):
     body, result = straight_line(expr)
     lines += body
     lines.append(f"    return max({result}, 0.0)")
-    jit = INLINE_JIT if vectorisable(kernel) else JIT
-    return f"\n\n{jit}\ndef _{kernel.name}({_signature(kernel)}):\n" + "\n".join(lines) + "\n"
+    return tuple(lines)
 
 
-# What a closed form may call and still run in a vectorised loop: LLVM intrinsics and runtime _elementary's functions
-VECTORISABLE_CALLS = {"max", "min", "abs", "math.sqrt"} | {f"{SPECIAL}.{name}" for name in (
-    "log", "exp", "expm1", "log1p", "log_ratio", "log_sigmoid", "skew_log_gap", "skew_log_gap_slope", "expm1mx",
-    "exp_bregman")}
+def _inlinable(template):
+    """The runtime functions a template marks as inlined into the batch loops (jit option inline=INLINE)."""
+    return set(re.findall(r"inline=INLINE\)\ndef (\w+)\(", (TEMPLATES / template).read_text()))
+
+
+# What a closed form may call and still run in a vectorised loop: LLVM intrinsics and the runtime functions written for
+# it in plain arithmetic (marked in their templates), which are inlined into the loop
+VECTORISABLE_CALLS = {"max", "min", "abs", "math.sqrt"} | {
+    f"{SPECIAL}.{name}" for name in _inlinable("_elementary.py") | _inlinable("_special.py")}
 
 
 def vectorisable(kernel):
@@ -156,9 +169,7 @@ def vectorisable(kernel):
     _batch.py) and is inlined into it."""
     if not isinstance(kernel, ClosedForm) or _cores(kernel) or kernel.expr.has(sp.Sum):
         return False
-    body, result = straight_line(kernel.expr)
-    preamble = [NumbaPrinter().doprint(value) for _, value in kernel.preamble]
-    calls = re.findall(r"([A-Za-z_][\w.]*)\(", "\n".join(body + [result] + preamble))
+    calls = re.findall(r"([A-Za-z_][\w.]*)\(", "\n".join(_closed_form_body(kernel)))
     return set(calls) <= VECTORISABLE_CALLS
 
 

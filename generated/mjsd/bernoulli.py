@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -116,7 +116,7 @@ def kl_value_and_grad(p1, p2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -204,7 +204,7 @@ def jeffreys_value_and_grad(p1, p2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -342,7 +342,7 @@ def jsd_geometric_value_and_grad(p1, p2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 0, 'p2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -119,7 +119,7 @@ def kl_value_and_grad(n, p1, p2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(n, p1, p2):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -210,7 +210,7 @@ def jeffreys_value_and_grad(n, p1, p2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(n, p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -351,7 +351,7 @@ def jsd_geometric_value_and_grad(n, p1, p2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'p1': 1, 'p2': 2, 'alpha': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(n, p1, p2, alpha):
     if p1 == p2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

@@ -16,7 +16,7 @@ __all__ = ['kl', 'jsd_harmonic', 'jsd_harmonic_dual', 'jsd_arithmetic', 'kl_valu
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -122,7 +122,7 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_harmonic(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -415,7 +415,7 @@ def jsd_harmonic_dual_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_harmonic_dual_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_arithmetic(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(rate1, rate2):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -99,7 +99,7 @@ def kl_value_and_grad(rate1, rate2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(rate1, rate2):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -185,7 +185,7 @@ def jeffreys_value_and_grad(rate1, rate2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(rate1, rate2, alpha):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -291,7 +291,7 @@ def jsd_geometric_value_and_grad(rate1, rate2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'rate1': 0, 'rate2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(rate1, rate2, alpha):
     if rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

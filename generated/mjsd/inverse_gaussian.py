@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(mean1, shape1, mean2, shape2):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -131,7 +131,7 @@ def kl_value_and_grad(mean1, shape1, mean2, shape2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(mean1, shape1, mean2, shape2):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -274,7 +274,7 @@ def jeffreys_value_and_grad(mean1, shape1, mean2, shape2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(mean1, shape1, mean2, shape2, alpha):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -592,7 +592,7 @@ def jsd_geometric_value_and_grad(mean1, shape1, mean2, shape2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'mean1': 0, 'shape1': 1, 'mean2': 2, 'shape2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     if mean1 == mean2 and shape1 == shape2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -113,7 +113,7 @@ def kl_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(loc1, scale1, loc2, scale2):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -224,7 +224,7 @@ def jeffreys_value_and_grad(loc1, scale1, loc2, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -376,7 +376,7 @@ def jsd_geometric_value_and_grad(loc1, scale1, loc2, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'loc1': 0, 'scale1': 1, 'loc2': 2, 'scale2': 3, 'alpha': 4}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     if loc1 == loc2 and scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

@@ -18,7 +18,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -108,7 +108,7 @@ def kl_value_and_grad(shape, scale1, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -200,7 +200,7 @@ def jeffreys_value_and_grad(shape, scale1, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(shape, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -321,7 +321,7 @@ def jsd_geometric_value_and_grad(shape, scale1, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'shape': 0, 'scale1': 1, 'scale2': 2, 'alpha': 3}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(shape, scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding

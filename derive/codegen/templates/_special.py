@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 # the vectorisable elementary functions; the kernels call them as _special.log, _special.exp, ...
-from ._elementary import _log1p_parts, exp, expm1, log, log1p, log1p_reduced  # noqa: F401
+from ._elementary import INLINE, _log1p_parts, exp, expm1, log, log1p, log1p_reduced  # noqa: F401
 
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
@@ -183,13 +183,13 @@ def i1_over_i0_over_x(x):
     return i1_over_i0(x) / x
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def softplus(u):
     """log(1 + e^u) for any finite u: the exponential's argument is kept <= 0 and log1p avoids cancellation."""
     return max(u, 0.0) + log1p(exp(-abs(u)))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def log_sigmoid(u):
     """log(1 / (1 + e^-u)) = -softplus(-u)."""
     return -softplus(-u)
@@ -244,7 +244,7 @@ def multi_trigamma(a, d):
 _NEAR_LOW, _NEAR_HIGH = math.sqrt(0.5) - 1.0, math.sqrt(2.0) - 1.0
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def log_ratio(a, b, d):
     """log(a / b) for a, b > 0, given d = a - b computed without cancellation: < 2 ulp also when a ~ b.
 
@@ -340,7 +340,7 @@ def lgamma_jeffreys(x, y, d):
     return d * (digamma(x) - digamma(y))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def log1p_minus(x):
     """log(1 + x) - x for x > -1, to a few ulp also near 0 (where it is ~ -x^2/2 and log1p(x) - x keeps no digits)."""
     half_f2, tail = _log1p_parts(min(max(x, _NEAR_LOW), _NEAR_HIGH))
@@ -353,7 +353,7 @@ _GAP_NEAR = 0.5
 _GAP_EXP = 700.0  # expm1 overflows from 709.8 on
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def skew_log_gap(a, t):
     """log(1 - a + a e^t) - a t >= 0 for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and
     e^t, weights 1 - a and a (a normal pair's skew divergences, t = log of their variance ratio). ~ a (1 - a) t^2 / 2.
@@ -379,7 +379,7 @@ def skew_log_gap(a, t):
     return near if s < _GAP_NEAR else far
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def skew_log_gap_slope(a, t):
     """(e^t - 1) / (1 - a + a e^t) for 0 <= a <= 1 and real t (skew_log_gap's partials), as
     +-(1 - e^-|t|) / (the weight of e^|t| + the other weight times e^-|t|): no overflow for any t."""
@@ -394,7 +394,7 @@ def skew_log_gap_slope(a, t):
 _EXPM1MX = tuple(1.0 / math.factorial(k) for k in range(2, 21))
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def expm1mx(w):
     """e^w - 1 - w for any real w: < 4 ulp. Below |w| = 1 from the Taylor series (expm1(w) - w would cancel to the
     relative error of expm1 times 2/|w|), beyond as expm1(w) - w, whose terms no longer nearly cancel."""
@@ -408,7 +408,7 @@ def expm1mx(w):
     return near if -1.0 < w < 1.0 else far
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def exp_bregman(ex, ey, d):
     """e^x - e^y - d e^y from ex = e^x, ey = e^y and d = x - y: e^y (e^d - 1 - d) below |d| = 1, the difference itself
     beyond (no cancellation there, and exact inputs stay exact where d's rounding, times |d|, would not)."""
