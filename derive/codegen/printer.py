@@ -82,6 +82,9 @@ def log_ratios(expr):
             return e
         if sample_sign(b) < 0:
             a, b = -a, -b
+        if a.is_Pow and b.is_Pow and a.exp == b.exp and a.exp.is_Rational:
+            # k log(x / y), not log(x^k / y^k): x^k underflows or overflows where x does not (a scale of 1e-300)
+            return a.exp * LogRatio(a.base, b.base, sp.factor(a.base - b.base))
         return LogRatio(a, b, sp.factor(a - b))
     return expr.replace(lambda e: isinstance(e, sp.log), ratio)
 

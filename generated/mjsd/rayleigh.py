@@ -17,7 +17,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _kl(scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -104,7 +104,7 @@ def kl_value_and_grad(scale1, scale2):
     return _validate.value_and_grad(_kl_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jeffreys(scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
@@ -196,18 +196,15 @@ def jeffreys_value_and_grad(scale1, scale2):
     return _validate.value_and_grad(_jeffreys_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric(scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = (scale1*scale1)
-    _t1 = (scale2*scale2)
-    _t2 = scale1 + scale2
-    _t3 = scale1 - scale2
-    return max(_beta*(_t2*_t2)*(_t3*_t3)*alpha/(_t0*_t1) - _special.skew_log_gap(alpha, _special.log_ratio(_t0, _t1, _t2*_t3)), 0.0)
+    _t0 = scale1 - scale2
+    return max(_beta*(_t0*_t0)*alpha*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)) - _special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)), 0.0)
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
@@ -267,31 +264,28 @@ def _jsd_geometric_value_and_grad_loop(scale1, scale2, alpha, _value, _d_scale1,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = (scale2*scale2)
-    _t1 = (1.0/_t0)
-    _t2 = scale1 - scale2
-    _t3 = (_t2*_t2)
-    _t4 = _t1*_t3
-    _t5 = scale1 + scale2
-    _t6 = (_t5*_t5)
-    _t7 = _beta*alpha
-    _t8 = 2.0*_t7
-    _t9 = _t6*_t8
-    _t10 = (scale1*scale1)
-    _t11 = (1.0/_t10)
+    _t0 = scale1 - scale2
+    _t1 = 2.0*_special.log_ratio(scale1, scale2, _t0)
+    _t2 = _special.skew_log_gap_slope(alpha, _t1)
+    _t3 = _beta*alpha
+    _t4 = 2.0*_t3
+    _t5 = _t2*_t4
+    _t6 = (1.0/(scale2*scale2))
+    _t7 = (_t0*_t0)
+    _t8 = _t6*_t7
+    _t9 = ((scale1 + scale2)*(scale1 + scale2))
+    _t10 = _t4*_t9
+    _t11 = (1.0/(scale1*scale1))
     _t12 = 2.0*scale1
     _t13 = 2.0*scale2
     _t14 = _t12 - _t13
     _t15 = _t12 + _t13
-    _t16 = _special.log_ratio(_t10, _t0, _t2*_t5)
-    _t17 = _special.skew_log_gap_slope(alpha, _t16)
-    _t18 = _t17*_t8
-    _t19 = _t1*_t11*_t6
-    _t20 = _t19*_t3
+    _t16 = _t11*_t6*_t9
+    _t17 = _t16*_t7
     _value[0] = _jsd_geometric(scale1, scale2, alpha)
-    _d_scale1[0] = _beta*_t1*_t11*_t14*_t6*alpha + _beta*_t1*_t11*_t15*_t3*alpha - _t18/scale1 - _t4*_t9/(scale1*scale1*scale1)
-    _d_scale2[0] = _t11*_t15*_t4*_t7 - _t11*_t3*_t9/(scale2*scale2*scale2) - _t14*_t19*_t7 + _t18/scale2
-    _d_alpha[0] = _beta*_t20 + _t16 - _t17 - _t20*alpha
+    _d_scale1[0] = _beta*_t11*_t14*_t6*_t9*alpha + _beta*_t11*_t15*_t6*_t7*alpha - _t10*_t8/(scale1*scale1*scale1) - _t5/scale1
+    _d_scale2[0] = -_t10*_t11*_t7/(scale2*scale2*scale2) + _t11*_t15*_t3*_t8 - _t14*_t16*_t3 + _t5/scale2
+    _d_alpha[0] = _beta*_t17 + _t1 - _t17*alpha - _t2
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -314,13 +308,13 @@ def jsd_geometric_value_and_grad(scale1, scale2, alpha=0.5):
     return _validate.value_and_grad(_jsd_geometric_value_and_grad_ufunc, arrays, {'scale1': 0, 'scale2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=_special.INLINE)
 def _jsd_geometric_dual(scale1, scale2, alpha):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.skew_log_gap(alpha, _special.log_ratio((scale1*scale1), (scale2*scale2), (scale1 - scale2)*(scale1 + scale2))), 0.0)
+    return max(_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):
@@ -380,7 +374,7 @@ def _jsd_geometric_dual_value_and_grad_loop(scale1, scale2, alpha, _value, _d_sc
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.log_ratio((scale1*scale1), (scale2*scale2), (scale1 - scale2)*(scale1 + scale2))
+    _t0 = 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)
     _t1 = _special.skew_log_gap_slope(alpha, _t0)
     _t2 = 2.0*_beta*_t1*alpha
     _value[0] = _jsd_geometric_dual(scale1, scale2, alpha)
