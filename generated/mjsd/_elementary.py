@@ -132,16 +132,27 @@ def exp(x):
     return math.inf if x > _EXP_OVERFLOW else (0.0 if x < _EXP_UNDERFLOW else value)
 
 
+# 1/k! for k = 2..17: e^x - 1 = x + x^2 (1/2 + x/6 + ... + x^15/17!) on |x| <= 0.7, the rest < 2^-61 of the sum
+_EXPM1_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(2, 18))
+EXPM1_NEAR = 0.7
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def expm1_series(x):
+    """e^x - 1 for |x| <= 0.7 from its Taylor series: < 1.5 ulp, no exp."""
+    series = _EXPM1_TAYLOR[-1]
+    for c in _EXPM1_TAYLOR[-2::-1]:
+        series = c + x * series
+    return x + x * (x * series)
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def expm1(x):
-    """e^x - 1, accurate also near 0 (Kahan's (u - 1) x / log u, u = e^x, which cancels the rounding of u); a few ulp."""
-    u = exp(x)
-    rise = u - 1.0
-    log_u = log(u)
-    # the unused side is computed too (selects, no branch): keep its division finite, or its flags reach numpy
-    kahan = rise * (x / (log_u if (log_u != 0.0) & (abs(log_u) < math.inf) else 1.0))
-    # u rounds to 1 for |x| < 2^-54 (then x itself); beyond |x| = 40, u - 1 is exact enough (and log(u) may be inf)
-    return x if u == 1.0 else (rise if abs(x) > 40.0 else kahan)
+    """e^x - 1, accurate also near 0: the Taylor series below |x| = 0.7, e^x - 1 beyond (where the subtraction loses
+    at most one bit); < 2.5 ulp, one exp (Kahan's (u - 1) x / log u needs an exp and a log)."""
+    # both sides computed (the series on a clamped x), selected without a branch, as everywhere in this file
+    near = expm1_series(min(max(x, -EXPM1_NEAR), EXPM1_NEAR))
+    return near if abs(x) < EXPM1_NEAR else exp(x) - 1.0
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)

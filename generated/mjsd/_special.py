@@ -20,7 +20,8 @@ import numba
 import numpy as np
 
 # the vectorisable elementary functions; the kernels call them as _special.log, _special.exp, ...
-from ._elementary import INLINE, _log1p_parts, exp, expm1, log, log1p, log1p_reduced  # noqa: F401
+from ._elementary import (EXPM1_NEAR, INLINE, _log1p_parts, exp, expm1, expm1_series, log, log1p,  # noqa: F401
+                          log1p_reduced)
 
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
@@ -351,9 +352,17 @@ def log1p_minus(x):
     return tail - half_f2 if _NEAR_LOW < x < _NEAR_HIGH else far
 
 
-# skew_log_gap: below this |t| the form in log1p_minus, above it the direct forms; log1p_minus's arguments stay < 0.65
-_GAP_NEAR = 0.5
-_GAP_EXP = 700.0  # expm1 overflows from 709.8 on
+# skew_log_gap: below this |t| the near form, whose log1p arguments stay <= e^0.34 - 1 < sqrt(2) - 1 (fdlibm's polynomial
+# range); beyond, e^|t| is taken up to _GAP_EXP and e^-|t| above (e^|t| overflows from 709.8 on)
+_GAP_NEAR = 0.34
+_GAP_EXP = 700.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def _log1p_minus_near(x):
+    """log(1 + x) - x for sqrt(2)/2 - 1 < x < sqrt(2) - 1, from fdlibm's polynomial alone."""
+    half_f2, tail = _log1p_parts(x)
+    return tail - half_f2
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
@@ -365,20 +374,28 @@ def skew_log_gap(a, t):
     would lose a tiny a). There, with u = e^t - 1, v = a u, w = (1 - a) u / (1 + v), it equals
     a v w + (1 - a) L(v) - a L(w), L(x) = log1p(x) - x: the first-order terms of the two logarithms cancel in this
     algebra, not in floating point, and the remaining terms, of size a (1 - a) u^2, add up with little cancellation.
+    Farther from 0 one of three direct forms, by which term is small; one exp and one log in all (the forms are
+    computed side by side and selected, without branches, so that LLVM vectorises a loop over pairs).
     """
     b = 1.0 - a
     p = a if t >= 0.0 else b
     q = b if t >= 0.0 else a
     s = abs(t)
-    u = expm1(min(s, _GAP_NEAR))
+    huge = s > _GAP_EXP
+    e = exp(-s if huge else s)  # e^s, or e^-s where e^s would overflow
+    u = expm1_series(min(s, EXPM1_NEAR)) if s < EXPM1_NEAR else e - 1.0  # e^s - 1 (s <= _GAP_EXP)
     v = p * u
     w = q * u / (1.0 + v)
-    near = p * v * w + q * log1p_minus(v) - p * log1p_minus(w)
-    # away from 0, log(1 - p + p e^s) - p s = q s + log(p + q e^-s): the term subtracted is the one with the smaller weight
-    low = log1p(p * expm1(min(s, _GAP_EXP))) - p * s
-    high = q * s + log1p(q * expm1(-s))
-    huge = q * s + log(p + q * exp(-s))  # p < 1/2 and e^s out of range: cancels only for p < e^(-s/2)
-    far = high if p >= 0.5 else (low if s < _GAP_EXP else huge)
+    near = p * v * w + q * _log1p_minus_near(min(v, _NEAR_HIGH)) - p * _log1p_minus_near(min(w, _NEAR_HIGH))
+    # log(1 - p + p e^s) - p s as log1p(p u) - p s (p < 1/2: the term subtracted has the smaller weight), as
+    # q s + log1p(-q (1 - e^-s)) (p >= 1/2), or, e^s out of range, q s + log(p + q e^-s) (cancels only for p < e^(-s/2))
+    direct = huge and p < 0.5
+    z = -q * (1.0 if huge else u / (1.0 + u)) if p >= 0.5 else p * u
+    x = p + q * e if direct else 1.0 + z
+    log_x = log(x)
+    step = x - 1.0
+    log1p_z = z if x == 1.0 else log_x * (z / (step if (step != 0.0) & (abs(step) < math.inf) else 1.0))  # log1p
+    far = (q * s if p >= 0.5 or direct else -p * s) + (log_x if direct else log1p_z)
     return near if s < _GAP_NEAR else far
 
 
