@@ -1,8 +1,9 @@
 """The closed forms' vectorised batch loops (runtime _batch.py) give the ufunc's results bit for bit.
 
 A closed form in plain arithmetic gets a loop over flat contiguous arrays that LLVM vectorises; batches that
-broadcast otherwise take the kernel's ufunc. Both must agree exactly, whatever mix of scalars and arrays, and the
-batch loop must mark a bad entry as the ufunc does, so that the wrapper names it."""
+broadcast otherwise reach it through contiguous copies of blocks of their arguments. It must agree exactly with the
+ufunc (numba's elementwise loop over the same kernel), whatever mix of scalars, arrays and layouts, and mark a bad
+entry as the ufunc does, so that the wrapper names it."""
 import importlib
 import inspect
 import os
@@ -62,18 +63,48 @@ def test_the_batch_loop_equals_the_ufunc(family, ufunc):
     assert np.array_equal(function(**square), lazy(*square.values()))
 
 
-def test_layouts_the_loop_cannot_take_go_through_the_ufunc():
-    rng = np.random.default_rng(3)
-    loc = rng.normal(size=(40, 60))
-    # a transposed (Fortran-order) argument, a broadcast row, a strided output
+@pytest.mark.parametrize("threads", [1, 2])
+def test_other_layouts_reach_the_loop_through_block_copies(threads, monkeypatch):
+    """Transposed, broadcast and strided arguments and outputs, in blocks smaller than the batch (several per row, and
+    several rows per block), on one thread and split across two (60000 pairs: more than the kernel's grain)."""
+    monkeypatch.setattr(mjsd._parallel, "_BLOCK", 700)
+    previous = mjsd.get_num_threads()
+    mjsd.set_num_threads(threads)
+    try:
+        for rows, columns in ((40, 60), (200, 300), (3, 1000)):
+            check_layouts(rows, columns)
+    finally:
+        mjsd.set_num_threads(previous)
+
+
+def check_layouts(rows, columns):
+    rng = np.random.default_rng(rows)
+    loc = rng.normal(size=(rows, columns))
+    # a transposed (Fortran-order) argument, a broadcast row, a broadcast column, a strided output
     expected = normal._jsd_geometric_ufunc(loc.T, 1.5, 0.2, 0.8, 0.3)
     assert np.array_equal(normal.jsd_geometric(loc.T, 1.5, 0.2, 0.8, 0.3), expected)
-    row = rng.uniform(0.5, 2, 60)
+    row = rng.uniform(0.5, 2, columns)
     assert np.array_equal(normal.jsd_geometric(loc, row, 0.2, 0.8, 0.3),
                           normal._jsd_geometric_ufunc(loc, row, 0.2, 0.8, 0.3))
-    out = np.empty((60, 80))[:, ::2]
+    column = rng.uniform(0.5, 2, (rows, 1))
+    assert np.array_equal(normal.jsd_geometric(loc, row, 0.2, column, 0.3),
+                          normal._jsd_geometric_ufunc(loc, row, 0.2, column, 0.3))
+    out = np.empty((columns, 2 * rows))[:, ::2]
     normal.jsd_geometric(loc.T, 1.5, 0.2, 0.8, 0.3, out=out)
     assert np.array_equal(out, expected)
+
+
+def test_pairwise_matrices_take_the_batch_loop_and_equal_the_ufunc():
+    rng = np.random.default_rng(4)
+    first = rng.normal(size=300), rng.uniform(0.5, 2, 300)
+    second = rng.normal(size=200), rng.uniform(0.5, 2, 200)
+    matrix = mjsd.pairwise(normal.jsd_geometric, first, second, alpha=0.3)
+    assert matrix.shape == (300, 200)
+    assert np.array_equal(matrix, normal._jsd_geometric_ufunc(first[0][:, None], first[1][:, None], *second, 0.3))
+    bad = first[1].copy()
+    bad[123] = -1.0
+    with pytest.raises(ValueError, match="scale1"):
+        mjsd.pairwise(normal.jsd_geometric, (first[0], bad), second, alpha=0.3)
 
 
 @pytest.mark.parametrize("bad, message", [(-1.0, "scale1"), (np.nan, "scale1"), (np.inf, "scale1")])

@@ -107,6 +107,36 @@ def run_flat(batch, arrays, out, grain):
                          for low, high in zip(bounds[:-1], bounds[1:])]))
 
 
+def run_broadcast(batch, arrays, target, grain):
+    """batch over arguments that broadcast to target.shape in other ways (pairwise's (n, 1) against (m,), strided or
+    transposed views): blocks of about _BLOCK pairs along the leading axis, each argument's block copied contiguous
+    (a single value stays one), the blocks spread over the threads; the number of NaNs written. The copies cost a
+    few ns per pair and hold one block per thread, against the ufunc's unvectorised loop."""
+    rows = target.shape[0]
+    step = max(1, _BLOCK // max(target.size // max(rows, 1), 1))
+    bounds = list(range(0, rows, step)) + [rows]
+    calls = [(_broadcast_block, batch, arrays, target, low, high) for low, high in zip(bounds[:-1], bounds[1:])]
+    if min(_pieces(), target.size // grain) < 2:
+        return sum(function(*arguments) for function, *arguments in calls)
+    return sum(_in_pool(calls))
+
+
+_BLOCK = 1 << 15  # pairs per block of run_broadcast: its copies (a few arguments of 256 kB) stay in the L2 cache
+
+
+def _broadcast_block(batch, arrays, target, low, high):
+    """batch on rows low:high of the broadcast arguments, written into those rows of target."""
+    flat = [a.reshape(-1)[:1] if a.size == 1 else
+            np.ascontiguousarray(np.broadcast_to(a, target.shape)[low:high]).reshape(-1) for a in arrays]
+    piece = target[low:high]
+    if piece.flags.c_contiguous:
+        return batch(*flat, piece.reshape(-1))
+    block = np.empty(piece.shape)
+    nans = batch(*flat, block.reshape(-1))
+    piece[...] = block
+    return nans
+
+
 def contiguous(arrays, target):
     """The arguments as flat contiguous arrays if each is a single value or has the batch's shape in C order, and the
     output is C-contiguous (a closed form's batch loop, runtime _batch.py, then applies); else None."""

@@ -234,6 +234,8 @@ def apply(ufunc, arrays, out=None, quiet_overflow=False, matrices=(), *, grain, 
     with np.errstate(**_quiet(arrays, matrices), **({"over": "ignore"} if quiet_overflow else {})):
         if flat is not None:
             nans = _parallel.run_flat(ufunc.batch, flat, target.reshape(-1), grain)
+        elif ufunc.batch is not None:
+            nans = _parallel.run_broadcast(ufunc.batch, arrays, target, grain)
         else:
             _parallel.run(ufunc, arrays, arrays.cores, target, grain)
             nans = np.isnan(target).any()
