@@ -41,8 +41,10 @@ class LazyUfunc:
         return self._function(*args)
 
     def precompile(self):
-        """Build the ufunc and compile (or load) the scalar kernel, so that no later call compiles anything."""
-        self.build()
+        """Compile (or load) what the public function calls, so that no later call compiles anything: the scalar
+        kernel, and the batch loop where there is one (it takes every layout, runtime _parallel.py), else the ufunc."""
+        if self.batch is None:
+            self.build()
         if self._kernel is not None:
             self._kernel.compile(self._signature)
         if self.batch is not None:
