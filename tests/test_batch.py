@@ -47,6 +47,7 @@ def test_some_kernels_are_batched():
 
 
 @pytest.mark.parametrize("family, ufunc", BATCHED, ids=lambda v: str(v))
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # quadratures' far nodes, in the raw ufunc
 def test_the_batch_loop_equals_the_ufunc(family, ufunc):
     module = importlib.import_module(f"mjsd.{family}")
     function, lazy = getattr(module, ufunc[1:-len("_ufunc")]), getattr(module, ufunc)

@@ -52,12 +52,25 @@ def test_a_split_batch_writes_into_out(threads):
 
 def test_matrix_and_quadrature_kernels_split_too(threads):
     rng = np.random.default_rng(3)
-    covs = random_spd(rng, 600, 3)
-    alone, split = run_both(mvnormal.jsd_geometric, rng.normal(size=(600, 3)), covs, np.zeros(3), np.eye(3), 0.4)
+    covs = random_spd(rng, 1600, 3)  # numpy's ufunc loops hold the GIL up to 500 elements: pieces of more
+    alone, split = run_both(mvnormal.jsd_geometric, rng.normal(size=(1600, 3)), covs, np.zeros(3), np.eye(3), 0.4)
     assert np.array_equal(alone, split)
     shapes = rng.uniform(0.5, 5, 12)
     alone, split = run_both(gamma.jsd_arithmetic, shapes, 1.0, 2.0, 3.0)
     assert np.array_equal(alone, split)
+
+
+def test_ufunc_pieces_are_large_enough_to_release_the_gil(threads, monkeypatch):
+    """A batch split for numpy's ufunc machinery (matrix kernels) has pieces of more than 500 pairs, which numpy runs
+    without the GIL, and a whole number of them per thread."""
+    sizes = []
+    original = mjsd._parallel._in_pool
+    monkeypatch.setattr(mjsd._parallel, "_in_pool",
+                        lambda calls: sizes.extend(call[-1].shape[0] for call in calls) or original(calls))
+    rng = np.random.default_rng(5)
+    mjsd.set_num_threads(2)
+    mvnormal.jsd_geometric(rng.normal(size=(2000, 2)), random_spd(rng, 2000, 2), np.zeros(2), np.eye(2), 0.4)
+    assert sum(sizes) == 2000 and min(sizes) > 500 and len(sizes) % 2 == 0
 
 
 def test_threads_keep_the_callers_error_state(threads):

@@ -289,16 +289,18 @@ def _ufunc(kernel):
         decorator = f'numba.guvectorize(["{_loop_type(kernel)}"], "{layout}->()", cache=True)'
         loop = f"def _{kernel.name}_loop({args}, out):\n    out[0] = _{kernel.name}({args})\n"
     scalar = "" if _cores(kernel) else f', _{kernel.name}, "{_loop_type(kernel)}"'
-    if not vectorisable(kernel):
+    if _cores(kernel):
         return f"\n\n{loop}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar})\n"
     return (f"\n\n{loop}{_batch(kernel)}\n\n_{kernel.name}_ufunc = LazyUfunc({decorator}, _{kernel.name}_loop{scalar}, "
             f"batch=_{kernel.name}_batch)\n")
 
 
 def _batch(kernel):
-    """A vectorisable closed form's loop over flat contiguous arrays (runtime _batch.py): blocks of pairs, every
-    argument read contiguously, the kernel computed for every pair and its result selected by the branch-free test
-    of the arguments (a branch would keep LLVM from vectorising the loop); it counts the NaNs it writes."""
+    """An elementwise kernel's loop over flat contiguous arrays (runtime _batch.py): blocks of pairs, every argument
+    read contiguously, the kernel computed for every pair and its result selected by the branch-free test of the
+    arguments (a branch would keep LLVM from vectorising the loop of a vectorisable closed form, which is inlined into
+    it); it counts the NaNs it writes. Compiled without the GIL, it also runs a few costly pairs (quadrature) on
+    several threads, which numpy's ufunc loops, holding the GIL below 501 elements, do not."""
     names = [p.name for p in kernel.params]
     entries = ", ".join(f"{name}_[i]" for name in names)
     return "\n".join([
@@ -310,8 +312,10 @@ def _batch(kernel):
         *(f"        {name}_ = _batch.block({name}, {name}_spread, start, stop)" for name in names),
         "        piece = out[start:stop]",
         "        for i in range(stop - start):",
-        f"            value = _{kernel.name}({entries})",
-        f"            value = value if {guards(kernel.params, '{}_[i]', branch_free=True)} else math.nan",
+        *([f"            value = _{kernel.name}({entries})",
+           f"            value = value if {guards(kernel.params, '{}_[i]', branch_free=True)} else math.nan"]
+          if vectorisable(kernel) else  # a numeric kernel must not run on bad arguments: it might not end
+          [f"            value = _{kernel.name}({entries}) if {guards(kernel.params, '{}_[i]')} else math.nan"]),
         "            piece[i] = value",
         "            nans += value != value",
         "    return nans  # the wrapper then looks for the argument at fault",

@@ -19,7 +19,7 @@ class LazyUfunc:
     def __init__(self, decorator, function, kernel=None, signature=None, batch=None):
         self._decorator, self._function = decorator, function
         self._kernel, self._signature = kernel, signature  # the scalar kernel the loop calls (elementwise only)
-        self.batch = batch  # a vectorisable closed form's loop over flat contiguous arrays (runtime _batch.py)
+        self.batch = batch  # an elementwise kernel's loop over flat contiguous arrays (runtime _batch.py)
         self._ufunc = None
         self._lock = threading.Lock()
 

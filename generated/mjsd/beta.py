@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -29,7 +30,25 @@ def _kl_loop(a1, b1, a2, b2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(a1, b1, a2, b2, out):
+    a1_spread, b1_spread, a2_spread, b2_spread = _batch.spread(a1), _batch.spread(b1), _batch.spread(a2), _batch.spread(b2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        a1_ = _batch.block(a1, a1_spread, start, stop)
+        b1_ = _batch.block(b1, b1_spread, start, stop)
+        a2_ = _batch.block(a2, a2_spread, start, stop)
+        b2_ = _batch.block(b2, b2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(a1_[i], b1_[i], a2_[i], b2_[i]) if 0.0 < a1_[i] and a1_[i] < math.inf and 0.0 < b1_[i] and b1_[i] < math.inf and 0.0 < a2_[i] and a2_[i] < math.inf and 0.0 < b2_[i] and b2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(a1, b1, a2, b2, *, out=None):
@@ -106,7 +125,25 @@ def _jeffreys_loop(a1, b1, a2, b2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(a1, b1, a2, b2, out):
+    a1_spread, b1_spread, a2_spread, b2_spread = _batch.spread(a1), _batch.spread(b1), _batch.spread(a2), _batch.spread(b2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        a1_ = _batch.block(a1, a1_spread, start, stop)
+        b1_ = _batch.block(b1, b1_spread, start, stop)
+        a2_ = _batch.block(a2, a2_spread, start, stop)
+        b2_ = _batch.block(b2, b2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(a1_[i], b1_[i], a2_[i], b2_[i]) if 0.0 < a1_[i] and a1_[i] < math.inf and 0.0 < b1_[i] and b1_[i] < math.inf and 0.0 < a2_[i] and a2_[i] < math.inf and 0.0 < b2_[i] and b2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(a1, b1, a2, b2, *, out=None):
@@ -192,7 +229,26 @@ def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(a1, b1, a2, b2, alpha, out):
+    a1_spread, b1_spread, a2_spread, b2_spread, alpha_spread = _batch.spread(a1), _batch.spread(b1), _batch.spread(a2), _batch.spread(b2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        a1_ = _batch.block(a1, a1_spread, start, stop)
+        b1_ = _batch.block(b1, b1_spread, start, stop)
+        a2_ = _batch.block(a2, a2_spread, start, stop)
+        b2_ = _batch.block(b2, b2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(a1_[i], b1_[i], a2_[i], b2_[i], alpha_[i]) if 0.0 < a1_[i] and a1_[i] < math.inf and 0.0 < b1_[i] and b1_[i] < math.inf and 0.0 < a2_[i] and a2_[i] < math.inf and 0.0 < b2_[i] and b2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(a1, b1, a2, b2, alpha=0.5, *, out=None):
@@ -306,7 +362,26 @@ def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(a1, b1, a2, b2, alpha, out):
+    a1_spread, b1_spread, a2_spread, b2_spread, alpha_spread = _batch.spread(a1), _batch.spread(b1), _batch.spread(a2), _batch.spread(b2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        a1_ = _batch.block(a1, a1_spread, start, stop)
+        b1_ = _batch.block(b1, b1_spread, start, stop)
+        a2_ = _batch.block(a2, a2_spread, start, stop)
+        b2_ = _batch.block(b2, b2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(a1_[i], b1_[i], a2_[i], b2_[i], alpha_[i]) if 0.0 < a1_[i] and a1_[i] < math.inf and 0.0 < b1_[i] and b1_[i] < math.inf and 0.0 < a2_[i] and a2_[i] < math.inf and 0.0 < b2_[i] and b2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(a1, b1, a2, b2, alpha=0.5, *, out=None):
@@ -471,7 +546,26 @@ def _jsd_arithmetic_loop(a1, b1, a2, b2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(a1, b1, a2, b2, alpha, out):
+    a1_spread, b1_spread, a2_spread, b2_spread, alpha_spread = _batch.spread(a1), _batch.spread(b1), _batch.spread(a2), _batch.spread(b2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        a1_ = _batch.block(a1, a1_spread, start, stop)
+        b1_ = _batch.block(b1, b1_spread, start, stop)
+        a2_ = _batch.block(a2, a2_spread, start, stop)
+        b2_ = _batch.block(b2, b2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(a1_[i], b1_[i], a2_[i], b2_[i], alpha_[i]) if 0.0 < a1_[i] and a1_[i] < math.inf and 0.0 < b1_[i] and b1_[i] < math.inf and 0.0 < a2_[i] and a2_[i] < math.inf and 0.0 < b2_[i] and b2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(a1, b1, a2, b2, alpha=0.5, *, out=None):

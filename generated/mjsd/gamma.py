@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import POSITIVE, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -30,7 +31,25 @@ def _kl_loop(shape1, rate1, shape2, rate2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(shape1, rate1, shape2, rate2, out):
+    shape1_spread, rate1_spread, shape2_spread, rate2_spread = _batch.spread(shape1), _batch.spread(rate1), _batch.spread(shape2), _batch.spread(rate2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(shape1_[i], rate1_[i], shape2_[i], rate2_[i]) if 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(shape1, rate1, shape2, rate2, *, out=None):
@@ -107,7 +126,25 @@ def _jeffreys_loop(shape1, rate1, shape2, rate2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(shape1, rate1, shape2, rate2, out):
+    shape1_spread, rate1_spread, shape2_spread, rate2_spread = _batch.spread(shape1), _batch.spread(rate1), _batch.spread(shape2), _batch.spread(rate2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(shape1_[i], rate1_[i], shape2_[i], rate2_[i]) if 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(shape1, rate1, shape2, rate2, *, out=None):
@@ -194,7 +231,26 @@ def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(shape1, rate1, shape2, rate2, alpha, out):
+    shape1_spread, rate1_spread, shape2_spread, rate2_spread, alpha_spread = _batch.spread(shape1), _batch.spread(rate1), _batch.spread(shape2), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(shape1_[i], rate1_[i], shape2_[i], rate2_[i], alpha_[i]) if 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
@@ -306,7 +362,26 @@ def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(shape1, rate1, shape2, rate2, alpha, out):
+    shape1_spread, rate1_spread, shape2_spread, rate2_spread, alpha_spread = _batch.spread(shape1), _batch.spread(rate1), _batch.spread(shape2), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(shape1_[i], rate1_[i], shape2_[i], rate2_[i], alpha_[i]) if 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):
@@ -476,7 +551,26 @@ def _jsd_arithmetic_loop(shape1, rate1, shape2, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(shape1, rate1, shape2, rate2, alpha, out):
+    shape1_spread, rate1_spread, shape2_spread, rate2_spread, alpha_spread = _batch.spread(shape1), _batch.spread(rate1), _batch.spread(shape2), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(shape1_[i], rate1_[i], shape2_[i], rate2_[i], alpha_[i]) if 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(shape1, rate1, shape2, rate2, alpha=0.5, *, out=None):

@@ -558,7 +558,24 @@ def _jsd_arithmetic_loop(p1, p2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(p1, p2, alpha, out):
+    p1_spread, p2_spread, alpha_spread = _batch.spread(p1), _batch.spread(p2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        p1_ = _batch.block(p1, p1_spread, start, stop)
+        p2_ = _batch.block(p2, p2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(p1_[i], p2_[i], alpha_[i]) if 0.0 < p1_[i] and p1_[i] < 1.0 and 0.0 < p2_[i] and p2_[i] < 1.0 and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(p1, p2, alpha=0.5, *, out=None):

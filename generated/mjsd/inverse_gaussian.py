@@ -844,7 +844,26 @@ def _jsd_arithmetic_loop(mean1, shape1, mean2, shape2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(mean1, shape1, mean2, shape2, alpha, out):
+    mean1_spread, shape1_spread, mean2_spread, shape2_spread, alpha_spread = _batch.spread(mean1), _batch.spread(shape1), _batch.spread(mean2), _batch.spread(shape2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        mean1_ = _batch.block(mean1, mean1_spread, start, stop)
+        shape1_ = _batch.block(shape1, shape1_spread, start, stop)
+        mean2_ = _batch.block(mean2, mean2_spread, start, stop)
+        shape2_ = _batch.block(shape2, shape2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(mean1_[i], shape1_[i], mean2_[i], shape2_[i], alpha_[i]) if 0.0 < mean1_[i] and mean1_[i] < math.inf and 0.0 < shape1_[i] and shape1_[i] < math.inf and 0.0 < mean2_[i] and mean2_[i] < math.inf and 0.0 < shape2_[i] and shape2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(mean1, shape1, mean2, shape2, alpha=0.5, *, out=None):

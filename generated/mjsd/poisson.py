@@ -470,7 +470,24 @@ def _jsd_arithmetic_loop(rate1, rate2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(rate1, rate2, alpha, out):
+    rate1_spread, rate2_spread, alpha_spread = _batch.spread(rate1), _batch.spread(rate2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        rate1_ = _batch.block(rate1, rate1_spread, start, stop)
+        rate2_ = _batch.block(rate2, rate2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(rate1_[i], rate2_[i], alpha_[i]) if 0.0 < rate1_[i] and rate1_[i] < math.inf and 0.0 < rate2_[i] and rate2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(rate1, rate2, alpha=0.5, *, out=None):

@@ -8,6 +8,7 @@ import numba
 
 from . import _validate
 from ._lazy import LazyUfunc
+from . import _batch
 from . import _special
 from ._validate import NONNEGATIVE, REAL, UNIT
 from ._quadrature import arithmetic_jsd as quadrature_jsd
@@ -31,7 +32,25 @@ def _kl_loop(loc1, kappa1, loc2, kappa2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _kl_batch(loc1, kappa1, loc2, kappa2, out):
+    loc1_spread, kappa1_spread, loc2_spread, kappa2_spread = _batch.spread(loc1), _batch.spread(kappa1), _batch.spread(loc2), _batch.spread(kappa2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        kappa1_ = _batch.block(kappa1, kappa1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        kappa2_ = _batch.block(kappa2, kappa2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _kl(loc1_[i], kappa1_[i], loc2_[i], kappa2_[i]) if abs(loc1_[i]) < math.inf and 0.0 <= kappa1_[i] and kappa1_[i] < math.inf and abs(loc2_[i]) < math.inf and 0.0 <= kappa2_[i] and kappa2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_kl_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _kl_loop, _kl, "float64(float64, float64, float64, float64)", batch=_kl_batch)
 
 
 def kl(loc1, kappa1, loc2, kappa2, *, out=None):
@@ -112,7 +131,25 @@ def _jeffreys_loop(loc1, kappa1, loc2, kappa2):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jeffreys_batch(loc1, kappa1, loc2, kappa2, out):
+    loc1_spread, kappa1_spread, loc2_spread, kappa2_spread = _batch.spread(loc1), _batch.spread(kappa1), _batch.spread(loc2), _batch.spread(kappa2)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        kappa1_ = _batch.block(kappa1, kappa1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        kappa2_ = _batch.block(kappa2, kappa2_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jeffreys(loc1_[i], kappa1_[i], loc2_[i], kappa2_[i]) if abs(loc1_[i]) < math.inf and 0.0 <= kappa1_[i] and kappa1_[i] < math.inf and abs(loc2_[i]) < math.inf and 0.0 <= kappa2_[i] and kappa2_[i] < math.inf else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jeffreys_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jeffreys_loop, _jeffreys, "float64(float64, float64, float64, float64)", batch=_jeffreys_batch)
 
 
 def jeffreys(loc1, kappa1, loc2, kappa2, *, out=None):
@@ -201,7 +238,26 @@ def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_batch(loc1, kappa1, loc2, kappa2, alpha, out):
+    loc1_spread, kappa1_spread, loc2_spread, kappa2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(kappa1), _batch.spread(loc2), _batch.spread(kappa2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        kappa1_ = _batch.block(kappa1, kappa1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        kappa2_ = _batch.block(kappa2, kappa2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric(loc1_[i], kappa1_[i], loc2_[i], kappa2_[i], alpha_[i]) if abs(loc1_[i]) < math.inf and 0.0 <= kappa1_[i] and kappa1_[i] < math.inf and abs(loc2_[i]) < math.inf and 0.0 <= kappa2_[i] and kappa2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_loop, _jsd_geometric, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_batch)
 
 
 def jsd_geometric(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
@@ -315,7 +371,26 @@ def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_geometric_dual_batch(loc1, kappa1, loc2, kappa2, alpha, out):
+    loc1_spread, kappa1_spread, loc2_spread, kappa2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(kappa1), _batch.spread(loc2), _batch.spread(kappa2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        kappa1_ = _batch.block(kappa1, kappa1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        kappa2_ = _batch.block(kappa2, kappa2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_geometric_dual(loc1_[i], kappa1_[i], loc2_[i], kappa2_[i], alpha_[i]) if abs(loc1_[i]) < math.inf and 0.0 <= kappa1_[i] and kappa1_[i] < math.inf and abs(loc2_[i]) < math.inf and 0.0 <= kappa2_[i] and kappa2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_geometric_dual_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_geometric_dual_loop, _jsd_geometric_dual, "float64(float64, float64, float64, float64, float64)", batch=_jsd_geometric_dual_batch)
 
 
 def jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):
@@ -491,7 +566,26 @@ def _jsd_arithmetic_loop(loc1, kappa1, loc2, kappa2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(loc1, kappa1, loc2, kappa2, alpha, out):
+    loc1_spread, kappa1_spread, loc2_spread, kappa2_spread, alpha_spread = _batch.spread(loc1), _batch.spread(kappa1), _batch.spread(loc2), _batch.spread(kappa2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        loc1_ = _batch.block(loc1, loc1_spread, start, stop)
+        kappa1_ = _batch.block(kappa1, kappa1_spread, start, stop)
+        loc2_ = _batch.block(loc2, loc2_spread, start, stop)
+        kappa2_ = _batch.block(kappa2, kappa2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(loc1_[i], kappa1_[i], loc2_[i], kappa2_[i], alpha_[i]) if abs(loc1_[i]) < math.inf and 0.0 <= kappa1_[i] and kappa1_[i] < math.inf and abs(loc2_[i]) < math.inf and 0.0 <= kappa2_[i] and kappa2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(loc1, kappa1, loc2, kappa2, alpha=0.5, *, out=None):

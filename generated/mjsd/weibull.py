@@ -518,7 +518,25 @@ def _jsd_arithmetic_loop(shape, scale1, scale2, alpha):
     return math.nan  # an argument breaks its constraint: the wrapper names it
 
 
-_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64)")
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _jsd_arithmetic_batch(shape, scale1, scale2, alpha, out):
+    shape_spread, scale1_spread, scale2_spread, alpha_spread = _batch.spread(shape), _batch.spread(scale1), _batch.spread(scale2), _batch.spread(alpha)
+    nans = 0
+    for start in range(0, out.size, _batch.BLOCK):
+        stop = min(start + _batch.BLOCK, out.size)
+        shape_ = _batch.block(shape, shape_spread, start, stop)
+        scale1_ = _batch.block(scale1, scale1_spread, start, stop)
+        scale2_ = _batch.block(scale2, scale2_spread, start, stop)
+        alpha_ = _batch.block(alpha, alpha_spread, start, stop)
+        piece = out[start:stop]
+        for i in range(stop - start):
+            value = _jsd_arithmetic(shape_[i], scale1_[i], scale2_[i], alpha_[i]) if 0.0 < shape_[i] and shape_[i] < math.inf and 0.0 < scale1_[i] and scale1_[i] < math.inf and 0.0 < scale2_[i] and scale2_[i] < math.inf and 0.0 <= alpha_[i] and alpha_[i] <= 1.0 else math.nan
+            piece[i] = value
+            nans += value != value
+    return nans  # the wrapper then looks for the argument at fault
+
+
+_jsd_arithmetic_ufunc = LazyUfunc(numba.vectorize(["float64(float64, float64, float64, float64)"], cache=True), _jsd_arithmetic_loop, _jsd_arithmetic, "float64(float64, float64, float64, float64)", batch=_jsd_arithmetic_batch)
 
 
 def jsd_arithmetic(shape, scale1, scale2, alpha=0.5, *, out=None):

@@ -1,11 +1,12 @@
-"""Large contiguous batches through a closed form's vectorised loop (each family's ``_<kernel>_batch``).
+"""Large batches through each elementwise kernel's loop over flat contiguous arrays (each family's ``_<kernel>_batch``).
 
 numba's ufunc loops call the kernel one pair at a time, and LLVM cannot vectorise them. A closed form written in
 plain arithmetic (runtime _elementary.py's log instead of libm's) is instead looped over here in blocks of
 contiguous float64 arrays, the kernel inlined, so that LLVM evaluates it on 4 or 8 pairs at once. A scalar argument,
 an array of one entry, is spread over a block-sized buffer, so the inner loop reads every argument contiguously.
-Batches that broadcast in other ways (pairwise matrices, strided views) reach the same loop through contiguous copies
-of blocks of their arguments (runtime _parallel.run_broadcast).
+The numeric kernels (quadrature, series) get the same loop, not vectorised: compiled without the GIL, it lets a few
+costly pairs run on several threads. Batches that broadcast in other ways (pairwise matrices, strided views) reach
+the same loop through contiguous copies of blocks of their arguments (runtime _parallel.run_broadcast).
 """
 import numba
 import numpy as np
