@@ -1,4 +1,6 @@
 """The public API: broadcasting, return types, and clear errors on bad input."""
+import inspect
+import math
 import subprocess
 import warnings
 import sys
@@ -166,3 +168,41 @@ def test_valid_arguments_beyond_a_kernels_range_raise_instead_of_returning_nan()
             mjsd.weibull.jsd_geometric(1000.0, [1e3, 1e-6], 1e3, 0.5)
         with pytest.raises(ValueError, match=r"no float64 value \(shape=1000.0, scale1=1e-06, scale2=1000.0, alpha=0.5\): the arguments are valid"):
             mjsd.weibull.jsd_geometric(1000.0, 1e-6, 1e3, 0.5)
+
+
+SCALAR_FAMILIES = [f for f in mjsd.FAMILIES if f not in ("categorical", "dirichlet", "mvnormal", "diagnormal", "wishart")]
+
+
+@pytest.mark.parametrize("family", SCALAR_FAMILIES)
+def test_python_floats_take_the_same_checks_as_arrays(family):
+    """Python floats skip numpy's array machinery in _validate.check (a scalar call's overhead): the values, the
+    value-and-gradient results and every error message equal those of the same numbers as 0-d arrays."""
+    module = getattr(mjsd, family)
+    tried = 0
+    for name in module.__all__:
+        function = getattr(module, name)
+        params = [p for p in inspect.signature(function).parameters.values()
+                  if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in ("samples", "seed")]
+        floats = [0.3 if p.name == "alpha" else 3.0 if p.name == "n" else 0.6 if p.name.startswith("p")
+                  else 0.2 + 0.7 * i for i, p in enumerate(params)]
+        as_arrays = lambda values: [np.asarray(v) for v in values]
+        same = lambda a, b: np.array_equal(a, b) if not isinstance(a, tuple) else (
+            np.array_equal(a[0], b[0]) and all(np.array_equal(a[1][k], b[1][k]) for k in a[1]))
+        if "samples" in inspect.signature(function).parameters:
+            continue  # Monte Carlo: random, and slow
+        assert same(function(*floats), function(*as_arrays(floats))), name
+        for i, bad in ((i, bad) for i in range(len(floats)) for bad in (-1.0, math.nan, math.inf, 2.5)):
+            values = floats[:i] + [bad] + floats[i + 1:]
+            outcomes = []
+            for arguments in (values, as_arrays(values)):
+                try:
+                    outcomes.append(("value", function(*arguments)))
+                except (ValueError, TypeError) as error:
+                    outcomes.append((type(error), str(error)))
+            tried += 1
+            assert outcomes[0][0] == outcomes[1][0], (name, values, outcomes)
+            if outcomes[0][0] == "value":
+                assert same(outcomes[0][1], outcomes[1][1]), (name, values)
+            else:
+                assert outcomes[0][1] == outcomes[1][1], (name, values, outcomes)
+    assert tried > 0

@@ -85,6 +85,8 @@ def check(*arguments, values=True):
     themselves and return NaN on a violation, the values are checked (and the error raised) only when the result
     holds a NaN, which saves several passes over a large batch.
     """
+    if not values and all(type(value) is float and constraint in _SCALAR_RULES for _, value, constraint in arguments):
+        return _floats(arguments)
     arrays = [_checked(name, value, constraint, values) for name, value, constraint in arguments]
     cores = [CORE_DIMENSIONS.get(constraint, 0) for _, _, constraint in arguments]  # each array's core axes
     laws = [(name, a, core) for (name, _, _), a, core in zip(arguments, arrays, cores) if core]
@@ -106,6 +108,17 @@ def check(*arguments, values=True):
         raise ValueError(f"argument shapes do not broadcast together: {shapes}") from None
     deferred = [] if values else [(name, constraint) for name, _, constraint in arguments]
     return Checked(arrays, shape, cores, deferred, [name for name, _, _ in arguments])
+
+
+_SCALAR_RULES = {REAL, POSITIVE, NONNEGATIVE, UNIT, OPEN_UNIT, COUNT}
+
+
+def _floats(arguments):
+    """check(values=False) for Python floats alone, the common scalar call: the same result (np.float64 scalars,
+    which behave as 0-d arrays) without numpy's array and broadcasting machinery, 5 of a scalar call's 8 us."""
+    arrays = [np.float64(value) for _, value, _ in arguments]
+    names = [name for name, _, _ in arguments]
+    return Checked(arrays, (), [0] * len(arrays), [(name, constraint) for name, _, constraint in arguments], names)
 
 
 def _checked(name, value, constraint, values=True):
