@@ -85,21 +85,37 @@ def log1p_reduced(f):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
-def log(x):
-    """The natural logarithm, as math.log: -inf at 0, NaN below 0 and for NaN, inf at inf."""
+def log_reduce(x):
+    """(k, f) with x = 2^k (1 + f) and 1 + f in [sqrt(2)/2, sqrt(2)), k as a float, for finite x > 0 (subnormals
+    included); log(x) = log_from_parts(k, f). Apart, so that a caller can choose the f it evaluates (log_ratio)."""
     tiny = x < _SMALLEST_NORMAL  # subnormal (or not positive): scaled into the normal range first
     bits = _bits(x * (_TWO_54 if tiny else 1.0))  # select the factor, not the product: x 2^54 overflows for x > 2^970
     mantissa = bits & 0x000FFFFFFFFFFFFF
-    # x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)): a mantissa above sqrt(2)'s carries into the exponent bit
+    # a mantissa above sqrt(2)'s carries into the exponent bit
     upper = (mantissa + 0x00095F6400000000) & 0x0010000000000000
     k = ((bits >> 52) & 0x7FF) - 1023 + (upper >> 52) - (54 if tiny else 0)
-    f = _from_bits(mantissa | (upper ^ 0x3FF0000000000000)) - 1.0
+    return float(k), _from_bits(mantissa | (upper ^ 0x3FF0000000000000)) - 1.0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def log_from_parts(k, f):
+    """k log 2 + log(1 + f) in fdlibm's order (< 1 ulp); with k = 0 it is log1p_reduced(f), bit for bit."""
     half_f2, tail = _log1p_parts(f)
-    dk = float(k)
-    value = dk * _LN2_HI - ((half_f2 - (tail + dk * _LN2_LO)) - f)
-    if 0.0 < x < math.inf:
-        return value
+    return k * _LN2_HI - ((half_f2 - (tail + k * _LN2_LO)) - f)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def log_outside(x):
+    """log(x) where log_reduce does not apply: -inf at 0, inf at inf, NaN below 0 and for NaN."""
     return -math.inf if x == 0.0 else (x if x == math.inf else math.nan)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def log(x):
+    """The natural logarithm, as math.log: -inf at 0, NaN below 0 and for NaN, inf at inf."""
+    k, f = log_reduce(x)
+    value = log_from_parts(k, f)
+    return value if 0.0 < x < math.inf else log_outside(x)
 
 
 # fdlibm's e_exp.c: exp(r) = 1 + r + r c / (2 - c) on |r| <= ln(2)/2, c = r - r^2 (P1 + r^2 (P2 + ...)) (error

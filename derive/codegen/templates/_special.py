@@ -18,7 +18,7 @@ import numpy as np
 
 # the vectorisable elementary functions; the kernels call them as _special.log, _special.exp, ...
 from ._elementary import (EXPM1_NEAR, INLINE, _log1p_parts, exp, expm1, expm1_series, log, log1p,  # noqa: F401
-                          log1p_reduced)
+                          _LN2_HI, _LN2_LO, log1p_reduced, log_from_parts, log_outside, log_reduce)
 
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
@@ -254,11 +254,13 @@ def log_ratio(a, b, d):
     of a / b is harmless.
     """
     t = d / b
-    far = log(a / b)
-    # both sides always computed, on a t clamped into range: a branch here, vectorised by LLVM, evaluates the log in
-    # masked lanes too and raises spurious floating-point flags, which numpy reports as warnings
-    near = log1p_reduced(min(max(t, _NEAR_LOW), _NEAR_HIGH))
-    return near if _NEAR_LOW < t < _NEAR_HIGH else far
+    x = a / b
+    near = _NEAR_LOW < t < _NEAR_HIGH
+    # one polynomial, on t itself near 1 (k = 0) or on the reduced a / b elsewhere: both are fdlibm's log(1 + f), and
+    # selecting f before it (no branch: LLVM vectorises a loop over pairs) costs one evaluation, not two
+    k, f = log_reduce(x)
+    value = log_from_parts(0.0 if near else k, t if near else f)
+    return value if near or 0.0 < x < math.inf else log_outside(x)
 
 
 # -- gaps of lgamma: Bregman divergences and Jensen gaps without cancellation -----------------------------------------
@@ -383,17 +385,22 @@ def skew_log_gap(a, t):
     u = expm1_series(min(s, EXPM1_NEAR)) if s < EXPM1_NEAR else e - 1.0  # e^s - 1 (s <= _GAP_EXP)
     v = p * u
     w = q * u / (1.0 + v)
-    near = p * v * w + q * _log1p_minus_near(min(v, _NEAR_HIGH)) - p * _log1p_minus_near(min(w, _NEAR_HIGH))
     # log(1 - p + p e^s) - p s as log1p(p u) - p s (p < 1/2: the term subtracted has the smaller weight), as
     # q s + log1p(-q (1 - e^-s)) (p >= 1/2), or, e^s out of range, q s + log(p + q e^-s) (cancels only for p < e^(-s/2))
     direct = huge and p < 0.5
     z = -q * (1.0 if huge else u / (1.0 + u)) if p >= 0.5 else p * u
     x = p + q * e if direct else 1.0 + z
-    log_x = log(x)
+    # fdlibm's log(1 + f) polynomial once for L(v) (near) or log x (far), on the f selected: not both evaluated
+    is_near = s < _GAP_NEAR
+    k, f = log_reduce(x)
+    half_f2, tail = _log1p_parts(min(v, _NEAR_HIGH) if is_near else f)
+    near = p * v * w + q * (tail - half_f2) - p * _log1p_minus_near(min(w, _NEAR_HIGH))
+    log_x = k * _LN2_HI - ((half_f2 - (tail + k * _LN2_LO)) - f)  # log_from_parts(k, f), its parts shared
+    log_x = log_x if 0.0 < x < math.inf else log_outside(x)
     step = x - 1.0
     log1p_z = z if x == 1.0 else log_x * (z / (step if (step != 0.0) & (abs(step) < math.inf) else 1.0))  # log1p
     far = (q * s if p >= 0.5 or direct else -p * s) + (log_x if direct else log1p_z)
-    return near if s < _GAP_NEAR else far
+    return near if is_near else far
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
