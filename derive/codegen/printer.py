@@ -136,7 +136,9 @@ def straight_line(expr, indent="    "):
 def sum_loops(expr, array):
     """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
     printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0
-    expr = expr.replace(lambda e: isinstance(e, sp.Sum), lambda s: sp.Sum(convex_in_alpha(s.function), *s.limits))
+    # each term rewritten as common_subexpressions rewrites a scalar kernel (log ratios, convex in alpha)
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum),
+                        lambda s: sp.Sum(convex_in_alpha(log_ratios(s.function)), *s.limits))
     if any(s.function.has(BETA) for s in expr.atoms(sp.Sum)):
         lines.append(f"    {BETA} = 1.0 - alpha")
     while expr.has(sp.Sum):

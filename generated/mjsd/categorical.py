@@ -23,7 +23,7 @@ def _kl(probs1, probs2):
     _k = probs1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _special.log(probs1[i]/probs2[i])*probs1[i]
+        _s0 += _special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])*probs1[i]
     return max(_s0, 0.0)
 
 
@@ -83,7 +83,7 @@ def _jeffreys(probs1, probs2):
     _k = probs1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += (probs1[i] - probs2[i])*_special.log(probs1[i]/probs2[i])
+        _s0 += (probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
     return max(_s0, 0.0)
 
 
@@ -150,7 +150,7 @@ def _jsd_geometric(probs1, probs2, alpha):
     _s1 = 0.0
     for i in range(_k):
         _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += _beta*alpha*(probs1[i] - probs2[i])*_special.log(probs1[i]/probs2[i])
+        _s1 += _beta*alpha*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
     return max(_s1 + _special.log(_s0), 0.0)
 
 
@@ -188,8 +188,8 @@ def _jsd_geometric_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1,
     _s2 = 0.0
     for i in range(_k):
         _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += (probs2[i]/probs1[i])**alpha*_special.log(probs2[i]/probs1[i])*probs1[i]
-        _s2 += _beta*(probs1[i] - probs2[i])*_special.log(probs1[i]/probs2[i]) - alpha*(probs1[i] - probs2[i])*_special.log(probs1[i]/probs2[i])
+        _s1 += (probs2[i]/probs1[i])**alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i]
+        _s2 += _beta*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i]) - alpha*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
     _beta = 1.0 - alpha
     _t0 = (1.0/_s0)
     _t3 = _beta*alpha
@@ -271,7 +271,7 @@ def _jsd_geometric_dual_value_and_grad_loop(probs1, probs2, alpha, _value, _d_pr
     _s1 = 0.0
     for i in range(_k):
         _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += (probs2[i]/probs1[i])**alpha*_special.log(probs2[i]/probs1[i])*probs1[i]
+        _s1 += (probs2[i]/probs1[i])**alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i]
     _t0 = (1.0/_s0)
     _value[0] = _jsd_geometric_dual(probs1, probs2, alpha)
     _d_alpha[0] = -_s1*_t0
@@ -353,7 +353,7 @@ def _jsd_arithmetic(probs1, probs2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _beta*_special.log(probs1[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs1[i] + alpha*_special.log(probs2[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs2[i]
+        _s0 += _beta*_special.log_ratio(probs1[i], _beta*probs1[i] + alpha*probs2[i], alpha*(probs1[i] - probs2[i]))*probs1[i] + alpha*_special.log_ratio(probs2[i], _beta*probs1[i] + alpha*probs2[i], -_beta*(probs1[i] - probs2[i]))*probs2[i]
     return max(_s0, 0.0)
 
 
@@ -386,7 +386,7 @@ def _jsd_arithmetic_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _beta*(probs1[i] - probs2[i])*probs1[i]/(_beta*probs1[i] + alpha*probs2[i]) + alpha*(probs1[i] - probs2[i])*probs2[i]/(_beta*probs1[i] + alpha*probs2[i]) - _special.log(probs1[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs1[i] + _special.log(probs2[i]/(_beta*probs1[i] + alpha*probs2[i]))*probs2[i]
+        _s0 += _beta*(probs1[i] - probs2[i])*probs1[i]/(_beta*probs1[i] + alpha*probs2[i]) + alpha*(probs1[i] - probs2[i])*probs2[i]/(_beta*probs1[i] + alpha*probs2[i]) - _special.log_ratio(probs1[i], _beta*probs1[i] + alpha*probs2[i], alpha*(probs1[i] - probs2[i]))*probs1[i] + _special.log_ratio(probs2[i], _beta*probs1[i] + alpha*probs2[i], -_beta*(probs1[i] - probs2[i]))*probs2[i]
     _beta = 1.0 - alpha
     _value[0] = _jsd_arithmetic(probs1, probs2, alpha)
     _d_alpha[0] = _s0

@@ -23,7 +23,7 @@ def _kl(loc1, scale1, loc2, scale2):
     _k = loc1.shape[0]
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i]))/(scale2[i]*scale2[i]) - _special.log(scale1[i]/scale2[i])
+        _s0 += ((1.0/2.0))*(((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) + (scale1[i] - scale2[i])*(scale1[i] + scale2[i]))/(scale2[i]*scale2[i]) - _special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i])
     return max(_s0, 0.0)
 
 
@@ -194,7 +194,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += -(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log(scale1[i]/scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += -(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -241,7 +241,7 @@ def _jsd_geometric_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _value
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _special.log(scale1[i]/scale2[i]) - (1.0/2.0)*_special.skew_log_gap_slope(alpha, 2.0*_special.log(scale1[i]/scale2[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += _special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i]) - (1.0/2.0)*_special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i])) + ((1.0/2.0))*(_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*((scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (scale2[i]*scale2[i]*scale2[i]*scale2[i])) + _beta*alpha*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i]))*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])) - alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) - alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     _beta = 1.0 - alpha
     _t1 = _beta*alpha
     _t24 = _beta*(alpha*alpha)
@@ -318,7 +318,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log(scale1[i]/scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -365,7 +365,7 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, _
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - _special.log(scale1[i]/scale2[i]) + ((1.0/2.0))*_special.skew_log_gap_slope(alpha, 2.0*_special.log(scale1[i]/scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))) + ((1.0/2.0))*_beta*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - (1.0/2.0)*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) - _special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i]) + ((1.0/2.0))*_special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i]))
     _beta = 1.0 - alpha
     _t2 = _beta*alpha
     _value[0] = _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha)
