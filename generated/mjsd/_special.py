@@ -21,7 +21,7 @@ import numpy as np
 
 # the vectorisable elementary functions; the kernels call them as _special.log, _special.exp, ...
 from ._elementary import (EXPM1_NEAR, INLINE, _log1p_parts, exp, expm1, expm1_series, log, log1p,  # noqa: F401
-                          _LN2_HI, _LN2_LO, log1p_reduced, log_from_parts, log_outside, log_reduce)
+                          log1p_from_log, log1p_reduced, log_from_parts, log_from_polynomial, log_outside, log_reduce)
 
 # The positive root of digamma, split into a double and the double nearest to the remainder (together ~1e-33 exact),
 # so that x - X0 keeps its relative accuracy however close x is to the root.
@@ -398,11 +398,9 @@ def skew_log_gap(a, t):
     k, f = log_reduce(x)
     half_f2, tail = _log1p_parts(min(v, _NEAR_HIGH) if is_near else f)
     near = p * v * w + q * (tail - half_f2) - p * _log1p_minus_near(min(w, _NEAR_HIGH))
-    log_x = k * _LN2_HI - ((half_f2 - (tail + k * _LN2_LO)) - f)  # log_from_parts(k, f), its parts shared
+    log_x = log_from_polynomial(k, f, half_f2, tail)
     log_x = log_x if 0.0 < x < math.inf else log_outside(x)
-    step = x - 1.0
-    log1p_z = z if x == 1.0 else log_x * (z / (step if (step != 0.0) & (abs(step) < math.inf) else 1.0))  # log1p
-    far = (q * s if p >= 0.5 or direct else -p * s) + (log_x if direct else log1p_z)
+    far = (q * s if p >= 0.5 or direct else -p * s) + (log_x if direct else log1p_from_log(z, x, log_x))
     return near if is_near else far
 
 

@@ -101,6 +101,12 @@ def log_reduce(x):
 def log_from_parts(k, f):
     """k log 2 + log(1 + f) in fdlibm's order (< 1 ulp); with k = 0 it is log1p_reduced(f), bit for bit."""
     half_f2, tail = _log1p_parts(f)
+    return log_from_polynomial(k, f, half_f2, tail)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def log_from_polynomial(k, f, half_f2, tail):
+    """log_from_parts(k, f) given _log1p_parts(f): for a caller that evaluates the polynomial on an f it shares."""
     return k * _LN2_HI - ((half_f2 - (tail + k * _LN2_LO)) - f)
 
 
@@ -172,7 +178,13 @@ def expm1(x):
 def log1p(x):
     """log(1 + x), accurate also near 0 (Goldberg's log(u) x / (u - 1), u = 1 + x, which cancels the rounding of u)."""
     u = 1.0 + x
+    return u if u == math.inf else log1p_from_log(x, u, log(u))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def log1p_from_log(x, u, log_u):
+    """log1p(x) given u = 1 + x as rounded and log(u), finite: Goldberg's correction, x itself where u rounds to 1."""
     step = u - 1.0
     # the unused side is computed too (selects, no branch): keep its division finite, or its flags reach numpy
-    goldberg = log(u) * (x / (step if (step != 0.0) & (step < math.inf) else 1.0))
-    return x if u == 1.0 else (u if u == math.inf else goldberg)
+    goldberg = log_u * (x / (step if (step != 0.0) & (abs(step) < math.inf) else 1.0))
+    return x if u == 1.0 else goldberg
