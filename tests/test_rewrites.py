@@ -101,3 +101,30 @@ def test_mixture_log_gaps_is_exact_and_cancels_a_jensen_gap():
     point = {x: sp.Rational(3, 7), y: sp.Rational(5, 2), alpha: sp.Rational(1, 3)}
     assert abs(sp.N((plain(rewritten) - other).subs(point), 50)) < 1e-45
     assert mixture_log_gaps(mixture - (1 - alpha) * sp.log(x) - alpha * sp.log(y), alpha) == SkewLogGap(alpha, sp.log(y / x))
+
+
+@pytest.mark.parametrize("name", ["jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
+def test_categorical_skew_forms_are_the_theorem_on_the_simplex(name):
+    """derive.families.categorical.log_sums_near_one: log1p(-sum p J) for log sum p (q/p)^a, exact where rows sum to
+    1 (the sums written out at k = 3, exact rational rows, 50 digits), and not where they do not: the identity it
+    rests on is the rows' sum, which the rewrite must not hide."""
+    from derive.families import categorical
+    from derive.special import plain as written_back
+    from derive.families.simplex import size
+    family = categorical.FAMILY
+    rewritten, theorem = family.closed_forms[name], family.theorem_forms[name]
+    assert rewritten.has(sp.codegen.cfunctions.log1p) and not theorem.has(sp.codegen.cfunctions.log1p)
+    rows = [(("1/10", "3/10", "3/5"), ("1/2", "1/4", "1/4"), "1/3"),
+            (("1/1000000", "1/1000", "998999/1000000"), ("1/999999", "1/1001", None), "999999/1000000"),
+            (("1/3", "1/3", "1/3"), ("1/3", "1/3", "1/3"), "1/2")]
+    for first, second, a in rows:
+        second = second[:2] + ((1 - sum(sp.Rational(x) for x in second[:2])),) if second[2] is None else second
+        # 80-digit floats of the exact rows: SymPy would factor large integers for rational powers of rationals
+        point = {**{family.symbols(1)[k]: sp.Float(sp.Rational(x), 80) for k, x in enumerate(first)},
+                 **{family.symbols(2)[k]: sp.Float(sp.Rational(x), 80) for k, x in enumerate(second)},
+                 alpha: sp.Float(sp.Rational(a), 80)}
+        x, y = (sp.N(written_back(e).subs(size, 3).doit().subs(point), 60) for e in (rewritten, theorem))
+        assert abs(x - y) <= sp.Float("1e-50") * abs(y) + sp.Float("1e-70"), (name, point, x, y)  # inputs have 80 digits
+    off = {**point, family.symbols(2)[0]: sp.Float(0.5, 80)}  # the second row now sums to 7/6
+    x, y = (sp.N(written_back(e).subs(size, 3).doit().subs(off), 30) for e in (rewritten, theorem))
+    assert abs(x - y) > 1e-3

@@ -35,6 +35,7 @@ class VectorFamily:
     log_normaliser: sp.Expr  # F in theta[i], with sums over i
     natural: object  # IndexedBase of the parameters -> vector (index -> natural parameter entry)
     constraints: object = None  # expr -> expr, using what the parameters satisfy (e.g. rows summing to 1)
+    rewrite: object = None  # expr -> expr, a closed form as the kernels evaluate it (equal where constraints hold)
 
     def symbols(self, which):
         name, _, _ = self.params
@@ -77,7 +78,8 @@ class VectorFamily:
 
     @cached_property
     def closed_forms(self):
-        return {name: tidy_sums(form) for name, form in self.theorem_forms.items()}
+        rewrite = self.rewrite or (lambda e: e)
+        return {name: rewrite(tidy_sums(form)) for name, form in self.theorem_forms.items()}
 
     def signature(self):
         name, constraint, meaning = self.params

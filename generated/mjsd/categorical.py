@@ -149,9 +149,9 @@ def _jsd_geometric(probs1, probs2, alpha):
     _s0 = 0.0
     _s1 = 0.0
     for i in range(_k):
-        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
+        _s0 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
         _s1 += _beta*alpha*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
-    return max(_s1 + _special.log(_s0), 0.0)
+    return max(_s1 + _special.log1p(-_s0), 0.0)
 
 
 def _jsd_geometric_loop(probs1, probs2, alpha, out):
@@ -187,23 +187,33 @@ def _jsd_geometric_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1,
     _s1 = 0.0
     _s2 = 0.0
     for i in range(_k):
-        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += (probs2[i]/probs1[i])**alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i]
-        _s2 += _beta*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i]) - alpha*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
+        _s0 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
+        _s1 += _beta*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i]) - alpha*(probs1[i] - probs2[i])*_special.log_ratio(probs1[i], probs2[i], probs1[i] - probs2[i])
+        _s2 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i] + (-_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*_special.expm1(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) - alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*_special.expm1(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + _special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) - _special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
     _beta = 1.0 - alpha
-    _t0 = (1.0/_s0)
+    _t0 = (1.0/(1.0 - _s0))
     _t3 = _beta*alpha
     _value[0] = _jsd_geometric(probs1, probs2, alpha)
-    _d_alpha[0] = _s1*_t0 + _s2
+    _d_alpha[0] = _s1 - _s2*_t0
     for _i in range(_k):
-        _t1 = (1.0/probs1[_i])
-        _t2 = probs1[_i] - probs2[_i]
+        _t1 = probs1[_i] - probs2[_i]
+        _t2 = (1.0/probs1[_i])
         _t4 = _t2*_t3
-        _t5 = _t3*_special.log_ratio(probs1[_i], probs2[_i], _t2)
-        _t6 = (_t1*probs2[_i])**alpha
-        _t7 = (1.0/probs2[_i])
-        _d_probs1[_i] = _t0*(-_t6*alpha + _t6) + _t1*_t4 + _t5
-        _d_probs2[_i] = _t0*_t6*_t7*alpha*probs1[_i] - _t4*_t7 - _t5
+        _t5 = _t3*_special.log_ratio(probs1[_i], probs2[_i], _t1)
+        _t6 = _special.log_ratio(probs2[_i], probs1[_i], -_t1)
+        _t7 = _t6*alpha
+        _t8 = _special.exp(_t7)
+        _t9 = _beta*_t6
+        _t10 = -_t7
+        _t11 = _t8*(_beta*_special.expm1mx(_t10) + alpha*_special.expm1mx(_t9))
+        _t12 = _t11*alpha
+        _t13 = _special.expm1(_t9)
+        _t14 = _special.expm1(_t10)
+        _t15 = _t8*probs1[_i]
+        _t16 = (1.0/probs2[_i])
+        _t17 = _t16*_t3
+        _d_probs1[_i] = -_t0*(_t11 - _t12 + _t15*(_beta*_t14*_t2*alpha - _t13*_t4)) + _t1*_t4 + _t5
+        _d_probs2[_i] = -_t0*(_t12*_t16*probs1[_i] + _t15*(_t13*_t17 - _t14*_t17)) - _t1*_t17 - _t5
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -233,10 +243,11 @@ def _jsd_geometric_dual(probs1, probs2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-    return max(-_special.log(_s0), 0.0)
+        _s0 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
+    return max(-_special.log1p(-_s0), 0.0)
 
 
 def _jsd_geometric_dual_loop(probs1, probs2, alpha, out):
@@ -267,19 +278,33 @@ jsd_geometric_dual.laws = ((('probs1', 1),), (('probs2', 1),))  # for mjsd.pairw
 
 def _jsd_geometric_dual_value_and_grad_loop(probs1, probs2, alpha, _value, _d_probs1, _d_probs2, _d_alpha):
     _k = probs1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     for i in range(_k):
-        _s0 += (probs2[i]/probs1[i])**alpha*probs1[i]
-        _s1 += (probs2[i]/probs1[i])**alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i]
-    _t0 = (1.0/_s0)
+        _s0 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
+        _s1 += (_beta*_special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + alpha*_special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*probs1[i] + (-_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*_special.expm1(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) - alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])*_special.expm1(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) + _special.expm1mx(_beta*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])) - _special.expm1mx(-alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i])))*_special.exp(alpha*_special.log_ratio(probs2[i], probs1[i], -probs1[i] + probs2[i]))*probs1[i]
+    _beta = 1.0 - alpha
+    _t0 = (1.0/(1.0 - _s0))
+    _t10 = _beta*alpha
     _value[0] = _jsd_geometric_dual(probs1, probs2, alpha)
-    _d_alpha[0] = -_s1*_t0
+    _d_alpha[0] = _s1*_t0
     for _i in range(_k):
-        _t1 = (probs2[_i]/probs1[_i])**alpha
+        _t1 = _special.log_ratio(probs2[_i], probs1[_i], -probs1[_i] + probs2[_i])
         _t2 = _t1*alpha
-        _d_probs1[_i] = -_t0*(_t1 - _t2)
-        _d_probs2[_i] = -_t0*_t2*probs1[_i]/probs2[_i]
+        _t3 = _special.exp(_t2)
+        _t4 = _beta*_t1
+        _t5 = -_t2
+        _t6 = _t3*(_beta*_special.expm1mx(_t5) + alpha*_special.expm1mx(_t4))
+        _t7 = _t6*alpha
+        _t8 = _special.expm1(_t4)
+        _t9 = (1.0/probs1[_i])
+        _t11 = _special.expm1(_t5)
+        _t12 = _t3*probs1[_i]
+        _t13 = (1.0/probs2[_i])
+        _t14 = _t10*_t13
+        _d_probs1[_i] = _t0*(_t12*(_beta*_t11*_t9*alpha - _t10*_t8*_t9) + _t6 - _t7)
+        _d_probs2[_i] = _t0*(_t12*(-_t11*_t14 + _t14*_t8) + _t13*_t7*probs1[_i])
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
