@@ -6,7 +6,7 @@ sorted into logarithms of factors, with factored coefficients, and one rational 
 """
 import sympy as sp
 
-from .special import SkewLogGap
+from .special import Expm1mx, SkewLogGap
 from .symbols import loc1, loc2
 
 delta = sp.Symbol("delta", real=True)  # loc1 - loc2
@@ -228,3 +228,24 @@ def gap_ratios(expr):
     difference of two logarithms would keep only the digits that survive their rounding."""
     return expr.replace(lambda e: isinstance(e, SkewLogGap),
                         lambda e: SkewLogGap(e.args[0], sp.logcombine(e.args[1], force=True)))
+
+
+def exp_gaps(expr, variable):
+    """expr = sum_k c_k e^(k s) + a s + b + rest (s the ``variable``, c_k, k, a, b free of it, rest free of plain
+    exponentials of s) written as sum_k c_k Expm1mx(k s) + rest, when the constant and linear parts are exactly
+    those of the exponentials (sum_k c_k (1 + k s) = -(a s + b), as for a divergence and its gradient vanishing at
+    s = 0); else ValueError. Each e^(k s) - 1 - k s, of second order in s, is then evaluated without cancellation
+    (mjsd._special.expm1mx), and the sum is one of nonnegative terms where the c_k are."""
+    rates, line, rest = {}, sp.S.Zero, sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coefficient, factor = term.as_independent(variable, as_Add=False)
+        if factor in (sp.S.One, variable):
+            line += term
+        elif isinstance(factor, sp.exp) and not (factor.args[0] / variable).has(variable):
+            k = factor.args[0] / variable
+            rates[k] = rates.get(k, sp.S.Zero) + coefficient
+        else:
+            rest += term
+    if sp.expand(line + sum(c * (1 + k * variable) for k, c in rates.items())) != 0:
+        raise ValueError(f"not second order in {variable}: {expr}")
+    return sum((sp.factor(c) * Expm1mx(k * variable) for k, c in _sorted(rates)), sp.S.Zero) + rest

@@ -128,3 +128,34 @@ def test_categorical_skew_forms_are_the_theorem_on_the_simplex(name):
     off = {**point, family.symbols(2)[0]: sp.Float(0.5, 80)}  # the second row now sums to 7/6
     x, y = (sp.N(written_back(e).subs(size, 3).doit().subs(off), 30) for e in (rewritten, theorem))
     assert abs(x - y) > 1e-3
+
+
+@pytest.mark.parametrize("name", ["kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
+def test_weibull_forms_are_the_theorem_in_the_log_rate_ratio(name):
+    """derive.families.weibull.in_log_rate_ratio: each form a function of k log(scale1 / scale2) without a power
+    scale^k (which overflows for large k), equal to the theorem's expression at exact points (60 digits): nearly
+    identical and far-apart scales, small and large shapes, both ends of alpha."""
+    from derive.families import weibull
+    from derive.special import plain as written_back
+    f = weibull.FAMILY
+    form, theorem = f.closed_forms[name], f.theorem_forms[name]
+    assert not any(power.exp.has(weibull.shape) for power in form.atoms(sp.Pow))
+    (s1,), (s2,) = f.law_params(1), f.law_params(2)
+    for k, first, second in [(3, "3/2", "1500001/1000000"), (sp.Rational(1, 1000), "1/1000", "1000"),
+                             (50, "2", "7/3"), (1000, "1", "1000000001/1000000000")]:
+        for a in (sp.Rational(1, 1000000), sp.Rational(2, 7), sp.Rational(999999, 1000000)):
+            values = {weibull.shape: sp.Float(k, 80), s1: sp.Float(sp.Rational(first), 80),
+                      s2: sp.Float(sp.Rational(second), 80), alpha: sp.Float(a, 80)}  # exact powers would be slow
+            x, y = (sp.N(written_back(e).subs(values), 60) for e in (form, theorem))
+            assert abs(x - y) <= sp.Float("1e-45") * abs(y) + sp.Float("1e-300"), (values, x, y)
+
+
+def test_exp_gaps_is_exact_and_refuses_first_order_remainders():
+    """derive.tidy.exp_gaps: sum c_k e^(k s) + a s + b as sum c_k Expm1mx(k s) when the line matches, else ValueError."""
+    from derive.special import Expm1mx
+    from derive.tidy import exp_gaps
+    s, c = sp.symbols("s c", real=True)
+    expr = c * sp.exp(2 * s) + 3 * sp.exp(-s) - (c + 3) + (3 - 2 * c) * s + sp.log(s**2 + 1)
+    assert exp_gaps(expr, s) == c * Expm1mx(2 * s) + 3 * Expm1mx(-s) + sp.log(s**2 + 1)
+    with pytest.raises(ValueError, match="second order"):
+        exp_gaps(sp.exp(s) - 1, s)

@@ -22,7 +22,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    return max(-shape*_special.log_ratio(scale1, scale2, scale1 - scale2) + (scale1/scale2)**shape - 1.0, 0.0)
+    return max(_special.expm1mx(shape*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _kl_loop(shape, scale1, scale2):
@@ -79,13 +79,12 @@ def _kl_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_scale1, 
         _d_scale2[:] = 0.0
         return
     _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
-    _t1 = (1.0/scale2)
-    _t2 = (_t1*scale1)**shape
-    _t3 = shape/scale1
+    _t1 = _special.expm1(_t0*shape)
+    _t2 = _t1*shape
     _value[0] = _kl(shape, scale1, scale2)
-    _d_shape[0] = _t0*_t2 - _t0
-    _d_scale1[0] = _t2*_t3 - _t3
-    _d_scale2[0] = -_t1*_t2*shape + _t1*shape
+    _d_shape[0] = _t0*_t1
+    _d_scale1[0] = _t2/scale1
+    _d_scale2[0] = -_t2/scale2
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -112,7 +111,8 @@ def kl_value_and_grad(shape, scale1, scale2):
 def _jeffreys(shape, scale1, scale2):
     if scale1 == scale2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    return max((scale2/scale1)**shape + (scale1/scale2)**shape - 2.0, 0.0)
+    _t0 = shape*_special.log_ratio(scale1, scale2, scale1 - scale2)
+    return max(_special.expm1mx(-_t0) + _special.expm1mx(_t0), 0.0)
 
 
 def _jeffreys_loop(shape, scale1, scale2):
@@ -168,16 +168,16 @@ def _jeffreys_value_and_grad_loop(shape, scale1, scale2, _value, _d_shape, _d_sc
         _d_scale1[:] = 0.0
         _d_scale2[:] = 0.0
         return
-    _t0 = (1.0/scale1)
-    _t1 = (_t0*scale2)**shape
-    _t2 = scale1 - scale2
-    _t3 = (1.0/scale2)
-    _t4 = (_t3*scale1)**shape
-    _t5 = _t3*shape
+    _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = _t0*shape
+    _t2 = _special.expm1(-_t1)
+    _t3 = _special.expm1(_t1)
+    _t4 = (1.0/scale1)
+    _t5 = shape/scale2
     _value[0] = _jeffreys(shape, scale1, scale2)
-    _d_shape[0] = _t1*_special.log_ratio(scale2, scale1, -_t2) + _t4*_special.log_ratio(scale1, scale2, _t2)
-    _d_scale1[0] = -_t0*_t1*shape + _t0*_t4*shape
-    _d_scale2[0] = _t1*_t5 - _t4*_t5
+    _d_shape[0] = -_t0*_t2 + _t0*_t3
+    _d_scale1[0] = -_t2*_t4*shape + _t3*_t4*shape
+    _d_scale2[0] = _t2*_t5 - _t3*_t5
 
 
 _jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64[:], float64[:], float64[:], float64[:])"], "(),(),()->(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
@@ -207,10 +207,9 @@ def _jsd_geometric(shape, scale1, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = _beta*alpha
-    _t1 = scale2**shape
-    _t2 = scale1**shape
-    return max(_beta*shape*_special.log(scale2) + _t0*(scale2/scale1)**shape + _t0*(scale1/scale2)**shape - 2.0*_t0 + alpha*shape*_special.log(scale1) + _special.log_ratio(1.0, _beta*_t1 + _t2*alpha, _beta*(1.0 - _t1) + alpha*(1.0 - _t2)), 0.0)
+    _t0 = shape*_special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = _beta*alpha
+    return max(_t1*_special.expm1mx(-_t0) + _t1*_special.expm1mx(_t0) - _special.skew_log_gap(alpha, _t0), 0.0)
 
 
 def _jsd_geometric_loop(shape, scale1, scale2, alpha):
@@ -273,31 +272,25 @@ def _jsd_geometric_value_and_grad_loop(shape, scale1, scale2, alpha, _value, _d_
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.log(scale2)
-    _t1 = _beta*_t0
-    _t2 = _special.log(scale1)
-    _t3 = _t2*alpha
-    _t4 = scale1 - scale2
-    _t5 = (1.0/scale1)
-    _t6 = (_t5*scale2)**shape
-    _t7 = _beta*_t6
-    _t8 = _t7*alpha
-    _t9 = (1.0/scale2)
-    _t10 = (_t9*scale1)**shape
-    _t11 = _beta*_t10
-    _t12 = _t11*alpha
-    _t13 = scale2**shape
-    _t14 = scale1**shape
-    _t15 = _t14*alpha
-    _t16 = (1.0/(_beta*_t13 + _t15))
-    _t17 = _t5*shape
-    _t18 = _beta*shape
-    _t19 = _t9*shape
+    _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = _t0*shape
+    _t2 = _special.skew_log_gap_slope(alpha, _t1)
+    _t3 = _beta*alpha
+    _t4 = _t0*_t3
+    _t5 = -_t1
+    _t6 = _special.expm1(_t5)
+    _t7 = _special.expm1(_t1)
+    _t8 = (1.0/scale1)
+    _t9 = _t3*shape
+    _t10 = _t8*_t9
+    _t11 = _t9/scale2
+    _t12 = _special.expm1mx(_t1)
+    _t13 = _special.expm1mx(_t5)
     _value[0] = _jsd_geometric(shape, scale1, scale2, alpha)
-    _d_shape[0] = _t1 + _t12*_special.log_ratio(scale1, scale2, _t4) + _t16*(-_t1*_t13 - _t14*_t3) + _t3 + _t8*_special.log_ratio(scale2, scale1, -_t4)
-    _d_scale1[0] = _beta*_t10*_t5*alpha*shape - _t15*_t16*_t17 - _t17*_t7*alpha + _t5*alpha*shape
-    _d_scale2[0] = -_t12*_t19 - _t16*_t18*scale2**(shape - 1.0) + _t18*_t9 + _t19*_t8
-    _d_alpha[0] = -_t0*shape - _t10*alpha + _t11 + _t16*(_t13 - _t14) + _t2*shape - _t6*alpha + _t7 + 4.0*alpha - 2.0
+    _d_shape[0] = _beta*_t0*_t7*alpha - _t2*_t4 - _t4*_t6
+    _d_scale1[0] = _beta*_t7*_t8*alpha*shape - _t10*_t2 - _t10*_t6
+    _d_scale2[0] = _t11*_t2 + _t11*_t6 - _t11*_t7
+    _d_alpha[0] = _beta*_t12 + _beta*_t13 + _t1 - _t12*alpha - _t13*alpha - _t2
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -327,10 +320,7 @@ def _jsd_geometric_dual(shape, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _beta = 1.0 - alpha
-    _t0 = scale2**shape
-    _t1 = scale1**shape
-    return max(-_beta*shape*_special.log(scale2) - alpha*shape*_special.log(scale1) - _special.log_ratio(1.0, _beta*_t0 + _t1*alpha, _beta*(1.0 - _t0) + alpha*(1.0 - _t1)), 0.0)
+    return max(_special.skew_log_gap(alpha, shape*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape, scale1, scale2, alpha):
@@ -393,21 +383,16 @@ def _jsd_geometric_dual_value_and_grad_loop(shape, scale1, scale2, alpha, _value
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.log(scale2)
-    _t1 = _beta*_t0
-    _t2 = _special.log(scale1)
-    _t3 = _t2*alpha
-    _t4 = scale2**shape
-    _t5 = scale1**shape
-    _t6 = _t5*alpha
-    _t7 = (1.0/(_beta*_t4 + _t6))
-    _t8 = shape/scale1
-    _t9 = _beta*shape
+    _t0 = _special.log_ratio(scale1, scale2, scale1 - scale2)
+    _t1 = _t0*shape
+    _t2 = _special.skew_log_gap_slope(alpha, _t1)
+    _t3 = _beta*_t2*alpha
+    _t4 = _t3*shape
     _value[0] = _jsd_geometric_dual(shape, scale1, scale2, alpha)
-    _d_shape[0] = -_t1 - _t3 - _t7*(-_t1*_t4 - _t3*_t5)
-    _d_scale1[0] = _t6*_t7*_t8 - _t8*alpha
-    _d_scale2[0] = _t7*_t9*scale2**(shape - 1.0) - _t9/scale2
-    _d_alpha[0] = _t0*shape - _t2*shape - _t7*(_t4 - _t5)
+    _d_shape[0] = _t0*_t3
+    _d_scale1[0] = _t4/scale1
+    _d_scale2[0] = -_t4/scale2
+    _d_alpha[0] = -_t1 + _t2
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
