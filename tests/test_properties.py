@@ -387,7 +387,7 @@ LOGNORMAL_QUADRATURE = ("lognormal.jsd_arithmetic integrates in x, not log x: na
                         "(0., 1e-6, 800., 1e-6) = 4.1e21 (normal.jsd_arithmetic of the same = 0.693147)")
 
 KNOWN = {
-    "tangents": {"inverse_gaussian": ALPHA_PARTIAL, "weibull": WEIBULL_POWERS, "von_mises": VON_MISES_KAPPA_ZERO},
+    "tangents": {"weibull": WEIBULL_POWERS, "von_mises": VON_MISES_KAPPA_ZERO},
     "wide tangents": {**{family: ALPHA_PARTIAL for family in [
         "normal", "diagnormal", "inverse_gaussian", "lognormal", "rayleigh"]},
         "weibull": WEIBULL_POWERS, "von_mises": VON_MISES_KAPPA_ZERO},

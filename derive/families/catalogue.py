@@ -92,6 +92,7 @@ class Family:
     to_source: dict | None = None  # theta -> parameters, where SymPy's solve cannot find it
     rewrite: object = None  # expr -> expr, the family's own tidying in place of the default one
     named: tuple = ()  # (symbol, expression) pairs the closed forms use, computed first by the kernels
+    own_forms: object = None  # () -> {name: expr}, the family's cancellation-free forms, checked against the theorem
 
     # -- the derivation --------------------------------------------------------------------------------------------
     @cached_property
@@ -142,6 +143,7 @@ class Family:
                     forms[name] = gapped
         # F built from e^theta (the discrete families): Bregman terms that do not cancel, checked against the theorem
         stable = closed_forms_without_cancellation(self.family, self.law_params(1), self.law_params(2))
+        stable |= self.own_forms() if self.own_forms else {}
         for name, expr in stable.items():
             if not agree(expr, self.theorem_forms[name], self.check_points()):
                 raise ValueError(f"{self.name}.{name}: the stable form differs from the theorem's")
