@@ -25,6 +25,9 @@ class LogI0(sp.Function):
     def _eval_rewrite_as_besseli(self, z, **kwargs):
         return sp.log(sp.besseli(0, z))
 
+    def _eval_evalf(self, prec):  # numbers through I0 and I1
+        return self.rewrite(sp.besseli)._eval_evalf(prec)
+
     def _latex(self, printer, exp=None):
         return powered(rf"\log I_0\left({printer._print(self.args[0])}\right)", exp)
 
@@ -45,6 +48,9 @@ class BesselRatio(sp.Function):
 
     def _eval_rewrite_as_besseli(self, z, **kwargs):
         return sp.besseli(1, z) / sp.besseli(0, z)
+
+    def _eval_evalf(self, prec):  # numbers through I0 and I1
+        return self.rewrite(sp.besseli)._eval_evalf(prec)
 
     def _latex(self, printer, exp=None):
         z = printer._print(self.args[0])
@@ -67,6 +73,9 @@ class BesselRatioOverZ(sp.Function):
 
     def _eval_rewrite_as_besseli(self, z, **kwargs):
         return sp.besseli(1, z) / (z * sp.besseli(0, z))
+
+    def _eval_evalf(self, prec):  # numbers through I0 and I1
+        return self.rewrite(sp.besseli)._eval_evalf(prec)
 
     def _latex(self, printer, exp=None):
         z = printer._print(self.args[0])
@@ -388,18 +397,87 @@ class ExpBregman(sp.Function):
         return powered(rf"\left({ex} - {ey} - {d}\, {ey}\right)", exp)
 
 
+class _LogI0Gap(sp.Function):
+    """A gap of G(theta) = log I0(|theta|) on the plane (the von Mises log-normaliser less log 2 pi) between
+    theta1 = kappa1 (cos loc1, sin loc1) and theta2 = kappa2 (cos loc2, sin loc2), given the concentrations and the
+    angle delta = loc1 - loc2; >= 0 and evaluated by the kernels without the cancellation of nearly equal log I0
+    values (mjsd._special, by Gauss-Legendre quadrature of G's curvature along the segment). ``plain`` is the textbook
+    expression in LogI0 and BesselRatio, which also gives the derivatives."""
+
+    @classmethod
+    def plain(cls, *args):
+        raise NotImplementedError
+
+    def fdiff(self, argindex=1):
+        if not 1 <= argindex <= len(self.args):
+            raise sp.ArgumentIndexError(self, argindex)
+        return sp.diff(self.plain(*self.args), self.args[argindex - 1])
+
+    def _eval_rewrite_as_LogI0(self, *args, **kwargs):
+        return self.plain(*args)
+
+    def _eval_evalf(self, prec):  # numbers through the plain expression
+        return self.rewrite(LogI0)._eval_evalf(prec)
+
+    def _latex(self, printer, exp=None):
+        return powered(rf"{self._tex}\left({', '.join(printer._print(a) for a in self.args)}\right)", exp)
+
+
+def von_mises_mixture_concentration(k1, k2, delta, a):
+    """|(1 - a) theta1 + a theta2| as a sum of squares: no cancellation even for opposite directions."""
+    return sp.sqrt(((1 - a) * k1 - a * k2) ** 2 + 4 * a * (1 - a) * k1 * k2 * sp.cos(delta / 2) ** 2)
+
+
+class LogI0Bregman(_LogI0Gap):
+    """G(theta_x) - G(theta_y) - grad G(theta_y).(theta_x - theta_y), |theta_x| = kx, |theta_y| = ky at angle delta:
+    the von Mises KL(p_y : p_x); arguments kx, ky, delta."""
+
+    nargs = 3
+    _tex = r"B_{\log I_0}"
+
+    @classmethod
+    def plain(cls, kx, ky, delta):
+        return LogI0(kx) - LogI0(ky) - BesselRatio(ky) * (kx * sp.cos(delta) - ky)
+
+
+class LogI0Jensen(_LogI0Gap):
+    """(1 - a) G(theta1) + a G(theta2) - G((1 - a) theta1 + a theta2), the skew Jensen gap of G (the von Mises
+    Bhattacharyya distance); arguments kappa1, kappa2, delta, a."""
+
+    nargs = 4
+    _tex = r"J_{\log I_0}"
+
+    @classmethod
+    def plain(cls, k1, k2, delta, a):
+        return (1 - a) * LogI0(k1) + a * LogI0(k2) - LogI0(von_mises_mixture_concentration(k1, k2, delta, a))
+
+
+class LogI0SkewBregman(_LogI0Gap):
+    """(1 - a) B(theta_a : theta1) + a B(theta_a : theta2), theta_a = (1 - a) theta1 + a theta2, B the Bregman
+    divergence of G (the von Mises geometric JSD); arguments kappa1, kappa2, delta, a."""
+
+    nargs = 4
+    _tex = r"S_{\log I_0}"
+
+    @classmethod
+    def plain(cls, k1, k2, delta, a):
+        tangents = BesselRatio(k1) * (k2 * sp.cos(delta) - k1) + BesselRatio(k2) * (k1 * sp.cos(delta) - k2)
+        return (-LogI0Jensen.plain(k1, k2, delta, a) - a * (1 - a) * tangents)
+
+
 NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1_over_i0_over_x",
                LogSigmoid: "log_sigmoid",
                LogMultiGamma: "log_multigamma", MultiDigamma: "multi_digamma", MultiTrigamma: "multi_trigamma",
                LogRatio: "log_ratio", LogGammaBregman: "lgamma_bregman", LogGammaJensen: "lgamma_jensen",
                LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys",
                SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope", Expm1mx: "expm1mx",
-               ExpBregman: "exp_bregman"}
+               ExpBregman: "exp_bregman", LogI0Bregman: "log_i0_bregman", LogI0Jensen: "log_i0_jensen",
+               LogI0SkewBregman: "log_i0_skew_bregman"}
 
 
 # each cancellation-free Function code generation introduces, and what it is written back in
 _PLAIN = {SkewLogGap: sp.log, SkewLogGapSlope: sp.log, LogRatio: sp.log, Expm1mx: sp.exp, ExpBregman: sp.exp,
-          _LogGammaGap: sp.loggamma, Difference: sp.Add}
+          _LogGammaGap: sp.loggamma, _LogI0Gap: LogI0, Difference: sp.Add}
 
 
 def plain(expr):

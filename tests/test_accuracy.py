@@ -124,11 +124,11 @@ BOUNDS = {  # written by python benchmarks/accuracy.py --bounds
     'beta.jsd_geometric': (0.001, None, 1e-12, (177, -1, 29)),
     'beta.jsd_geometric_dual': (0.001, None, 1e-12, (252, -1, 29)),
     'beta.bhattacharyya': (0.001, None, 1e-12, (191, -1, 29)),
-    'von_mises.kl': (0.0001, 0.001, 1000.0, (544, 523, 0)),
-    'von_mises.jeffreys': (0.001, 0.001, 10.0, (544, 57, 20)),
-    'von_mises.jsd_geometric': (1000.0, 1000.0, 10000.0, (1133, 116, 12)),
-    'von_mises.jsd_geometric_dual': (10.0, 1000.0, 10000.0, (1146, 88, 24)),
-    'von_mises.bhattacharyya': (0.01, 1000.0, 10000.0, (1119, 578, 24)),
+    'von_mises.kl': (1e-15, 1e-14, 1e-14, (332, 217, 2)),
+    'von_mises.jeffreys': (1e-15, 1e-14, 1e-15, (332, 558, 2)),
+    'von_mises.jsd_geometric': (1e-14, 1e-14, 1e-15, (1205, 286, 47)),
+    'von_mises.jsd_geometric_dual': (1e-14, 1e-14, 1e-14, (1404, 247, 61)),
+    'von_mises.bhattacharyya': (1e-14, 1e-14, 1e-14, (394, 1230, 61)),
 }
 ACCURACY_MD = Path(accuracy.FILE)
 

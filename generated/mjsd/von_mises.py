@@ -22,8 +22,7 @@ def _kl(loc1, kappa1, loc2, kappa2):
     if loc1 == loc2 and kappa1 == kappa2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
-    _t0 = _special.i1_over_i0(kappa1)
-    return max(_t0*kappa1 - _t0*kappa2*math.cos(delta) - _special.log_i0(kappa1) + _special.log_i0(kappa2), 0.0)
+    return max(_special.log_i0_bregman(kappa2, kappa1, delta), 0.0)
 
 
 def _kl_loop(loc1, kappa1, loc2, kappa2):
@@ -84,13 +83,12 @@ def _kl_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _d_kapp
     delta = loc1 - loc2
     _t0 = _special.i1_over_i0(kappa1)
     _t1 = _t0*kappa2*math.sin(delta)
-    _t2 = -(_t0*_t0) - _special.i1_over_i0_over_x(kappa1) + 1.0
-    _t3 = math.cos(delta)
+    _t2 = math.cos(delta)
     _value[0] = _kl(loc1, kappa1, loc2, kappa2)
     _d_loc1[0] = _t1
-    _d_kappa1[0] = -_t2*_t3*kappa2 + _t2*kappa1
+    _d_kappa1[0] = -(_t2*kappa2 - kappa1)*(-(_t0*_t0) - _special.i1_over_i0_over_x(kappa1) + 1.0)
     _d_loc2[0] = -_t1
-    _d_kappa2[0] = -_t0*_t3 + _special.i1_over_i0(kappa2)
+    _d_kappa2[0] = -_t0*_t2 + _special.i1_over_i0(kappa2)
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -119,10 +117,7 @@ def _jeffreys(loc1, kappa1, loc2, kappa2):
     if loc1 == loc2 and kappa1 == kappa2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     delta = loc1 - loc2
-    _t0 = _special.i1_over_i0(kappa1)
-    _t1 = math.cos(delta)
-    _t2 = _special.i1_over_i0(kappa2)
-    return max(-kappa1*(-_t0 + _t1*_t2) - kappa2*(_t0*_t1 - _t2), 0.0)
+    return max(_special.log_i0_bregman(kappa1, kappa2, delta) + _special.log_i0_bregman(kappa2, kappa1, delta), 0.0)
 
 
 def _jeffreys_loop(loc1, kappa1, loc2, kappa2):
@@ -186,13 +181,11 @@ def _jeffreys_value_and_grad_loop(loc1, kappa1, loc2, kappa2, _value, _d_loc1, _
     _t2 = _special.i1_over_i0(kappa1)
     _t3 = _t0*_t1*kappa1 + _t0*_t2*kappa2
     _t4 = math.cos(delta)
-    _t5 = (_t2*_t2) + _special.i1_over_i0_over_x(kappa1) - 1.0
-    _t6 = (_t1*_t1) + _special.i1_over_i0_over_x(kappa2) - 1.0
     _value[0] = _jeffreys(loc1, kappa1, loc2, kappa2)
     _d_loc1[0] = _t3
-    _d_kappa1[0] = -_t1*_t4 + _t2 + _t4*_t5*kappa2 - _t5*kappa1
+    _d_kappa1[0] = -_t1*_t4 + _t2 - (_t4*kappa2 - kappa1)*(-(_t2*_t2) - _special.i1_over_i0_over_x(kappa1) + 1.0)
     _d_loc2[0] = -_t3
-    _d_kappa2[0] = _t1 - _t2*_t4 + _t4*_t6*kappa1 - _t6*kappa2
+    _d_kappa2[0] = _t1 - _t2*_t4 - (_t4*kappa1 - kappa2)*(-(_t1*_t1) - _special.i1_over_i0_over_x(kappa2) + 1.0)
 
 
 _jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
@@ -223,13 +216,7 @@ def _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
-    _beta = 1.0 - alpha
-    _t0 = _special.i1_over_i0(kappa1)
-    _t1 = math.cos(delta)
-    _t2 = _special.i1_over_i0(kappa2)
-    _t3 = _beta*alpha
-    return max(-_beta*_special.log_i0(kappa1) - _t3*kappa1*(-_t0 + _t1*_t2) - _t3*kappa2*(_t0*_t1 - _t2) - alpha*_special.log_i0(kappa2) + _special.log_i0(kappa_alpha), 0.0)
+    return max(_special.log_i0_skew_bregman(kappa1, kappa2, delta, alpha), 0.0)
 
 
 def _jsd_geometric_loop(loc1, kappa1, loc2, kappa2, alpha):
@@ -294,41 +281,36 @@ def _jsd_geometric_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _value
         _d_alpha[:] = 0.0
         return
     delta = loc1 - loc2
-    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
     _beta = 1.0 - alpha
     _t0 = math.sin(delta)
-    _t1 = _beta*kappa1
-    _t2 = _special.i1_over_i0(kappa2)
-    _t3 = _t2*alpha
-    _t4 = alpha*kappa2
-    _t5 = _special.i1_over_i0(kappa1)
-    _t6 = _beta*_t5
-    _t7 = ((1.0/2.0))*delta
-    _t8 = math.cos(_t7)
-    _t9 = _t1 - _t4
-    _t10 = (_t8*_t8)
-    _t11 = _t10*_t4
-    _t12 = (1.0/math.sqrt(4.0*_t1*_t11 + (_t9*_t9)))
-    _t13 = _special.i1_over_i0(kappa_alpha)
+    _t1 = _special.i1_over_i0(kappa2)
+    _t2 = _special.i1_over_i0(kappa1)
+    _t3 = _beta*alpha
+    _t4 = ((1.0/2.0))*delta
+    _t5 = math.cos(_t4)
+    _t6 = _beta*kappa1
+    _t7 = alpha*kappa2
+    _t8 = _t6 - _t7
+    _t9 = (_t5*_t5)
+    _t10 = _t7*_t9
+    _t11 = math.sqrt(4.0*_t10*_t6 + (_t8*_t8))
+    _t12 = (1.0/_t11)
+    _t13 = _special.i1_over_i0(_t11)
     _t14 = _t12*_t13
-    _t15 = _t0*_t1*_t3 + _t0*_t4*_t6 - 2.0*_t1*_t14*_t4*_t8*math.sin(_t7)
-    _t16 = (_t5*_t5) + _special.i1_over_i0_over_x(kappa1) - 1.0
-    _t17 = _t1*alpha
-    _t18 = math.cos(delta)
-    _t19 = _t18*_t2 - _t5
-    _t20 = _beta*alpha
-    _t21 = _beta*_t4
-    _t22 = 2.0*_t10
-    _t23 = (_t2*_t2) + _special.i1_over_i0_over_x(kappa2) - 1.0
-    _t24 = _t18*_t5 - _t2
-    _t25 = 2.0*kappa2
-    _t26 = 2.0*kappa1
+    _t15 = 2.0*_t14*_t5*_t6*_t7*math.sin(_t4) + _t3*(-_t0*_t1*kappa1 - _t0*_t2*kappa2)
+    _t16 = math.cos(delta)
+    _t17 = _t16*kappa2 - kappa1
+    _t18 = 2.0*_t9
+    _t19 = _t16*kappa1 - kappa2
+    _t20 = _t1*_t19 + _t17*_t2
+    _t21 = 2.0*kappa2
+    _t22 = 2.0*kappa1
     _value[0] = _jsd_geometric(loc1, kappa1, loc2, kappa2, alpha)
-    _d_loc1[0] = _t15
-    _d_kappa1[0] = _t12*_t13*(_beta*_t9 + _t21*_t22) - _t16*_t17 + _t16*_t18*_t21 - _t19*_t20 - _t6
-    _d_loc2[0] = -_t15
-    _d_kappa2[0] = _t12*_t13*(_t17*_t22 - _t9*alpha) + _t17*_t18*_t23 - _t20*_t24 - _t21*_t23 - _t3
-    _d_alpha[0] = -_beta*_t24*kappa2 - _t1*_t19 + _t14*(_t1*_t10*_t25 - _t11*_t26 + ((1.0/2.0))*_t9*(-_t25 - _t26)) + _t19*alpha*kappa1 + _t24*_t4 + _special.log_i0(kappa1) - _special.log_i0(kappa2)
+    _d_loc1[0] = -_t15
+    _d_kappa1[0] = -_beta*_t2 + _t12*_t13*(_beta*_t18*_t7 + _beta*_t8) - _t3*(_t1*_t16 + _t17*(-(_t2*_t2) - _special.i1_over_i0_over_x(kappa1) + 1.0) - _t2)
+    _d_loc2[0] = _t15
+    _d_kappa2[0] = -_t1*alpha + _t12*_t13*(_t18*_t6*alpha - _t8*alpha) - _t3*(-_t1 + _t16*_t2 + _t19*(-(_t1*_t1) - _special.i1_over_i0_over_x(kappa2) + 1.0))
+    _d_alpha[0] = -_beta*_t20 + _t14*(-_t10*_t22 + _t21*_t6*_t9 + ((1.0/2.0))*_t8*(-_t21 - _t22)) + _t20*alpha + _special.log_i0(kappa1) - _special.log_i0(kappa2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -360,9 +342,7 @@ def _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     delta = loc1 - loc2
-    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
-    _beta = 1.0 - alpha
-    return max(_beta*_special.log_i0(kappa1) + alpha*_special.log_i0(kappa2) - _special.log_i0(kappa_alpha), 0.0)
+    return max(_special.log_i0_jensen(kappa1, kappa2, delta, alpha), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, kappa1, loc2, kappa2, alpha):
@@ -427,7 +407,6 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _
         _d_alpha[:] = 0.0
         return
     delta = loc1 - loc2
-    kappa_alpha = math.sqrt(4.0*alpha*kappa1*kappa2*(1.0 - alpha)*((math.cos(((1.0/2.0))*delta))*(math.cos(((1.0/2.0))*delta))) + ((-alpha*kappa2 + kappa1*(1.0 - alpha))*(-alpha*kappa2 + kappa1*(1.0 - alpha))))
     _beta = 1.0 - alpha
     _t0 = ((1.0/2.0))*delta
     _t1 = math.cos(_t0)
@@ -436,17 +415,18 @@ def _jsd_geometric_dual_value_and_grad_loop(loc1, kappa1, loc2, kappa2, alpha, _
     _t4 = _t2 - _t3
     _t5 = (_t1*_t1)
     _t6 = _t3*_t5
-    _t7 = _special.i1_over_i0(kappa_alpha)/math.sqrt(4.0*_t2*_t6 + (_t4*_t4))
-    _t8 = 2.0*_t1*_t2*_t3*_t7*math.sin(_t0)
-    _t9 = 2.0*_t5
-    _t10 = 2.0*kappa2
-    _t11 = 2.0*kappa1
+    _t7 = math.sqrt(4.0*_t2*_t6 + (_t4*_t4))
+    _t8 = _special.i1_over_i0(_t7)/_t7
+    _t9 = 2.0*_t1*_t2*_t3*_t8*math.sin(_t0)
+    _t10 = 2.0*_t5
+    _t11 = 2.0*kappa2
+    _t12 = 2.0*kappa1
     _value[0] = _jsd_geometric_dual(loc1, kappa1, loc2, kappa2, alpha)
-    _d_loc1[0] = _t8
-    _d_kappa1[0] = _beta*_special.i1_over_i0(kappa1) - _t7*(_beta*_t3*_t9 + _beta*_t4)
-    _d_loc2[0] = -_t8
-    _d_kappa2[0] = -_t7*(_t2*_t9*alpha - _t4*alpha) + alpha*_special.i1_over_i0(kappa2)
-    _d_alpha[0] = -_t7*(_t10*_t2*_t5 - _t11*_t6 + ((1.0/2.0))*_t4*(-_t10 - _t11)) - _special.log_i0(kappa1) + _special.log_i0(kappa2)
+    _d_loc1[0] = _t9
+    _d_kappa1[0] = _beta*_special.i1_over_i0(kappa1) - _t8*(_beta*_t10*_t3 + _beta*_t4)
+    _d_loc2[0] = -_t9
+    _d_kappa2[0] = -_t8*(_t10*_t2*alpha - _t4*alpha) + alpha*_special.i1_over_i0(kappa2)
+    _d_alpha[0] = -_t8*(_t11*_t2*_t5 - _t12*_t6 + ((1.0/2.0))*_t4*(-_t11 - _t12)) - _special.log_i0(kappa1) + _special.log_i0(kappa2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

@@ -343,6 +343,141 @@ def lgamma_jeffreys(x, y, d):
     return d * (digamma(x) - digamma(y))
 
 
+# -- gaps of G(theta) = log I0(|theta|) on the plane (von Mises): Bregman divergences and Jensen gaps -------------------
+# B(y + h : y) = int_0^1 (1 - t) phi''(t) dt for phi(t) = G(|p|), p = y + t h, where
+#     phi'' = G''(r) (p.h / r)^2 + (A(r) / r) ((y x h) / r)^2,   r = |p|, A = G' = I1 / I0,
+# the radial and the tangential curvature, both >= 0 (y x h = p x h along the segment). For |h| <= |y| / 2, r stays
+# >= |y| / 2 and phi'' is analytic within t-distance >= 1 of [0, 1] (the zeros of |p|^2 and of I0(|p|) included), so
+# the 16-node rule of the lgamma gaps integrates it to ~1e-18. Farther apart, G(r) = r + g(r) with g = log I0 - r
+# slowly varying: the linear part's divergence |x| - x.y / |y| >= 0 is taken exactly and g's terms are O(log r)
+# (but for |x|, |y| <= 2, where G ~ r^2 / 4 is itself of the divergence's size).
+
+
+_CURVATURE_TERMS = 45  # the series' smallest term is near k = 2x: at x = 20 it is ~4e-18, reached by k = 40
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _bessel_curvature_asymptotic(x):
+    """(I0, I0 - I1, 2 (I0 - I1) - I0 / x) times sqrt(2 pi x) e^-x for x >= 20, the last (~1/(4 x^2)) summed term by
+    term without its two cancelling leading terms: G''(x) = 1 - A^2 - A / x loses every digit to 1 - A^2 ~ 1/x.
+    Summed until the terms fall below 1e-17 of the last sum's size (1/(4 x^2)), or start to grow."""
+    term0, term1 = 1.0, 1.0
+    i0, gap, excess = 1.0, 0.0, 0.0
+    small = _SERIES_TOLERANCE * 0.25 / (x * x)
+    for k in range(1, _CURVATURE_TERMS + 1):
+        odd = (2 * k - 1) * (2 * k - 1)
+        ratio = odd / (8.0 * k * x)
+        if k > 2 and ratio >= 1.0:
+            break  # the asymptotic series turns divergent: stop at its smallest term
+        term0 *= ratio
+        term1 *= (odd - 4) / (8.0 * k * x)
+        i0 += term0
+        gap += term0 - term1
+        excess += (2.0 * (term0 - term1) if k > 1 else 0.0) - term0 / x
+        if abs(term0) <= small and abs(term1) <= small:
+            break
+    return i0, gap, excess
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log_i0_curvatures(r):
+    """(G''(r), A(r) / r) for r >= 0, G = log I0, A = G' = I1 / I0: the radial and the tangential curvature of
+    log I0(|theta|) at |theta| = r, both > 0; G'' = 1 - A^2 - A / r is 1/2 at 0 and ~1/(2 r^2) far out."""
+    if r < _ASYMPTOTIC_BESSEL:
+        a_over_r = i1_over_i0_over_x(r)  # one continued fraction for both: A = r (A / r)
+        a = r * a_over_r
+        return 1.0 - a * a - a_over_r, a_over_r
+    i0, gap, excess = _bessel_curvature_asymptotic(r)
+    deficit = gap / i0  # 1 - A
+    # (2 (1 - A) - 1/r) - (1 - A)^2 + (1 - A)/r, the first term summed without its cancelling leading terms
+    return excess / i0 - deficit * deficit + deficit / r, (1.0 - deficit) / r
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_i0_curvature(r):
+    """G''(r) = A'(r) = 1 - A^2 - A / r > 0 for r >= 0 (1/2 at 0, ~1/(2 r^2) far out), A = I1 / I0."""
+    return _log_i0_curvatures(r)[0]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log_i0_excess(r):
+    """(g(r), 1 - A(r)) with g = log I0(r) - r, for r >= 0."""
+    if r < _ASYMPTOTIC_BESSEL:
+        return log_i0(r) - r, 1.0 - i1_over_i0(r)
+    i0, gap, _ = _bessel_curvature_asymptotic(r)  # 1 - A ~ 1/(2r) to full relative accuracy
+    return math.log(i0) - 0.5 * (_LOG_2PI + math.log(r)), gap / i0
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log_i0_step(xx, xy, yx, yy, hx, hy):
+    """B(x : y) >= 0, the Bregman divergence of G(theta) = log I0(|theta|) (see above), given x, y and h = x - y, each
+    to full relative accuracy (y + h, rounded, would lose the digits of a small x next to a large y)."""
+    ry = math.hypot(yx, yy)
+    if ry == 0.0:
+        return log_i0(math.hypot(xx, xy))  # G(0) = 0 and A(0) = 0
+    # y x h = y x x: from the shorter of h and x, else its products with y cancel
+    cross = yx * hy - yy * hx if hx * hx + hy * hy <= xx * xx + xy * xy else yx * xy - yy * xx
+    if hx * hx + hy * hy <= 0.25 * ry * ry:
+        total = 0.0
+        for k in range(len(_GL_T)):
+            px, py = yx + _GL_T[k] * hx, yy + _GL_T[k] * hy
+            r = math.hypot(px, py)
+            radial, tangential = (px * hx + py * hy) / r, cross / r
+            along_radius, across = _log_i0_curvatures(r)
+            total += _GL_W_TAYLOR[k] * (along_radius * radial * radial + across * tangential * tangential)
+        return total
+    rx = math.hypot(xx, xy)
+    along = (yx * hx + yy * hy) / ry  # y^.h = x.y^ - |y|
+    if rx <= 2.0 and ry <= 2.0:  # G ~ r^2 / 4: its terms are the divergence's size, r + g(r) would cancel
+        return max(log_i0(rx) - log_i0(ry) - i1_over_i0(ry) * along, 0.0)
+    dot = (xx * yx + xy * yy) / ry  # x.y^, from x itself: along + |y| would keep only the digits above |y|'s rounding
+    tangential = cross / ry
+    linear = tangential * tangential / (rx + dot) if dot > 0.0 else rx - dot  # |x| - x.y^, the tangent's gap of r
+    gx, _ = _log_i0_excess(rx)
+    gy, deficit = _log_i0_excess(ry)
+    return max(linear + gx - gy + deficit * along, 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _von_mises_pair(k1, k2, delta):
+    """theta1 = (k1, 0), and d = theta2 - theta1 for theta2 = k2 (cos delta, sin delta), without cancellation."""
+    s = math.sin(0.5 * delta)
+    return (k2 - k1) - 2.0 * k2 * s * s, k2 * math.sin(delta)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_i0_bregman(kx, ky, delta):
+    """B(theta_x : theta_y) of G(theta) = log I0(|theta|) for |theta_x| = kx, |theta_y| = ky at angle delta: a von
+    Mises KL, accurate when the laws are nearly identical, where the direct sum keeps only the digits of log I0 that
+    survive rounding."""
+    hx, hy = _von_mises_pair(ky, kx, delta)
+    return _log_i0_step(kx * math.cos(delta), kx * math.sin(delta), ky, 0.0, hx, hy)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_i0_jensen(k1, k2, delta, alpha):
+    """(1 - alpha) G(theta1) + alpha G(theta2) - G(theta_alpha) >= 0, G = log I0(|.|), theta_alpha the mixture, as
+    (1 - alpha) B(theta1 : theta_alpha) + alpha B(theta2 : theta_alpha) (the tangent terms cancel)."""
+    beta = 1.0 - alpha
+    dx, dy = _von_mises_pair(k1, k2, delta)
+    x2, y2 = k2 * math.cos(delta), k2 * math.sin(delta)
+    mx, my = beta * k1 + alpha * x2, alpha * y2
+    return (beta * _log_i0_step(k1, 0.0, mx, my, -alpha * dx, -alpha * dy)
+            + alpha * _log_i0_step(x2, y2, mx, my, beta * dx, beta * dy))
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_i0_skew_bregman(k1, k2, delta, alpha):
+    """(1 - alpha) B(theta_alpha : theta1) + alpha B(theta_alpha : theta2) >= 0, G = log I0(|.|): a von Mises
+    geometric JSD."""
+    beta = 1.0 - alpha
+    dx, dy = _von_mises_pair(k1, k2, delta)
+    x2, y2 = k2 * math.cos(delta), k2 * math.sin(delta)
+    mx, my = beta * k1 + alpha * x2, alpha * y2
+    return (beta * _log_i0_step(mx, my, k1, 0.0, alpha * dx, alpha * dy)
+            + alpha * _log_i0_step(mx, my, x2, y2, -beta * dx, -beta * dy))
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
 def log1p_minus(x):
     """log(1 + x) - x for x > -1, to a few ulp also near 0 (where it is ~ -x^2/2 and log1p(x) - x keeps no digits)."""
