@@ -141,7 +141,8 @@ class Family:
                     if not agree(gapped.rewrite(sp.log), expr, self.check_points()):
                         raise ValueError(f"{self.name}.{name}: the skew-log-gap form differs from the theorem's")
                     forms[name] = gapped
-        # F built from e^theta (the discrete families): Bregman terms that do not cancel, checked against the theorem
+        # forms without cancellation, each checked against the theorem: Bregman terms of an F built from e^theta (the
+        # discrete families, derive.stable) and the family's own (own_forms; in delta for a located family)
         stable = closed_forms_without_cancellation(self.family, self.law_params(1), self.law_params(2))
         stable |= self.own_forms() if self.own_forms else {}
         for name, expr in stable.items():
