@@ -288,6 +288,48 @@ class LogGammaJeffreys(_LogGammaGap):
         return (x - y) * (sp.polygamma(0, x) - sp.polygamma(0, y))
 
 
+def _stirling(a):
+    """r(a) = lgamma(a) - a log a + a, Stirling's remainder, and r'(a) = psi(a) - log a."""
+    return sp.loggamma(a) - a * sp.log(a) + a, sp.polygamma(0, a) - sp.log(a)
+
+
+class StirlingBregman(_LogGammaGap):
+    """r(x) - r(y) - (x - y) r'(y) >= 0, r = lgamma(a) - a log a + a (convex, slowly varying): the part of an lgamma
+    Bregman divergence left once its a log a - a has joined a gamma law's rate terms; arguments x, y, x - y."""
+
+    nargs = 3
+    _tex = r"B_{r}"
+
+    @classmethod
+    def plain(cls, x, y):
+        (rx, _), (ry, slope) = _stirling(x), _stirling(y)
+        return rx - ry - (x - y) * slope
+
+
+class StirlingJensen(_LogGammaGap):
+    """(1 - a) r(x) + a r(y) - r((1 - a) x + a y) >= 0 (r as for StirlingBregman); arguments x, y, a, y - x."""
+
+    nargs = 4
+    _tex = r"J_{r}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        return (1 - a) * _stirling(x)[0] + a * _stirling(y)[0] - _stirling(_mix(x, y, a))[0]
+
+
+class StirlingSkewBregman(_LogGammaGap):
+    """(1 - a) B_r(m : x) + a B_r(m : y) >= 0, m = (1 - a) x + a y (r as for StirlingBregman); arguments x, y, a,
+    y - x."""
+
+    nargs = 4
+    _tex = r"S_{r}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        m = _mix(x, y, a)
+        return (1 - a) * StirlingBregman.plain(m, x) + a * StirlingBregman.plain(m, y)
+
+
 class Difference(sp.Function):
     """a - b, kept as one subtraction by the printer: (a2 - a1) + (b2 - b1) adds two exact differences of close laws'
     parameters where a2 + b2 - a1 - b1, evaluated left to right, would round at the size of the sums."""
@@ -472,7 +514,8 @@ NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1
                LogGammaSkewBregman: "lgamma_skew_bregman", LogGammaJeffreys: "lgamma_jeffreys",
                SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope", Expm1mx: "expm1mx",
                ExpBregman: "exp_bregman", LogI0Bregman: "log_i0_bregman", LogI0Jensen: "log_i0_jensen",
-               LogI0SkewBregman: "log_i0_skew_bregman"}
+               LogI0SkewBregman: "log_i0_skew_bregman", StirlingBregman: "stirling_bregman",
+               StirlingJensen: "stirling_jensen", StirlingSkewBregman: "stirling_skew_bregman"}
 
 
 # each cancellation-free Function code generation introduces, and what it is written back in

@@ -490,8 +490,6 @@ KNOWN_CASES = {
         diagnormal.jsd_geometric_deasy_value_and_grad | loc1: 1e300 entry, -1e300 entry | scale1: 1e300 entry | loc2: 1e300 entry, -1e300 entry | scale2: 1e300 entry
         exponential.jeffreys_value_and_grad | rate1: 1e300 | rate2: 1e300
         exponential.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
-        gamma.jeffreys_value_and_grad | rate1: 1e300 | rate2: 1e300
-        gamma.jsd_geometric_value_and_grad | rate1: 1e300 | rate2: 1e300
         lognormal.jeffreys_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         lognormal.jsd_geometric_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300, 1e-300 | loc2: 1e300, -1e300 | scale2: 1e300, 1e-300
         lognormal.jsd_geometric_dual_value_and_grad | loc1: 1e300, -1e300 | scale1: 1e300 | loc2: 1e300, -1e300 | scale2: 1e300
@@ -544,7 +542,8 @@ KNOWN_CASES = {
         diagnormal.jsd_geometric_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
         diagnormal.jsd_geometric_deasy_value_and_grad | scale1: 1e-300 entry | scale2: 1e-300 entry
         exponential.kl_value_and_grad | rate1: 1e300
-        gamma.kl_value_and_grad | rate1: 1e300
+        gamma.jsd_geometric_dual_value_and_grad | shape1: 1e300 | shape2: 1e300
+        gamma.bhattacharyya_value_and_grad | shape1: 1e300 | shape2: 1e300
         inverse_gaussian.jsd_geometric_dual_value_and_grad | shape1: 1e300
         inverse_gaussian.bhattacharyya_value_and_grad | shape1: 1e300
         laplace.kl_value_and_grad | scale2: 1e300

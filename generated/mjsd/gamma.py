@@ -21,8 +21,8 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(shape1, rate1, shape2, rate2):
     if shape1 == shape2 and rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _t0 = rate1 - rate2
-    return max(-_t0*shape1/rate1 + shape2*_special.log_ratio(rate1, rate2, _t0) + _special.lgamma_bregman(shape2, shape1, -shape1 + shape2), 0.0)
+    _t0 = shape1 - shape2
+    return max(shape2*_special.expm1mx(_special.log_ratio(rate2*shape1, rate1*shape2, _t0*rate1 + shape1*(-rate1 + rate2))) + _special.stirling_bregman(shape2, shape1, -_t0), 0.0)
 
 
 def _kl_loop(shape1, rate1, shape2, rate2):
@@ -80,14 +80,16 @@ def _kl_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape1, _d_
         _d_shape2[:] = 0.0
         _d_rate2[:] = 0.0
         return
-    _t0 = (1.0/rate1)
-    _t1 = rate1 - rate2
-    _t2 = -_t0*shape1
+    _t0 = shape1 - shape2
+    _t1 = (1.0/shape1)
+    _t2 = _special.log_ratio(rate2*shape1, rate1*shape2, _t0*rate1 + shape1*(-rate1 + rate2))
+    _t3 = _special.expm1(_t2)
+    _t4 = _t3*shape2
     _value[0] = _kl(shape1, rate1, shape2, rate2)
-    _d_shape1[0] = -_t0*_t1 + (shape1 - shape2)*_special.trigamma(shape1)
-    _d_rate1[0] = _t0*shape2 + _t1*shape1/(rate1*rate1) + _t2
-    _d_shape2[0] = _special.log_ratio(rate1, rate2, _t1) - _special.digamma(shape1) + _special.digamma(shape2)
-    _d_rate2[0] = -_t2 - shape2/rate2
+    _d_shape1[0] = _t0*(-_t1 + _special.trigamma(shape1)) + _t1*_t3*shape2
+    _d_rate1[0] = -_t4/rate1
+    _d_shape2[0] = -_t3 + _special.log(shape1) - _special.log(shape2) + _special.expm1mx(_t2) - _special.digamma(shape1) + _special.digamma(shape2)
+    _d_rate2[0] = _t4/rate2
 
 
 _kl_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _kl_value_and_grad_loop)
@@ -116,8 +118,8 @@ def _jeffreys(shape1, rate1, shape2, rate2):
     if shape1 == shape2 and rate1 == rate2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
     _t0 = shape1 - shape2
-    _t1 = rate1 - rate2
-    return max(-_t0*_special.log_ratio(rate1, rate2, _t1) + _t1*(rate1*shape2 - rate2*shape1)/(rate1*rate2) + _special.lgamma_jeffreys(shape1, shape2, _t0), 0.0)
+    _t1 = _special.log_ratio(rate2*shape1, rate1*shape2, _t0*rate1 + shape1*(-rate1 + rate2))
+    return max(shape1*_special.expm1mx(-_t1) + shape2*_special.expm1mx(_t1) + _special.stirling_bregman(shape1, shape2, _t0) + _special.stirling_bregman(shape2, shape1, -_t0), 0.0)
 
 
 def _jeffreys_loop(shape1, rate1, shape2, rate2):
@@ -175,22 +177,22 @@ def _jeffreys_value_and_grad_loop(shape1, rate1, shape2, rate2, _value, _d_shape
         _d_shape2[:] = 0.0
         _d_rate2[:] = 0.0
         return
-    _t0 = (1.0/rate1)
-    _t1 = rate1 - rate2
-    _t2 = _t0*_t1
-    _t3 = shape1 - shape2
-    _t4 = _special.log_ratio(rate1, rate2, _t1) - _special.digamma(shape1) + _special.digamma(shape2)
-    _t5 = -_t3
-    _t6 = (1.0/rate2)
-    _t7 = _t2*_t6
-    _t8 = rate1*shape2 - rate2*shape1
-    _t9 = _t0*_t6*_t8
-    _t10 = _t1*_t6
+    _t0 = shape1 - shape2
+    _t1 = _special.log_ratio(rate2*shape1, rate1*shape2, _t0*rate1 + shape1*(-rate1 + rate2))
+    _t2 = -_t1
+    _t3 = (1.0/shape1)
+    _t4 = _special.expm1(_t1)
+    _t5 = _special.expm1(_t2)
+    _t6 = _special.log(shape1) - _special.log(shape2) - _special.digamma(shape1) + _special.digamma(shape2)
+    _t7 = (1.0/rate1)
+    _t8 = _t5*shape1
+    _t9 = (1.0/shape2)
+    _t10 = (1.0/rate2)
     _value[0] = _jeffreys(shape1, rate1, shape2, rate2)
-    _d_shape1[0] = -_t2 + _t3*_special.trigamma(shape1) - _t4
-    _d_rate1[0] = _t0*_t5 - _t10*_t8/(rate1*rate1) + _t7*shape2 + _t9
-    _d_shape2[0] = _t10 - _t3*_special.trigamma(shape2) + _t4
-    _d_rate2[0] = -_t2*_t8/(rate2*rate2) - _t5*_t6 - _t7*shape1 - _t9
+    _d_shape1[0] = _t0*(-_t3 + _special.trigamma(shape1)) + _t3*_t4*shape2 - _t5 - _t6 + _special.expm1mx(_t2)
+    _d_rate1[0] = -_t4*_t7*shape2 + _t7*_t8
+    _d_shape2[0] = -_t0*(-_t9 + _special.trigamma(shape2)) - _t4 + _t6 + _t8*_t9 + _special.expm1mx(_t1)
+    _d_rate2[0] = _t10*_t4*shape2 - _t10*_t8
 
 
 _jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
@@ -221,8 +223,11 @@ def _jsd_geometric(shape1, rate1, shape2, rate2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _beta = 1.0 - alpha
-    _t0 = rate1 - rate2
-    return max(_beta*_t0*alpha*(rate1*shape2 - rate2*shape1)/(rate1*rate2) + (-_beta*shape1 - alpha*shape2)*_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t0)) + _special.lgamma_skew_bregman(shape1, shape2, alpha, -shape1 + shape2), 0.0)
+    _t0 = shape1 - shape2
+    _t1 = _beta*shape1 + alpha*shape2
+    _t2 = _beta*rate1 + alpha*rate2
+    _t3 = _t0*rate1 + shape1*(-rate1 + rate2)
+    return max(_t1*(_beta*_special.expm1mx(_special.log_ratio(_t2*shape1, _t1*rate1, _t3*alpha)) + alpha*_special.expm1mx(_special.log_ratio(_t2*shape2, _t1*rate2, -_beta*_t3))) + _special.stirling_skew_bregman(shape1, shape2, alpha, -_t0), 0.0)
 
 
 def _jsd_geometric_loop(shape1, rate1, shape2, rate2, alpha):
@@ -287,39 +292,51 @@ def _jsd_geometric_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha, _val
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.digamma(shape1)
-    _t1 = _beta*shape1
-    _t2 = _t1 + alpha*shape2
-    _t3 = _special.digamma(_t2)
-    _t4 = shape1 - shape2
-    _t5 = _t4*alpha
-    _t6 = _beta*_t5
-    _t7 = _special.digamma(shape2)
-    _t8 = _t0 - _t7
-    _t9 = _beta*_t8
-    _t10 = _t9*alpha
-    _t11 = (1.0/rate1)
-    _t12 = rate1 - rate2
-    _t13 = _beta*alpha
-    _t14 = _t12*_t13
-    _t15 = _t11*_t14
-    _t16 = _special.log_ratio(rate2, rate1, -_t12)
-    _t17 = _special.skew_log_gap(alpha, _t16)
-    _t18 = (1.0/rate2)
-    _t19 = _t11*_t13
-    _t20 = rate1*shape2 - rate2*shape1
-    _t21 = _t18*_t20
-    _t22 = _t19*_t21
-    _t23 = -_t2
-    _t24 = _special.skew_log_gap_slope(alpha, _t16)
-    _t25 = _t11*_t12
-    _t26 = _t21*_t25
+    _t0 = _special.log(shape2)
+    _t1 = _t0 - _special.digamma(shape2)
+    _t2 = -_t1
+    _t3 = _beta*_t2
+    _t4 = _beta*shape1 + alpha*shape2
+    _t5 = _special.log(_t4)
+    _t6 = _special.digamma(_t4)
+    _t7 = _beta*_t5 - _beta*_t6
+    _t8 = _special.log(shape1)
+    _t9 = -1.0/shape1
+    _t10 = _t4 - shape1
+    _t11 = _special.digamma(shape1)
+    _t12 = _t11 - _t8
+    _t13 = _t12*alpha
+    _t14 = _beta*rate1 + alpha*rate2
+    _t15 = -shape2
+    _t16 = _t15 + shape1
+    _t17 = -rate1 + rate2
+    _t18 = _t16*rate1 + _t17*shape1
+    _t19 = _special.log_ratio(_t14*shape1, _t4*rate1, _t18*alpha)
+    _t20 = _special.expm1mx(_t19)
+    _t21 = _special.log_ratio(_t14*shape2, _t4*rate2, -_beta*_t18)
+    _t22 = _special.expm1mx(_t21)
+    _t23 = _beta*_t20 + _t22*alpha
+    _t24 = (1.0/_t4)
+    _t25 = _beta*_t24
+    _t26 = _special.expm1(_t21)
+    _t27 = _t26*alpha
+    _t28 = _special.expm1(_t19)
+    _t29 = (1.0/_t14)
+    _t30 = _beta*_t29
+    _t31 = _beta*_t28
+    _t32 = _t5*alpha
+    _t33 = -1.0/shape2
+    _t34 = _t15 + _t4
+    _t35 = _t28*alpha
+    _t36 = -_t16
+    _t37 = _t36*_t5 - _t36*_t6
+    _t38 = _t17*_t29 - _t24*_t36
     _value[0] = _jsd_geometric(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = -_beta*_t0 - _beta*_t17 + _beta*_t3 + _t10 - _t15 + _t6*_special.trigamma(shape1)
-    _d_rate1[0] = _beta*_t11*_t12*_t18*alpha*shape2 - _t14*_t18*_t20/(rate1*rate1) - _t19*_t23*_t24 + _t22
-    _d_shape2[0] = _beta*_t12*_t18*alpha - _t10 - _t17*alpha + _t3*alpha - _t6*_special.trigamma(shape2) - _t7*alpha
-    _d_rate2[0] = _beta*_t18*_t23*_t24*alpha - _t1*_t18*_t25*alpha - _t15*_t20/(rate2*rate2) - _t22
-    _d_alpha[0] = _beta*_t26 + _t17*_t4 + _t23*(-_t16 + _t24) - _t26*alpha - _t3*_t4 + _t4*_t9 - _t5*_t8 + math.lgamma(shape1) - math.lgamma(shape2)
+    _d_shape1[0] = _beta*_t23 + _beta*(-_t10*(_t9 + _special.trigamma(shape1)) - _t11 + _t13 - _t7 + _t8) + _t4*(_beta*_t28*(-_t25 - _t9) - _t25*_t27) + alpha*(-_t3 - _t7)
+    _d_rate1[0] = _t4*(_t27*_t30 + _t31*(_t30 - 1.0/rate1))
+    _d_shape2[0] = _beta*(-_t13 - _t32 + _t6*alpha) + _t23*alpha + _t4*(-_t25*_t35 + _t26*alpha*(-_t24*alpha - _t33)) + alpha*(_t1 + _t3 - _t32 - _t34*(_t33 + _special.trigamma(shape2)) + _t6*alpha)
+    _d_rate2[0] = _t4*(_t27*(_t29*alpha - 1.0/rate2) + _t30*_t35)
+    _d_alpha[0] = _beta*(-_t12*_t36 - _t37) + _t0*shape2 + _t10*_t12 + _t16 - _t2*_t34 + _t23*_t36 + _t4*(-_t20 + _t22 + _t27*_t38 + _t31*_t38) - _t8*shape1 + alpha*(-_t2*_t36 - _t37) + math.lgamma(shape1) - math.lgamma(shape2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -352,8 +369,12 @@ def _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha):
         return 0.0
     _beta = 1.0 - alpha
     _t0 = shape1 - shape2
-    _t1 = rate1 - rate2
-    return max(-_beta*_t0*alpha*_special.log_ratio(rate1, rate2, _t1) + (_beta*shape1 + alpha*shape2)*_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t1)) + _special.lgamma_jensen(shape1, shape2, alpha, -_t0), 0.0)
+    _t1 = _beta*shape1
+    _t2 = alpha*shape2
+    _t3 = _t1 + _t2
+    _t4 = (1.0/_t3)
+    _t5 = _special.log_ratio(rate2*shape1, rate1*shape2, _t0*rate1 + shape1*(-rate1 + rate2))
+    return max(_t3*((_special.skew_log_gap(_t2*_t4, _t5)) if (_t1 >= _t2) else (_special.skew_log_gap(_t1*_t4, -_t5))) + _special.stirling_jensen(shape1, shape2, alpha, -_t0), 0.0)
 
 
 def _jsd_geometric_dual_loop(shape1, rate1, shape2, rate2, alpha):
@@ -418,28 +439,42 @@ def _jsd_geometric_dual_value_and_grad_loop(shape1, rate1, shape2, rate2, alpha,
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _beta*shape1 + alpha*shape2
-    _t1 = _special.digamma(_t0)
-    _t2 = rate1 - rate2
-    _t3 = _special.log_ratio(rate1, rate2, _t2)
-    _t4 = _t3*alpha
-    _t5 = _beta*_t4
-    _t6 = _special.log_ratio(rate2, rate1, -_t2)
-    _t7 = _special.skew_log_gap(alpha, _t6)
-    _t8 = (1.0/rate1)
-    _t9 = shape1 - shape2
-    _t10 = _beta*_t9
-    _t11 = _t10*alpha
-    _t12 = _special.skew_log_gap_slope(alpha, _t6)
-    _t13 = _beta*_t0*_t12*alpha
-    _t14 = (1.0/rate2)
-    _t15 = -_t9
+    _t0 = _special.log(shape1)
+    _t1 = _beta*shape1
+    _t2 = alpha*shape2
+    _t3 = _t1 + _t2
+    _t4 = _special.log(_t3)
+    _t5 = _special.digamma(_t3)
+    _t6 = (1.0/_t3)
+    _t7 = _t2*_t6
+    _t8 = shape1 - shape2
+    _t9 = _special.log_ratio(rate2*shape1, rate1*shape2, _t8*rate1 + shape1*(-rate1 + rate2))
+    _t10 = (_t1 >= _t2)
+    _t11 = _t1*_t6
+    _t12 = -_t9
+    _t13 = ((_special.skew_log_gap(_t7, _t9)) if _t10 else (_special.skew_log_gap(_t11, _t12)))
+    _t14 = 1.0 - _t7
+    _t15 = _special.skew_log_gap_slope(_t7, _t9)
+    _t16 = _t15 - _t9
+    _t17 = (1.0/(_t3*_t3))
+    _t18 = 1.0 - _t11
+    _t19 = _special.skew_log_gap_slope(_t11, _t12)
+    _t20 = _t18*_t19
+    _t21 = _t19 + _t9
+    _t22 = (1.0/rate1)
+    _t23 = _t14*_t15
+    _t24 = _t23*_t7
+    _t25 = _t11*_t20
+    _t26 = _special.log(shape2)
+    _t27 = (1.0/rate2)
+    _t28 = -_t8
+    _t29 = _t17*_t8
     _value[0] = _jsd_geometric_dual(shape1, rate1, shape2, rate2, alpha)
-    _d_shape1[0] = -_beta*_t1 + _beta*_t7 + _beta*_special.digamma(shape1) - _t5
-    _d_rate1[0] = -_t11*_t8 - _t13*_t8
-    _d_shape2[0] = -_t1*alpha + _t5 + _t7*alpha + alpha*_special.digamma(shape2)
-    _d_rate2[0] = _t11*_t14 + _t13*_t14
-    _d_alpha[0] = _t0*(_t12 - _t6) - _t1*_t15 - _t10*_t3 + _t15*_t7 + _t4*_t9 - math.lgamma(shape1) + math.lgamma(shape2)
+    _d_shape1[0] = _beta*_t13 + _beta*_t4 - _beta*_t5 + _beta*(-_t0 + _special.digamma(shape1)) + _t3*((-_beta*_t16*_t17*_t2 + _t14*_t15*_t6*alpha*shape2/shape1) if _t10 else (-_beta*_t20*_t6 + _t21*(-(_beta*_beta)*_t17*shape1 + _beta*_t6)))
+    _d_rate1[0] = _t3*((-_t22*_t24) if _t10 else (_t22*_t25))
+    _d_shape2[0] = _t13*alpha + _t3*((_t16*(-_t17*(alpha*alpha)*shape2 + _t6*alpha) - _t23*_t6*alpha) if _t10 else (_beta*_t18*_t19*_t6*shape1/shape2 - _t1*_t17*_t21*alpha)) + _t4*alpha - _t5*alpha + alpha*(-_t26 + _special.digamma(shape2))
+    _d_rate2[0] = _t3*((_t24*_t27) if _t10 else (-_t25*_t27))
+    _d_alpha[0] = _t0*shape1 + _t13*_t28 - _t26*shape2 + _t28*_t4 - _t28*_t5 + _t3*((_t16*(_t2*_t29 + _t6*shape2)) if _t10 else (_t21*(_t1*_t29 - _t6*shape1))) - shape1 + shape2 - math.lgamma(shape1) + math.lgamma(shape2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
