@@ -64,6 +64,24 @@ def _digamma_near_root(x):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def _digamma_tail(z):
+    """sum_k B_2k / (2k) z^(k - 1), z = 1/x^2: psi(x) ~ log x - 1/(2x) - z (this), also for psi(x) - log x."""
+    total = 0.0
+    for k in range(len(_BERNOULLI), 0, -1):
+        total = total * z + _BERNOULLI[k - 1] / (2 * k)
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _trigamma_tail(z):
+    """sum_k B_2k z^(k - 1), z = 1/x^2: psi'(x) ~ 1/x + 1/(2 x^2) + z (this) / x, also for psi'(x) - 1/x."""
+    total = 0.0
+    for k in range(len(_BERNOULLI), 0, -1):
+        total = total * z + _BERNOULLI[k - 1]
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def digamma(x):
     """The digamma function psi(x) = d log Gamma(x) / dx, for x > 0 (nan otherwise)."""
     if not x > 0.0:
@@ -83,10 +101,7 @@ def digamma(x):
     # psi(x) ~ log x - 1/(2x) - sum_k B_2k / (2k x^2k)
     w = 1.0 / x
     z = w * w
-    total = 0.0
-    for k in range(len(_BERNOULLI), 0, -1):
-        total = total * z + _BERNOULLI[k - 1] / (2 * k)
-    return math.log(x) - 0.5 * w - total * z
+    return math.log(x) - 0.5 * w - _digamma_tail(z) * z
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -100,11 +115,7 @@ def trigamma(x):
     y = x + n
     # psi'(y) ~ 1/y + 1/(2 y^2) + sum_k B_2k / y^(2k + 1)
     w = 1.0 / y
-    z = w * w
-    total = 0.0
-    for k in range(len(_BERNOULLI) - 1, -1, -1):
-        total = total * z + _BERNOULLI[k]
-    total = w + w * (0.5 * w + total * z)
+    total = w + w * (0.5 * w + _trigamma_tail(w * w) * (w * w))
     for k in range(n - 1, -1, -1):  # smallest terms first
         total += 1.0 / ((x + k) * (x + k))
     return total
@@ -125,20 +136,27 @@ def _i0_minus_1(x):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _bessel_asymptotic(x):
-    """(I0(x), I0(x) - I1(x)) times sqrt(2 pi x) e^-x, x >= 20, from I_nu's asymptotic series
-    sum_k prod_{j <= k} ((2j - 1)^2 - 4 nu^2) / (k! (8x)^k); the difference (~1/(2x)) is summed term by term."""
+def _bessel_asymptotic(x, small, terms):
+    """(I0, I0 - I1, 2 (I0 - I1) - I0 / x) times sqrt(2 pi x) e^-x, x >= 20, from I_nu's asymptotic series
+    sum_k prod_{j <= k} ((2j - 1)^2 - 4 nu^2) / (k! (8x)^k), summed until both terms are <= ``small`` (or after
+    ``terms`` terms, or where the series turns divergent). The difference (~1/(2x)) is summed term by term, and so is
+    the last sum (~1/(4 x^2)) without its two cancelling leading terms: G''(x) = 1 - A^2 - A / x, A = I1 / I0, would
+    lose every digit to 1 - A^2 ~ 1/x."""
     term0, term1 = 1.0, 1.0
-    i0, gap = 1.0, 0.0
-    for k in range(1, _ASYMPTOTIC_TERMS + 1):
+    i0, gap, excess = 1.0, 0.0, 0.0
+    for k in range(1, terms + 1):
         odd = (2 * k - 1) * (2 * k - 1)
-        term0 *= odd / (8.0 * k * x)
+        ratio = odd / (8.0 * k * x)
+        if k > 2 and ratio >= 1.0:
+            break  # stop at the series' smallest term
+        term0 *= ratio
         term1 *= (odd - 4) / (8.0 * k * x)
         i0 += term0
         gap += term0 - term1
-        if abs(term0) <= _SERIES_TOLERANCE and abs(term1) <= _SERIES_TOLERANCE:
+        excess += (2.0 * (term0 - term1) if k > 1 else 0.0) - term0 / x
+        if abs(term0) <= small and abs(term1) <= small:
             break
-    return i0, gap
+    return i0, gap, excess
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -148,7 +166,7 @@ def log_i0(x):
         return math.nan
     if x < _ASYMPTOTIC_BESSEL:
         return math.log1p(_i0_minus_1(x))
-    scaled = _bessel_asymptotic(x)[0]
+    scaled = _bessel_asymptotic(x, _SERIES_TOLERANCE, _ASYMPTOTIC_TERMS)[0]
     return x - 0.5 * (_LOG_2PI + math.log(x)) + math.log(scaled)
 
 
@@ -166,7 +184,7 @@ def i1_over_i0(x):
             ratio = x / (2.0 * (nu + 1) + x * ratio)
         return ratio
     # A = 1 - (I0 - I1)/I0: its rounding error is that of the small correction, not of a ratio of two sums.
-    i0, gap = _bessel_asymptotic(x)
+    i0, gap, _ = _bessel_asymptotic(x, _SERIES_TOLERANCE, _ASYMPTOTIC_TERMS)
     return 1.0 - gap / i0
 
 
@@ -357,11 +375,10 @@ def stirling_remainder(a):
         return math.lgamma(a) - a * (math.log(a) - 1.0), digamma(a) - math.log(a)
     w = 1.0 / a
     z = w * w
-    mu, slope = 0.0, 0.0
+    mu = 0.0
     for k in range(len(_BERNOULLI), 0, -1):
         mu = mu * z + _BERNOULLI[k - 1] / (2 * k * (2 * k - 1))
-        slope = slope * z + _BERNOULLI[k - 1] / (2 * k)
-    return 0.5 * (_LOG_2PI - math.log(a)) + mu * w, -0.5 * w - slope * z
+    return 0.5 * (_LOG_2PI - math.log(a)) + mu * w, -0.5 * w - _digamma_tail(z) * z
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -371,11 +388,7 @@ def _stirling_curvature_scaled(p, y):
     q = y / p
     if p >= _ASYMPTOTIC_POLYGAMMA:
         w = 1.0 / p
-        z = w * w
-        total = 0.0
-        for k in range(len(_BERNOULLI), 0, -1):
-            total = total * z + _BERNOULLI[k - 1]
-        return q * q * (0.5 + total * w)  # psi'(p) - 1/p = 1/(2 p^2) + sum_k B_2k / p^(2k + 1)
+        return q * q * (0.5 + _trigamma_tail(w * w) * w)  # psi'(p) - 1/p = 1/(2 p^2) + sum_k B_2k / p^(2k + 1)
     if p < 1.0:
         return q * q + y * (y * trigamma(p + 1.0) - q)  # psi'(p) = 1/p^2 + psi'(p + 1)
     return y * y * (trigamma(p) - 1.0 / p)
@@ -435,25 +448,8 @@ _CURVATURE_TERMS = 45  # the series' smallest term is near k = 2x: at x = 20 it 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _bessel_curvature_asymptotic(x):
-    """(I0, I0 - I1, 2 (I0 - I1) - I0 / x) times sqrt(2 pi x) e^-x for x >= 20, the last (~1/(4 x^2)) summed term by
-    term without its two cancelling leading terms: G''(x) = 1 - A^2 - A / x loses every digit to 1 - A^2 ~ 1/x.
-    Summed until the terms fall below 1e-17 of the last sum's size (1/(4 x^2)), or start to grow."""
-    term0, term1 = 1.0, 1.0
-    i0, gap, excess = 1.0, 0.0, 0.0
-    small = _SERIES_TOLERANCE * 0.25 / (x * x)
-    for k in range(1, _CURVATURE_TERMS + 1):
-        odd = (2 * k - 1) * (2 * k - 1)
-        ratio = odd / (8.0 * k * x)
-        if k > 2 and ratio >= 1.0:
-            break  # the asymptotic series turns divergent: stop at its smallest term
-        term0 *= ratio
-        term1 *= (odd - 4) / (8.0 * k * x)
-        i0 += term0
-        gap += term0 - term1
-        excess += (2.0 * (term0 - term1) if k > 1 else 0.0) - term0 / x
-        if abs(term0) <= small and abs(term1) <= small:
-            break
-    return i0, gap, excess
+    """_bessel_asymptotic summed until the terms fall below 1e-17 of its last sum's size (1/(4 x^2)), for G''."""
+    return _bessel_asymptotic(x, _SERIES_TOLERANCE * 0.25 / (x * x), _CURVATURE_TERMS)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
