@@ -207,34 +207,48 @@ class LogRatio(sp.Function):
         return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
-class _LogGammaGap(sp.Function):
-    """A combination of lgamma and digamma values that is >= 0 and cancels when its arguments are close, evaluated by
-    the kernels without that cancellation (runtime in mjsd._special). Code generation introduces these
-    (derive.codegen.lgamma.lgamma_gaps); the derivations only ever see loggamma and polygamma. ``plain`` is the
-    textbook expression, which also gives the derivatives. The last argument is the gap y - x (x - y for the
-    symmetric ones) written without cancellation, as LogRatio's: (a2 - a1) + (b2 - b1) rather than the difference of
-    the rounded sums a2 + b2 and a1 + b1, whose rounding would swamp a near-identical pair's gap."""
+class _PlainGap(sp.Function):
+    """A combination of special-function values that is >= 0 and cancels when the laws are close, evaluated by the
+    kernels without that cancellation (runtime in mjsd._special). ``plain`` is the textbook expression of the leading
+    arguments, which also gives the derivatives and the numbers; the last ``_restated`` arguments only restate the
+    others (a gap written without cancellation) and have no derivative of their own."""
+
+    _restated = 0
 
     @classmethod
     def plain(cls, *args):
         raise NotImplementedError
 
+    @property
+    def _leading(self):
+        return self.args[:len(self.args) - self._restated]
+
     def fdiff(self, argindex=1):
         if not 1 <= argindex <= len(self.args):
             raise sp.ArgumentIndexError(self, argindex)
-        if argindex == len(self.args):
+        if argindex > len(self._leading):
             return sp.S.Zero  # the gap only restates the other arguments
-        return sp.diff(self.plain(*self.args[:-1]), self.args[argindex - 1])
+        return sp.diff(self.plain(*self._leading), self.args[argindex - 1])
+
+    def _eval_evalf(self, prec):  # numbers through the plain expression
+        return self.plain(*self._leading)._eval_evalf(prec)
+
+    def _latex(self, printer, exp=None):
+        args = ", ".join(printer._print(a) for a in self._leading)
+        return powered(rf"{self._tex}\left({args}\right)", exp)
+
+
+class _LogGammaGap(_PlainGap):
+    """A gap of lgamma and digamma values (_PlainGap). Code generation introduces these
+    (derive.codegen.lgamma.lgamma_gaps); the derivations only ever see loggamma and polygamma. The last argument is
+    the gap y - x (x - y for the symmetric ones) written without cancellation, as LogRatio's: (a2 - a1) + (b2 - b1)
+    rather than the difference of the rounded sums a2 + b2 and a1 + b1, whose rounding would swamp a near-identical
+    pair's gap."""
+
+    _restated = 1
 
     def _eval_rewrite_as_loggamma(self, *args, **kwargs):
         return self.plain(*args[:-1])
-
-    def _eval_evalf(self, prec):  # numbers through the plain expression
-        return self.rewrite(sp.loggamma)._eval_evalf(prec)
-
-    def _latex(self, printer, exp=None):
-        args = ", ".join(printer._print(a) for a in self.args[:-1])
-        return powered(rf"{self._tex}\left({args}\right)", exp)
 
 
 def _mix(x, y, a):
@@ -439,30 +453,14 @@ class ExpBregman(sp.Function):
         return powered(rf"\left({ex} - {ey} - {d}\, {ey}\right)", exp)
 
 
-class _LogI0Gap(sp.Function):
+class _LogI0Gap(_PlainGap):
     """A gap of G(theta) = log I0(|theta|) on the plane (the von Mises log-normaliser less log 2 pi) between
     theta1 = kappa1 (cos loc1, sin loc1) and theta2 = kappa2 (cos loc2, sin loc2), given the concentrations and the
-    angle delta = loc1 - loc2; >= 0 and evaluated by the kernels without the cancellation of nearly equal log I0
-    values (mjsd._special, by Gauss-Legendre quadrature of G's curvature along the segment). ``plain`` is the textbook
-    expression in LogI0 and BesselRatio, which also gives the derivatives."""
-
-    @classmethod
-    def plain(cls, *args):
-        raise NotImplementedError
-
-    def fdiff(self, argindex=1):
-        if not 1 <= argindex <= len(self.args):
-            raise sp.ArgumentIndexError(self, argindex)
-        return sp.diff(self.plain(*self.args), self.args[argindex - 1])
+    angle delta = loc1 - loc2 (_PlainGap; the runtime integrates G's curvature along the segment by Gauss-Legendre).
+    ``plain`` is written in LogI0 and BesselRatio."""
 
     def _eval_rewrite_as_LogI0(self, *args, **kwargs):
         return self.plain(*args)
-
-    def _eval_evalf(self, prec):  # numbers through the plain expression
-        return self.rewrite(LogI0)._eval_evalf(prec)
-
-    def _latex(self, printer, exp=None):
-        return powered(rf"{self._tex}\left({', '.join(printer._print(a) for a in self.args)}\right)", exp)
 
 
 def von_mises_mixture_concentration(k1, k2, delta, a):
