@@ -13,7 +13,12 @@ never form an inverse. ``explicit`` evaluates the atoms on explicit matrices (ex
 notebooks compare entry-by-entry forms with it); ``unrolled`` writes the Cholesky evaluation out on the symbolic
 entries of a fixed small d (straight-line kernels).
 """
+from typing import NamedTuple
+
 import sympy as sp
+
+from .special import Expm1mx, SkewLogGap
+from .tidy import exp_gaps
 
 dimension = sp.Symbol("d", integer=True, positive=True)  # the d of every d-vector and d x d matrix symbol
 
@@ -175,3 +180,92 @@ def _forward(factor, b, prefix, steps):
             steps.append(("let", symbol, value / factor[i, i]))
             solved[i, c] = symbol
     return list(solved)
+
+
+# -- the relative spectrum: divergences between nearly identical laws --------------------------------------------------
+# The laws of mvnormal and wishart form families closed under x -> A x (A invertible): a divergence between two of
+# them is invariant under it. Whitening by the first law's matrix (cov1 -> I) and rotating onto the eigenvectors of
+# cov1^-1 cov2 (cov2 -> diag(lambda)) leaves diagonal matrices, on which every atom is a sum over the d eigenvalues.
+eigenvalue_log = sp.Symbol("u", real=True)  # u = log lambda, lambda an eigenvalue of cov1^-1 cov2
+whitened_gap = sp.Symbol("y", real=True)  # the gap's coordinate on that eigenvector, cov1 whitened to I
+
+
+class Spectral(NamedTuple):
+    """expr = scalar + sum over the d eigenvalues of per_eigenvalue (in ``eigenvalue_log`` and ``whitened_gap``):
+    ``first`` is the matrix whitened, ``second`` the other, ``gap`` the vector whose coordinates are whitened (or
+    None); ``scalar`` holds what no matrix enters (degrees of freedom)."""
+    first: sp.MatrixSymbol
+    second: sp.MatrixSymbol
+    gap: sp.MatrixSymbol | None
+    scalar: sp.Expr
+    per_eigenvalue: sp.Expr
+
+
+def spectral(expr, first, second, gap=None):
+    """``expr`` (linear in the atoms and in d) as a Spectral: with first = I and second = diag(e^u),
+    log det(c1 first + c2 second) -> sum log(c1 + c2 e^u) (+ log det first, which must cancel: the divergence is
+    invariant), tr(A^-1 B) -> sum b / a, v^T A^-1 v -> sum y^2 / a, d -> sum 1. Raises ValueError otherwise."""
+    lam = sp.exp(eigenvalue_log)
+
+    def weight(matrix):  # the eigenvalue of c1 first + c2 second: c1 + c2 lambda
+        terms = dict(combination(matrix))
+        if set(terms) - {first, second}:
+            raise ValueError(f"not a combination of {first} and {second}: {matrix}")
+        return terms.get(first, sp.S.Zero) + terms.get(second, sp.S.Zero) * lam
+
+    scalar, per_eigenvalue = sp.S.Zero, sp.S.Zero
+    placeholders = {atom: sp.Dummy(f"atom{n}") for n, atom in enumerate(atoms(expr))}
+    back = {v: k for k, v in placeholders.items()}
+    for term in sp.Add.make_args(sp.expand(expr.xreplace(placeholders))):  # the atoms' arguments not expanded
+        term = term.xreplace(back)
+        found = atoms(term)
+        if len(found) > 1:
+            raise ValueError(f"not linear in the atoms: {term}")
+        if found:
+            atom, = found
+            coefficient = sp.cancel(term / atom)
+            if coefficient.has(*ATOMS, dimension):
+                raise ValueError(f"not linear in the atoms: {term}")
+            if isinstance(atom, LogDet):
+                per_eigenvalue += coefficient * sp.log(weight(atom.args[0]))
+                scalar += coefficient * LogDet(first)
+            elif isinstance(atom, TraceSolve):
+                per_eigenvalue += coefficient * weight(atom.args[1]) / weight(atom.args[0])
+            elif atom.args[0] == gap:
+                per_eigenvalue += coefficient * whitened_gap**2 / weight(atom.args[1])
+            else:
+                raise ValueError(f"a quadratic form in a vector other than {gap}: {atom}")
+        elif term.has(dimension) and term.as_independent(dimension, as_Add=False)[1] == dimension:
+            per_eigenvalue += term / dimension
+        else:
+            scalar += term
+    scalar = sp.expand(scalar)
+    if scalar.has(LogDet):
+        raise ValueError(f"not invariant under congruence: {scalar}")
+    return Spectral(first, second, gap, scalar, stable_per_eigenvalue(per_eigenvalue))
+
+
+def stable_per_eigenvalue(expr):
+    """One eigenvalue's term without cancellation for lambda ~ 1: its y^2 part as one fraction (a sum of positive
+    terms for the forms here), each log(c1 + c2 e^u) with c1 + c2 = 1 as SkewLogGap(c2, u) + c2 u or, the same,
+    SkewLogGap(c1, -u) + c2 u (whichever weight is simpler), and the remaining
+    exponentials as Expm1mx (derive.tidy.exp_gaps) plus what stays linear in u."""
+    u = eigenvalue_log
+    parts = sp.collect(sp.expand(expr), whitened_gap**2, evaluate=False)
+    quadratic = sp.factor(sp.together(sp.powsimp(parts.pop(whitened_gap**2, sp.S.Zero))))
+    rest = sp.Add(*parts.values()) if parts else sp.S.Zero
+    if rest.has(whitened_gap):
+        raise ValueError(f"not quadratic in the whitened gap: {expr}")
+
+    def skew_gap(e):
+        a = sp.expand(e.args[0])
+        c2 = a.coeff(sp.exp(u))
+        if a.has(u) and sp.expand(a - c2 * sp.exp(u)).has(u) or sp.simplify(a.subs(u, 0) - 1) != 0:
+            raise ValueError(f"not log(1 - w + w e^u): {e}")
+        if sp.count_ops(1 - c2) < sp.count_ops(c2):  # weight 1 - alpha: 1 - (1 - alpha) would lose a tiny alpha
+            return SkewLogGap(sp.factor(1 - c2), -u) + c2 * u  # log(c1 + c2 e^u) = u + log(c2 + c1 e^-u)
+        return SkewLogGap(sp.factor(c2), u) + c2 * u
+    rest = sp.expand(rest.replace(lambda e: isinstance(e, sp.log) and e.args[0].has(u), skew_gap))
+    gaps = sp.collect(sp.expand(exp_gaps(rest, u, linear=True)), sorted(
+        rest.atoms(SkewLogGap) | {Expm1mx(k * u) for k in (-1, 1)}, key=sp.default_sort_key) + [u], evaluate=False)
+    return sp.Add(*(sp.factor(c) * g for g, c in gaps.items())) + quadratic * whitened_gap**2

@@ -230,12 +230,13 @@ def gap_ratios(expr):
                         lambda e: SkewLogGap(e.args[0], sp.logcombine(e.args[1], force=True)))
 
 
-def exp_gaps(expr, variable):
+def exp_gaps(expr, variable, linear=False):
     """expr = sum_k c_k e^(k s) + a s + b + rest (s the ``variable``, c_k, k, a, b free of it, rest free of plain
     exponentials of s) written as sum_k c_k Expm1mx(k s) + rest, when the constant and linear parts are exactly
     those of the exponentials (sum_k c_k (1 + k s) = -(a s + b), as for a divergence and its gradient vanishing at
     s = 0); else ValueError. Each e^(k s) - 1 - k s, of second order in s, is then evaluated without cancellation
-    (mjsd._special.expm1mx), and the sum is one of nonnegative terms where the c_k are."""
+    (mjsd._special.expm1mx), and the sum is one of nonnegative terms where the c_k are. ``linear``: a first-order
+    part a' s may remain (the constant parts must still cancel), kept as the term a' s."""
     rates, line, rest = {}, sp.S.Zero, sp.S.Zero
     for term in sp.Add.make_args(sp.expand(expr)):
         coefficient, factor = term.as_independent(variable, as_Add=False)
@@ -246,6 +247,9 @@ def exp_gaps(expr, variable):
             rates[k] = rates.get(k, sp.S.Zero) + coefficient
         else:
             rest += term
-    if sp.expand(line + sum(c * (1 + k * variable) for k, c in rates.items())) != 0:
+    left = sp.expand(line + sum(c * (1 + k * variable) for k, c in rates.items()))
+    slope = sp.cancel(left / variable)
+    if left != 0 and not (linear and not slope.has(variable)):
         raise ValueError(f"not second order in {variable}: {expr}")
-    return sum((sp.factor(c) * Expm1mx(k * variable) for k, c in _sorted(rates)), sp.S.Zero) + rest
+    gaps = sum((sp.factor(c) * Expm1mx(k * variable) for k, c in _sorted(rates)), sp.S.Zero)
+    return gaps + sp.factor(slope) * variable + rest

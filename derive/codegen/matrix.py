@@ -4,11 +4,15 @@ A closed form's matrix parts are the atoms of derive/matrices.py. For any d the 
 atoms name once (runtime _linalg.factor) and evaluates each atom on the factors; for each d in ``unrolled`` the same
 evaluation is written out on the symbolic entries (derive.matrices.unrolled) as straight-line code. A dispatcher
 returns 0 for identical laws (and at the ends of alpha for skew divergences) and picks the kernel by d.
+
+A kernel with a spectral form (derive.matrices.Spectral) also returns the size of the atoms' terms, sum |c_k atom_k|:
+when the divergence is below runtime _linalg.CANCELLED times it, the terms have cancelled and the dispatcher
+evaluates the spectral form instead, a sum over the eigenvalues of first^-1 second of terms that do not cancel.
 """
 import sympy as sp
 
-from ..matrices import LogDet, TraceSolve, atoms, combination, matrices, unrolled
-from .printer import NumbaPrinter, straight_line
+from ..matrices import ATOMS, LogDet, TraceSolve, atoms, dimension, combination, eigenvalue_log, matrices, unrolled, whitened_gap
+from .printer import NumbaPrinter, straight_line, straight_lines, sum_loops
 from .spec import SPD, VECTORS
 
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
@@ -35,9 +39,20 @@ def _dispatcher(kernel):
     if kernel.zero_at_alpha_ends:
         lines += ["    if alpha == 0.0 or alpha == 1.0:", "        return 0.0"]
     lines.append(f"    _d = {_first_matrix(kernel)}.shape[0]")
-    for d in kernel.unrolled:
-        lines += [f"    if _d == {d}:", f"        return _{kernel.name}_d{d}({args})"]
-    lines.append(f"    return _{kernel.name}_any({args})")
+    if kernel.spectral is None:
+        for d in kernel.unrolled:
+            lines += [f"    if _d == {d}:", f"        return _{kernel.name}_d{d}({args})"]
+        lines.append(f"    return _{kernel.name}_any({args})")
+    else:
+        for n, d in enumerate(kernel.unrolled):
+            lines += [f"    {'el' if n else ''}if _d == {d}:", f"        _value, _size = _{kernel.name}_d{d}({args})"]
+        lines += ["    else:", f"        _value, _size = _{kernel.name}_any({args})",
+                  "    if _value != _value:",
+                  "        return math.nan  # the wrapper names the matrix at fault",
+                  "    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation",
+                  "        return _value",
+                  f"    _accurate = _{kernel.name}_spectral({args})",
+                  "    return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide"]
     return f"\n\n{JIT}\ndef _{kernel.name}({args}):\n" + "\n".join(lines) + "\n"
 
 
@@ -65,16 +80,39 @@ def _unrolled(kernel, d):
             lines.append(f"    {name} = {printer.doprint(entry(value, i))}")
             entries.append(name)
         vectors[symbol] = sp.Matrix(entries)
-    steps, scalar = unrolled(kernel.expr, d, vectors)
+    steps, scalars = unrolled(sp.Tuple(*_results(kernel)), d, vectors)
     for kind, symbol, value in steps:
         if kind == "let":
             lines.append(f"    {symbol} = {printer.doprint(value)}")
         else:  # a pivot: > 0 for a positive definite matrix, and the factor's diagonal entry is its square root
-            lines += [f"    _pivot = {printer.doprint(value)}", "    if not _pivot > 0.0:", "        return math.nan",
-                      f"    {symbol} = math.sqrt(_pivot)"]
-    body, result = straight_line(scalar)
-    lines += body + [f"    return max({result}, 0.0)"]
+            lines += [f"    _pivot = {printer.doprint(value)}", "    if not _pivot > 0.0:",
+                      f"        return {_failed(kernel)}", f"    {symbol} = math.sqrt(_pivot)"]
+    lines += _returned(scalars)
     return f"\n\n{JIT}\ndef _{kernel.name}_d{d}({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
+
+
+def _results(kernel):
+    """What an atoms kernel returns: the divergence, and with a spectral form the size of its terms, sum |c_k atom_k|
+    (plus d |c_k| for a log det): a bound on their rounding errors, in units of eps."""
+    if kernel.spectral is None:
+        return (kernel.expr,)
+    terms = [term.as_independent(*ATOMS, as_Add=False) for term in sp.Add.make_args(kernel.expr)]
+    # a log det of d factors is uncertain by ~ d eps whatever its value (log det ~ 0 for det ~ 1): its size counts d.
+    # Unevaluated: Abs would otherwise rewrite the atoms' matrix arguments (1 - alpha -> -(alpha - 1))
+    size = sp.Add(*(sp.Mul(sp.Abs(c), sp.Add(sp.Abs(atom, evaluate=False), dimension if isinstance(atom, LogDet)
+                                             else 0, evaluate=False), evaluate=False) for c, atom in terms),
+                  evaluate=False)
+    return kernel.expr, size
+
+
+def _failed(kernel):
+    return "math.nan" if kernel.spectral is None else "math.nan, 0.0"
+
+
+def _returned(scalars):
+    """The lines that compute and return the results (the value clipped at 0)."""
+    body, results = straight_lines(scalars)
+    return body + [f"    return {', '.join([f'max({results[0]}, 0.0)'] + results[1:])}"]
 
 
 def two_terms(matrix):
@@ -109,7 +147,7 @@ def _any_dimension(kernel):
         (a1, c1), (a2, c2) = two_terms(matrix)
         factors[matrix], inverse[matrix] = f"_factors[{n}]", f"_vectors[{inverses + n}]"
         lines += [f"    if not _linalg.factor({printer.doprint(c1)}, {a1.name}, {printer.doprint(c2)}, {a2.name}, "
-                  f"{factors[matrix]}, {inverse[matrix]}):", "        return math.nan"]
+                  f"{factors[matrix]}, {inverse[matrix]}):", f"        return {_failed(kernel)}"]
     values = {}
     for n, atom in enumerate(atoms(kernel.expr)):
         symbol = sp.Symbol(f"_a{n}")
@@ -122,9 +160,35 @@ def _any_dimension(kernel):
             call = f"_linalg.quadratic({factors[atom.args[1]]}, {inverse[atom.args[1]]}, {atom.args[0].name}, _work)"
         lines.append(f"    {symbol} = {call}")
         values[atom] = symbol
-    scalar = kernel.expr.xreplace(values)
-    if any(s.name == "d" for s in scalar.free_symbols):
+    scalars = sp.Tuple(*_results(kernel)).xreplace(values)
+    if any(s.name == "d" for s in scalars.free_symbols):
         lines.append("    d = float(_n)")
-    body, result = straight_line(scalar)
+    lines += _returned(scalars)
+    text = f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
+    return text + (_spectral(kernel) if kernel.spectral is not None else "")
+
+
+def _spectral(kernel):
+    """The spectral form: runtime _linalg.relative_spectrum gives each eigenvalue's u = log lambda and whitened gap
+    coordinate y, and the loop sums the per-eigenvalue term; -1 when the spectrum is too wide to be accurate."""
+    form, printer = kernel.spectral, NumbaPrinter()
+    lines = [f"    _n = {form.first.name}.shape[0]", "    _work = np.empty((4, _n, _n))",
+             f"    _vectors = np.empty(({2 + len(kernel.preamble)}, _n))"]
+    for n, (symbol, value) in enumerate(kernel.preamble, start=2):
+        lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
+                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
+    gap = form.gap.name if form.gap is not None else "_vectors[0, :0]"  # no gap: an empty vector
+    lines += [f"    if not _linalg.relative_spectrum({form.first.name}, {form.second.name}, {gap}, _vectors[0], "
+              "_vectors[1], _work):", "        return -1.0", "    _sum = 0.0", "    for _i in range(_n):",
+              f"        {eigenvalue_log} = _vectors[0, _i]"]
+    if form.per_eigenvalue.has(whitened_gap):
+        lines.append(f"        {whitened_gap} = _vectors[1, _i]")
+    body, result = straight_line(form.per_eigenvalue, indent="        ")
+    lines += body + [f"        _sum += {result}"]
+    if any(s.name == "d" for s in form.scalar.free_symbols):
+        lines.append("    d = float(_n)")
+    loops, scalar = sum_loops(form.scalar, form.first.name)  # sums over j = 0 .. d - 1 (wishart's multigamma gaps)
+    lines += loops if scalar != form.scalar else []
+    body, result = straight_line(scalar + sp.Symbol("_sum"))
     lines += body + [f"    return max({result}, 0.0)"]
-    return f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
+    return f"\n\n{JIT}\ndef _{kernel.name}_spectral({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"

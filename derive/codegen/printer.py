@@ -133,6 +133,14 @@ def straight_line(expr, indent="    "):
     return lines, printed(printer, reduced)
 
 
+def straight_lines(exprs, indent="    "):
+    """``straight_line`` for several expressions sharing their subexpressions: (lines, [source of each])."""
+    printer = NumbaPrinter()
+    temporaries, reduced = common_subexpressions(list(exprs))
+    lines = [f"{indent}{name} = {printed(printer, value)}" for name, value in temporaries]
+    return lines, [printed(printer, e) for e in reduced]
+
+
 def sum_loops(expr, array):
     """Sums over the vectors' entries as accumulating loops, innermost sums first; expr with the sums replaced."""
     printer, lines, count = NumbaPrinter(), [f"    _k = {array}.shape[0]"], 0

@@ -149,6 +149,9 @@ class MatrixClosedForm:
 
     ``preamble`` lists (vector symbol, vector expression) pairs computed first (delta = loc1 - loc2).
     ``zero_at_alpha_ends`` as for ClosedForm; every kernel returns exactly 0 for identical laws.
+    ``spectral`` (a derive.matrices.Spectral of ``expr``): the same divergence as a sum over the eigenvalues of
+    first^-1 second, which the kernel evaluates instead when the atoms' terms nearly cancel (nearly identical laws,
+    or a skew near 0 or 1).
     """
 
     name: str
@@ -158,6 +161,7 @@ class MatrixClosedForm:
     preamble: tuple = ()
     zero_at_alpha_ends: bool = False
     unrolled: tuple = (2, 3)
+    spectral: object = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cache
 import sympy as sp
 
 from ..codegen.spec import REAL_VECTOR, SPD, FamilyModule, MatrixClosedForm, Param, skew_param
-from ..matrices import LogDet, Quadratic, TraceSolve, collected
+from ..matrices import LogDet, Quadratic, TraceSolve, collected, spectral
 from ..matrices import dimension as d
 from ..symbols import alpha
 from .catalogue import divergence_docs
@@ -67,6 +67,14 @@ def closed_forms():
     return {name: collected(form) for name, form in forms.items()}
 
 
+@cache
+def spectral_forms():
+    """Each divergence as a sum over the eigenvalues lambda = e^u of cov1^-1 cov2 (``derive.matrices.spectral``), in u
+    and the whitened gap's coordinate y: the univariate divergence between N(y, 1) and N(0, e^u) in each eigen-
+    direction, without cancellation. The kernels evaluate it when the atoms cancel (notebook 10 derives and checks it)."""
+    return {name: spectral(form, cov1, cov2, delta) for name, form in closed_forms().items()}
+
+
 SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya", "jsd_geometric_deasy")
 ZERO_AT_ALPHA_ENDS = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya")  # Deasy's is KL(p1 : p2) at alpha = 0
 
@@ -87,7 +95,10 @@ DEASY_DOC = ("Skew geometric Jensen-Shannon divergence in the convention of Deas
              "equal to jsd_geometric at alpha = 1/2. Closed form.")
 DOCS = {**divergence_docs("multivariate normal"), "jsd_geometric_deasy": DEASY_DOC}
 COMPUTED = ("Each matrix is factorised once (Cholesky) and every inverse or determinant is a triangular solve or\n"
-            "the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.")
+            "the factor's diagonal; d = 2 and 3 run straight-line code on the entries. Identical laws give exactly 0.\n"
+            "When those terms cancel (nearly identical laws, a skew near 0 or 1), the divergence is evaluated\n"
+            "instead as a sum over the eigenvalues of the first matrix^-1 times the second (Jacobi rotations)\n"
+            "of terms that do not.")
 
 
 def module():
@@ -95,7 +106,7 @@ def module():
     forms = closed_forms()
     kernels = [MatrixClosedForm(name, pair + ((skew,) if name in SKEWED else ()), forms[name],
                                 DOCS[name] + "\n\n" + COMPUTED, preamble=((delta, loc1 - loc2),),
-                                zero_at_alpha_ends=name in ZERO_AT_ALPHA_ENDS)
+                                zero_at_alpha_ends=name in ZERO_AT_ALPHA_ENDS, spectral=spectral_forms()[name])
                for name in forms]
     return FamilyModule("mvnormal", "derive/families/mvnormal.py",
                         "Multivariate normal laws N(loc, cov) of any dimension d: loc (..., d), cov (..., d, d).",

@@ -29,9 +29,11 @@ from functools import cache
 import sympy as sp
 
 from ..codegen.spec import DEGREES_OF_FREEDOM, SPD, FamilyModule, MatrixClosedForm, Param, skew_param
-from ..matrices import LogDet, TraceSolve, collected
+from ..codegen.lgamma import lgamma_gaps
+from ..matrices import LogDet, TraceSolve, collected, spectral
 from ..matrices import dimension as d
-from ..special import LogMultiGamma, MultiDigamma
+from ..special import (LogGammaBregman, LogGammaJeffreys, LogGammaJensen, LogGammaSkewBregman, LogMultiGamma,
+                       MultiDigamma)
 from ..symbols import alpha
 from . import mvnormal
 from .catalogue import divergence_docs
@@ -113,6 +115,36 @@ def closed_forms():
                                                       "bhattacharyya")}
 
 
+def multigamma_gaps(expr):
+    """The degrees-of-freedom part of a divergence (its log Gamma_d and psi_d terms) as sums over j = 0 .. d - 1 of
+    the lgamma gap functions of derive.codegen.lgamma at the arguments shifted by -j/2: log Gamma_d(x) is
+    d (d - 1)/4 log pi + sum_j lgamma(x - j/2), and psi_d(x) = sum_j psi(x - j/2), so a gap of log Gamma_d is the sum of
+    the same gaps of lgamma (the constant cancels, and the gap y - x is the same for every j). ValueError if the terms
+    do not all group into gaps."""
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    plain = expr.replace(LogMultiGamma, lambda x, n: sp.loggamma(x)).replace(MultiDigamma, lambda x, n: sp.polygamma(0, x))
+    gaps = lgamma_gaps(plain)
+    if gaps.has(sp.loggamma, sp.polygamma):
+        raise ValueError(f"not a sum of lgamma gaps: {expr}")
+
+    def shifted(gap):  # (x, y[, weight], y - x): the arguments of lgamma move by -j/2, the weight and the gap do not
+        x, y, *rest = gap.args
+        return sp.Sum(type(gap)(x - j / 2, y - j / 2, *rest), (j, 0, d - 1))
+    return gaps.replace(lambda e: isinstance(e, (LogGammaBregman, LogGammaJeffreys, LogGammaJensen,
+                                                   LogGammaSkewBregman)), shifted)
+
+
+@cache
+def spectral_forms():
+    """Each divergence as its degrees-of-freedom part (``multigamma_gaps``) plus a sum over the eigenvalues e^u of
+    scale1^-1 scale2 (``derive.matrices.spectral``): the kernels' form when the atoms cancel (notebook 11)."""
+    forms = {}
+    for name, form in closed_forms().items():
+        found = spectral(form, scale1, scale2)
+        forms[name] = found._replace(scalar=multigamma_gaps(found.scalar))
+    return forms
+
+
 SKEWED = ("jsd_geometric", "jsd_geometric_dual", "bhattacharyya")
 ZERO_AT_ALPHA_ENDS = SKEWED
 
@@ -138,7 +170,8 @@ def module():
     pair, skew = signature()
     forms = closed_forms()
     kernels = [MatrixClosedForm(name, pair + ((skew,) if name in SKEWED else ()), forms[name],
-                                DOCS[name] + "\n\n" + COMPUTED, zero_at_alpha_ends=name in ZERO_AT_ALPHA_ENDS)
+                                DOCS[name] + "\n\n" + COMPUTED, zero_at_alpha_ends=name in ZERO_AT_ALPHA_ENDS,
+                                spectral=spectral_forms()[name])
                for name in forms]
     return FamilyModule("wishart", "derive/families/wishart.py",
                         "Wishart laws W(df, scale) on d x d symmetric positive definite matrices: df (...) > d - 1, "

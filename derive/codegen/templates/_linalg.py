@@ -125,6 +125,128 @@ def same_matrix(a, b):
     return True
 
 
+
+# -- the relative spectrum: nearly identical laws -----------------------------------------------------------------------
+# A divergence between two normals (or two Wishart laws) is invariant under x -> A x, so it depends on the matrices
+# only through the eigenvalues lambda_i of a1^-1 a2 and on the gap through its coordinates y_i on their eigenvectors
+# once a1 is whitened (derive.matrices.spectral). The dispatcher takes this path when the Cholesky atoms' terms have
+# cancelled: below CANCELLED times their size (a bound on their rounding errors in units of eps, see
+# derive/codegen/matrix.py) a divergence may have lost more than 4 digits. Pairs of unrelated laws stay above it (the
+# ratio is ~1e-2 for random covariances), so they keep the fast path; the spectral one costs ~d^3 per Jacobi sweep.
+CANCELLED = 1e-4
+CLOSE = 0.5  # ||E||_F up to which lambda = 1 + e from E = L1^-1 (a2 - a1) L1^-T: log1p(e) keeps a tiny e's digits
+WIDEST = 1e3  # otherwise the eigenvalues of R = L1^-1 a2 L1^-T, whose absolute errors are ~ eps lambda_max: accepted
+# while lambda_max / lambda_min <= WIDEST (relative errors <= ~1e-13 each)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def relative_spectrum(a1, a2, gap, logs, coordinates, work):
+    """log lambda_i of a1^-1 a2 into ``logs`` and, when ``gap`` is not empty, its whitened coordinates y = Q^T L1^-1 gap
+    into ``coordinates`` (L1 L1^T = a1, Q the eigenvectors); ``work``: 4 d x d workspaces. False when a1 is not
+    positive definite or the spectrum is wider than WIDEST."""
+    d = a1.shape[0]
+    factor_, solved, m, q = work[0], work[1], work[2], work[3]
+    if not factor(1.0, a1, 0.0, a1, factor_, logs):  # logs holds 1 / L_jj until the end
+        return False
+    if gap.shape[0]:
+        _forward(factor_, logs, gap, coordinates)
+    close = _whitened(factor_, logs, a1, a2, -1.0, solved, m)
+    if not close:
+        _whitened(factor_, logs, a1, a2, 0.0, solved, m)
+    jacobi(m, q)
+    if gap.shape[0]:
+        for i in range(d):  # y = Q^T z, through a row of the spent workspace
+            entry = 0.0
+            for k in range(d):
+                entry += q[k, i] * coordinates[k]
+            solved[0, i] = entry
+        for i in range(d):
+            coordinates[i] = solved[0, i]
+    smallest, largest = math.inf, 0.0
+    for i in range(d):
+        smallest, largest = min(smallest, m[i, i]), max(largest, m[i, i])
+    if not close and not (smallest > 0.0 and largest <= WIDEST * smallest):
+        return False
+    for i in range(d):
+        logs[i] = math.log1p(m[i, i]) if close else math.log(m[i, i])
+    return True
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _forward(factor_, inverse_diagonal, v, out):
+    """L^-1 v into ``out``."""
+    for i in range(v.shape[0]):
+        entry = v[i]
+        for k in range(i):
+            entry -= factor_[i, k] * out[k]
+        out[i] = entry * inverse_diagonal[i]
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _whitened(factor_, inverse_diagonal, a1, a2, shift, solved, out):
+    """L^-1 (a2 + shift a1) L^-T into ``out`` (symmetric, both triangles) through ``solved`` = L^-1 (a2 + shift a1);
+    True when its Frobenius norm is at most CLOSE. With shift = -1 the differences a2 - a1 are taken entry by entry,
+    exact for nearly equal entries."""
+    d = a1.shape[0]
+    for c in range(d):  # column c of L^-1 (a2 + shift a1), from the lower triangles
+        for i in range(d):
+            entry = a2[max(i, c), min(i, c)] + shift * a1[max(i, c), min(i, c)]
+            for k in range(i):
+                entry -= factor_[i, k] * solved[k, c]
+            solved[i, c] = entry * inverse_diagonal[i]
+    norm = 0.0
+    for c in range(d):  # (L^-1 X^T)^T = X L^-T, X = solved: column c of L^-1 X^T is row c of X, solved forward
+        for i in range(d):
+            entry = solved[c, i]
+            for k in range(i):
+                entry -= factor_[i, k] * out[k, c]
+            out[i, c] = entry * inverse_diagonal[i]
+    for i in range(d):
+        for j in range(i):
+            out[i, j] = out[j, i] = 0.5 * (out[i, j] + out[j, i])
+            norm += 2.0 * out[i, j] * out[i, j]
+        norm += out[i, i] * out[i, i]
+    return norm <= CLOSE * CLOSE
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def jacobi(a, v):
+    """The eigenvalues of the symmetric ``a`` onto its diagonal, by cyclic Jacobi rotations (in place), and the
+    eigenvectors into the columns of ``v``. Each rotation zeroes one off-diagonal entry; sweeps stop once every such
+    entry is below 1e-18 of its diagonal pair (its effect on the eigenvalues is then below rounding). Jacobi's
+    eigenvalues carry absolute errors ~ eps ||a||, as LAPACK's, with no library beyond numba."""
+    d = a.shape[0]
+    for i in range(d):
+        for j in range(d):
+            v[i, j] = 1.0 if i == j else 0.0
+    for _ in range(64):  # quadratic convergence: a handful of sweeps
+        rotated = False
+        for p in range(d - 1):
+            for r in range(p + 1, d):
+                apr = a[p, r]
+                if abs(apr) <= 1e-18 * math.sqrt(abs(a[p, p] * a[r, r])) or apr == 0.0:
+                    continue
+                rotated = True
+                theta = (a[r, r] - a[p, p]) / (2.0 * apr)
+                t = math.copysign(1.0, theta) / (abs(theta) + math.sqrt(theta * theta + 1.0)) \
+                    if abs(theta) < 1e150 else 0.5 / theta
+                c = 1.0 / math.sqrt(t * t + 1.0)
+                s = t * c
+                a[p, p] -= t * apr
+                a[r, r] += t * apr
+                a[p, r] = a[r, p] = 0.0
+                for k in range(d):
+                    if k != p and k != r:
+                        akp, akr = a[k, p], a[k, r]
+                        a[k, p] = a[p, k] = c * akp - s * akr
+                        a[k, r] = a[r, k] = s * akp + c * akr
+                    vkp, vkr = v[k, p], v[k, r]
+                    v[k, p] = c * vkp - s * vkr
+                    v[k, r] = s * vkp + c * vkr
+        if not rotated:
+            return
+
+
 # -- gradients: the matrix derivatives of the atoms, d log det A = tr(A^-1 dA), d tr(A^-1 B) = tr(A^-1 dB)
 # - tr(A^-1 dA A^-1 B), d v^T A^-1 v = 2 (A^-1 v)^T dv - (A^-1 v)^T dA (A^-1 v); their kernels form A^-1 once -------------
 
