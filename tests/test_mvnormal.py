@@ -95,18 +95,38 @@ def test_against_50_digit_definitions(d, condition):
     mp.mp.dps = 50
     # Cholesky is backward stable: the relative error is bounded by (a modest multiple of) condition * eps, which
     # the 1e10 matrices reach (measured worst 3.6e-7 there). At the extreme skews alpha = 1e-6 and 1 - 1e-6 the skew
-    # divergences are O(alpha) differences of O(1) log-determinants and lose digits to cancellation (measured worst
-    # 6e-10 at condition ~10, 2.4e-9 at 1e4): a cancellation-free form is issue 6's work.
-    conditioned = 1e-13 if condition is None else 1e-15 * condition
+    # divergences are O(alpha) differences of O(1) log-determinants: the kernels then take the spectral form (they
+    # lost up to 2.4e-9 before it existed), unless the eigenvalues of cov1^-1 cov2 spread wider than
+    # X
+    conditioned = 1e-12 if condition is None else 1e-15 * condition
     for _ in range(3):
         a, b = law(rng, d, condition), law(rng, d, condition)
         for alpha in ALPHAS:
             reference = mp_definitions(to_mp(a), to_mp(b), alpha)
-            extreme = alpha < 0.01 or alpha > 0.99
+            wide = condition is not None and (alpha < 0.01 or alpha > 0.99)
             for name in NAMES:
                 value, exact = call(mvnormal, name, a, b, alpha), float(reference[name])
-                tolerance = max(conditioned, 1e-7 if extreme and name in SKEWED[:3] else 0)
+                tolerance = max(conditioned, 1e-12 * condition if wide else 0)
                 assert abs(value - exact) <= tolerance * abs(exact), (name, d, condition, alpha, value, exact)
+
+
+@pytest.mark.parametrize("d", [2, 3, 5])  # d = 2, 3: the straight-line kernels' dispatch; 5: the loop kernels'
+@pytest.mark.parametrize("epsilon", [1e-10, 1e-7, 1e-4])
+def test_nearly_identical_laws_against_50_digit_definitions(d, epsilon):
+    """Divergences of order epsilon^2 (1e-20 .. 1e-8), whose atoms cancel to the last digit: the spectral form keeps
+    1e-12 (the atom form alone gave relative errors up to 3e4 here)."""
+    rng = np.random.default_rng(int(10 * d - np.log10(epsilon)))
+    mp.mp.dps = 50
+    for condition in (None, 1e3):
+        loc, cov = law(rng, d, condition)
+        perturbation = rng.normal(size=(d, d))
+        nearby = (loc + epsilon * rng.normal(size=d) * np.sqrt(np.diag(cov)),
+                  cov + epsilon * (perturbation + perturbation.T) / 2 * np.sqrt(np.outer(np.diag(cov), np.diag(cov))))
+        for alpha in (1e-6, 0.3, 1 - 1e-6):
+            reference = mp_definitions(to_mp((loc, cov)), to_mp(nearby), alpha)
+            for name in NAMES:
+                value, exact = call(mvnormal, name, (loc, cov), nearby, alpha), float(reference[name])
+                assert abs(value - exact) <= 1e-12 * abs(exact), (name, d, condition, alpha, value, exact)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -12,6 +12,7 @@ from functools import cache
 import sympy as sp
 
 from ..codegen.spec import REAL_VECTOR, SCALE_VECTOR, ClosedForm, FamilyModule, Param, skew_param
+from ..matrices import eigenvalue_log, whitened_gap
 from ..symbols import alpha, loc1, loc2, scale1, scale2
 from ..tidy import delta, in_gap
 from . import mvnormal, normal
@@ -30,11 +31,20 @@ def coordinate(expr):
 
 @cache
 def univariate_forms():
-    """The univariate closed forms summed over the coordinates: normal's, and Deasy's convention from the theorem."""
+    """The univariate closed forms summed over the coordinates: normal's, and Deasy's convention as the multivariate
+    normal's per-eigenvalue term (its cancellation-free form, derived in notebook 10: Deasy's divergence is not one of
+    the theorem's Jensen gaps that normal.closed_form rewrites) at the variance ratio e^u = (scale2/scale1)^2 and the
+    whitened gap y = delta/scale1. Notebook 10 checks it against the theorem's form."""
     forms = dict(normal.closed_forms())
-    deasy = normal.family().jsd_geometric_deasy(normal.FIRST, normal.SECOND, alpha)
-    forms["jsd_geometric_deasy"] = in_gap(deasy)
+    deasy = mvnormal.spectral_forms()["jsd_geometric_deasy"].per_eigenvalue
+    forms["jsd_geometric_deasy"] = deasy.subs({eigenvalue_log: 2 * sp.log(scale2 / scale1), whitened_gap: delta / scale1})
     return forms
+
+
+@cache
+def deasy_theorem_form():
+    """Deasy's convention for two univariate normals as the theorem gives it (what ``univariate_forms`` must equal)."""
+    return in_gap(normal.family().jsd_geometric_deasy(normal.FIRST, normal.SECOND, alpha))
 
 
 @cache

@@ -459,7 +459,7 @@ def _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _beta*_special.log(scale2[i]) + alpha*_special.log(scale1[i]) - (1.0/2.0)*_special.log(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += ((1.0/2.0))*(_beta*_beta)*_special.expm1mx(-2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*(alpha*alpha)*_special.expm1mx(2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) - (1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*((_beta*_beta*_beta) + (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i])/(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/((_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -507,48 +507,35 @@ def _jsd_geometric_deasy_value_and_grad_loop(loc1, scale1, loc2, scale2, alpha, 
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += _special.log(scale1[i]) - _special.log(scale2[i]) - (1.0/2.0)*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(_beta*(scale1[i]*scale1[i]) + alpha*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(scale1[i] - scale2[i])*(scale1[i] + scale2[i])*((scale1[i]*scale1[i]) - (scale2[i]*scale2[i])) + (-_beta*scale1[i] - alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + (-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*(scale1[i] + scale2[i]) + (3.0*(_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i])) + ((1.0/2.0))*((-_beta*scale1[i] - alpha*scale2[i])*(-_beta*scale1[i] + alpha*scale2[i])*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(scale1[i] - scale2[i])*(scale1[i] + scale2[i]) + (-(_beta*_beta*_beta)*(scale1[i]*scale1[i]*scale1[i]*scale1[i]) - (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))*(-(scale1[i]*scale1[i]) + (scale2[i]*scale2[i]))/(((-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i]))*(-_beta*(scale1[i]*scale1[i]) - alpha*(scale2[i]*scale2[i])))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += -_beta*_special.expm1mx(-2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + alpha*_special.expm1mx(2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*(1.0 - (scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*((_beta*_beta*_beta) + (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i])/(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(((_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*(_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i])))*(scale2[i]*scale2[i])) + _special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i]) - (1.0/2.0)*_special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*(-3.0*(_beta*_beta) + 3.0*(alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i])/(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/((_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*(scale2[i]*scale2[i]))
     _beta = 1.0 - alpha
-    _t1 = (_beta*_beta*_beta)
-    _t2 = (alpha*alpha*alpha)
+    _t7 = (alpha*alpha*alpha)
+    _t14 = (alpha*alpha)
     _value[0] = _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha)
     _d_alpha[0] = _s0
     for _i in range(_k):
-        _t0 = 2.0*loc1[_i] - 2.0*loc2[_i]
-        _t3 = -_t1*(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i]) - _t2*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
-        _t4 = (scale1[_i]*scale1[_i])
-        _t5 = (scale2[_i]*scale2[_i])
-        _t6 = _beta*_t4 + _t5*alpha
-        _t7 = -_t6
-        _t8 = (1.0/_t7)
-        _t9 = (1.0/_t5)
-        _t10 = (1.0/_t4)
-        _t11 = ((1.0/2.0))*_t10*_t8*_t9
-        _t12 = _t11*_t3
-        _t13 = (1.0/scale1[_i])
-        _t14 = (1.0/_t6)
-        _t15 = _beta*scale1[_i]
-        _t16 = (scale1[_i]*scale1[_i]*scale1[_i])
-        _t17 = ((loc1[_i] - loc2[_i])*(loc1[_i] - loc2[_i]))
-        _t18 = scale1[_i] + scale2[_i]
-        _t19 = scale1[_i] - scale2[_i]
-        _t20 = alpha*scale2[_i]
-        _t21 = -_t15 + _t20
-        _t22 = -_t15 - _t20
-        _t23 = _t17*_t3 + _t18*_t19*_t21*_t22*_t7
-        _t24 = _t23*_t8
-        _t25 = _t23/(_t7*_t7)
-        _t26 = 4.0*_t17
-        _t27 = _t18*_t19*_t7
-        _t28 = _beta*_t27
-        _t29 = 2.0*_t18*_t19*_t21*_t22
-        _t30 = -_t19*_t21*_t22*_t7
-        _t31 = (1.0/scale2[_i])
-        _t32 = (scale2[_i]*scale2[_i]*scale2[_i])
-        _d_loc1[_i] = _t0*_t12
-        _d_scale1[_i] = _beta*_t13*_t25*_t9 + _t11*(-_t1*_t16*_t26 - _t15*_t29 + _t18*_t21*_t22*_t7 - _t21*_t28 - _t22*_t28 - _t30) + _t13*alpha - _t14*_t15 - _t24*_t9/_t16
-        _d_loc2[_i] = -_t0*_t12
-        _d_scale2[_i] = _beta*_t31 - _t10*_t24/_t32 + _t10*_t25*_t31*alpha + _t11*(_t18*_t19*_t22*_t7*alpha - _t18*_t21*_t22*_t7 - _t2*_t26*_t32 - _t20*_t29 - _t21*_t27*alpha - _t30) - _t14*_t20
+        _t0 = loc1[_i] - loc2[_i]
+        _t1 = (scale2[_i]*scale2[_i])
+        _t2 = (1.0/_t1)
+        _t3 = (scale1[_i]*scale1[_i])
+        _t4 = (1.0/_t3)
+        _t5 = _beta + _t1*_t4*alpha
+        _t6 = (1.0/_t5)
+        _t8 = (1.0/(scale1[_i]*scale1[_i]*scale1[_i]*scale1[_i]))
+        _t9 = (_beta*_beta*_beta) + _t7*_t8*(scale2[_i]*scale2[_i]*scale2[_i]*scale2[_i])
+        _t10 = _t6*_t9
+        _t11 = _t10*_t2
+        _t12 = (1.0/scale1[_i])
+        _t13 = (_beta*_beta)*(_t2*_t3 - 1.0)
+        _t15 = _t1*_t4 - 1.0
+        _t16 = _beta*alpha*_special.skew_log_gap_slope(alpha, 2.0*_special.log_ratio(scale2[_i], scale1[_i], -scale1[_i] + scale2[_i]))
+        _t17 = (_t0*_t0)
+        _t18 = _t17*_t9*alpha/(_t5*_t5)
+        _t19 = (1.0/scale2[_i])
+        _d_loc1[_i] = _t0*_t11
+        _d_scale1[_i] = -2.0*_t1*_t17*_t6*_t7/scale1[_i]**5.0 + _t12*_t13 - _t12*_t14*_t15 + _t12*_t16 + _t18/(scale1[_i]*scale1[_i]*scale1[_i])
+        _d_loc2[_i] = -_t0*_t11
+        _d_scale2[_i] = -_t10*_t17/(scale2[_i]*scale2[_i]*scale2[_i]) - _t13*_t19 + _t14*_t15*_t19 - _t16*_t19 + 2.0*_t17*_t6*_t7*_t8*scale2[_i] - _t18*_t19*_t4
 
 
 _jsd_geometric_deasy_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(k),(k),(k),(k),()->(),(k),(k),(k),(k),()", cache=True), _jsd_geometric_deasy_value_and_grad_loop)
