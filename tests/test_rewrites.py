@@ -159,6 +159,20 @@ def test_exp_gaps_is_exact_and_refuses_first_order_remainders():
     assert exp_gaps(expr, s) == c * Expm1mx(2 * s) + 3 * Expm1mx(-s) + sp.log(s**2 + 1)
     with pytest.raises(ValueError, match="second order"):
         exp_gaps(sp.exp(s) - 1, s)
+    # linear=True keeps a first-order remainder as a term (the Wishart laws' (df2 - df1) u / 2), never a constant one
+    assert exp_gaps(c * sp.exp(-s) - c + 2 * s, s, linear=True) == c * Expm1mx(-s) + (2 - c) * s
+    with pytest.raises(ValueError, match="second order"):
+        exp_gaps(sp.exp(s), s, linear=True)
+
+
+@pytest.mark.parametrize("name", ["kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya",
+                                  "jsd_geometric_deasy"])
+def test_diagonal_normal_coordinate_forms_are_the_theorem(name):
+    """diagnormal's coordinate forms: normal's, and Deasy's from mvnormal's per-eigenvalue term."""
+    from derive.families import diagnormal
+    form = diagnormal.univariate_forms()[name]
+    theorem = diagnormal.deasy_theorem_form() if name == "jsd_geometric_deasy" else normal.theorem_forms()[name]
+    agree(plain(form).subs(GAP), theorem.subs(GAP))
 
 
 @pytest.mark.parametrize("name", ["kl", "jeffreys", "jsd_geometric", "jsd_geometric_dual", "bhattacharyya"])
