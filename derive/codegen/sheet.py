@@ -5,6 +5,7 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from ..matrices import eigenvalue_log, whitened_gap
 from ..special import powered
 from .spec import ArithmeticCubature, ArithmeticQuadrature, BySize, ClosedForm, MatrixClosedForm, MonteCarlo, SeriesSum
 
@@ -86,7 +87,23 @@ def _entry(kernel, first):
     if kernel.preamble:
         where = ", \\quad ".join(f"{printer.doprint(s)} = {printer.doprint(v)}" for s, v in kernel.preamble)
         lines.append(f"where $ {where} $.\n")
+    if getattr(kernel, "spectral", None) is not None:
+        lines.append(_spectral_entry(kernel.spectral, printer))
     return "\n".join(lines)
+
+
+def _spectral_entry(form, printer):
+    """A matrix kernel's spectral form (derive.matrices.spectral), which it evaluates when the atoms cancel."""
+    i = sp.Symbol("i")
+    term = form.per_eigenvalue.xreplace({eigenvalue_log: sp.IndexedBase("u", real=True)[i],
+                                         whitened_gap: sp.IndexedBase("y", real=True)[i]})
+    whole = form.scalar + sp.Sum(term, (i, 1, sp.Symbol("d")))
+    first, second = (printer.doprint(m) for m in (form.first, form.second))
+    gap = (f", and $y_i$ the coordinate of $ L^{{-1}} {printer.doprint(form.gap)} $ on its eigenvector"
+           if form.gap is not None else "")
+    return (f"When these terms cancel (nearly identical laws, $\\alpha$ near 0 or 1), the kernel evaluates instead\n\n"
+            f"$$ {printer.doprint(whole)} $$\n\nwith $e^{{u_i}}$ the eigenvalues of $ {first}^{{-1}} {second} $"
+            f" ($L L^T = {first}$){gap}.\n")
 
 
 def _method(kernel):
