@@ -11,7 +11,8 @@ evaluates the spectral form instead, a sum over the eigenvalues of first^-1 seco
 """
 import sympy as sp
 
-from ..matrices import ATOMS, LogDet, TraceSolve, atoms, dimension, combination, eigenvalue_log, matrices, unrolled, whitened_gap
+from ..matrices import (ATOMS, LogDet, TraceSolve, atoms, combination, dimension, eigenvalue_log, matrices, unrolled,
+                        whitened_gap)
 from .printer import NumbaPrinter, straight_line, straight_lines, sum_loops
 from .spec import SPD, VECTORS
 
@@ -20,7 +21,7 @@ JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
 
 def matrix_kernel(kernel):
     text = "".join(_unrolled(kernel, d) for d in kernel.unrolled) + _any_dimension(kernel)
-    return text + _dispatcher(kernel)
+    return text + (_spectral(kernel) if kernel.spectral is not None else "") + _dispatcher(kernel)
 
 
 def _arguments(kernel):
@@ -164,8 +165,7 @@ def _any_dimension(kernel):
     if any(s.name == "d" for s in scalars.free_symbols):
         lines.append("    d = float(_n)")
     lines += _returned(scalars)
-    text = f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
-    return text + (_spectral(kernel) if kernel.spectral is not None else "")
+    return f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
 
 
 def _spectral(kernel):
@@ -185,10 +185,10 @@ def _spectral(kernel):
         lines.append(f"        {whitened_gap} = _vectors[1, _i]")
     body, result = straight_line(form.per_eigenvalue, indent="        ")
     lines += body + [f"        _sum += {result}"]
-    if any(s.name == "d" for s in form.scalar.free_symbols):
-        lines.append("    d = float(_n)")
     loops, scalar = sum_loops(form.scalar, form.first.name)  # sums over j = 0 .. d - 1 (wishart's multigamma gaps)
     lines += loops if scalar != form.scalar else []
+    if any(s.name == "d" for s in scalar.free_symbols):
+        lines.append("    d = float(_n)")
     body, result = straight_line(scalar + sp.Symbol("_sum"))
     lines += body + [f"    return max({result}, 0.0)"]
     return f"\n\n{JIT}\ndef _{kernel.name}_spectral({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"

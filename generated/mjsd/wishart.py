@@ -138,7 +138,6 @@ def _kl_spectral(df1, scale1, df2, scale2):
     for _i in range(_n):
         u = _vectors[0, _i]
         _sum += ((1.0/2.0))*df1*_special.expm1mx(-u) - (1.0/2.0)*u*(df1 - df2)
-    d = float(_n)
     _k = scale1.shape[0]
     _s0 = 0.0
     for j in range(_k):
@@ -402,7 +401,6 @@ def _jeffreys_spectral(df1, scale1, df2, scale2):
     for _i in range(_n):
         u = _vectors[0, _i]
         _sum += ((1.0/2.0))*df1*_special.expm1mx(-u) + ((1.0/2.0))*df2*_special.expm1mx(u) + u*(-df1 + df2)
-    d = float(_n)
     _k = scale1.shape[0]
     _s0 = 0.0
     for j in range(_k):
@@ -748,7 +746,6 @@ def _jsd_geometric_spectral(df1, scale1, df2, scale2, alpha):
         _t2 = _beta*df1
         _t3 = ((1.0/2.0))*alpha
         _sum += ((1.0/2.0))*_beta*_t0*_special.expm1mx(u) - _beta*_t3*u*(df1 - df2) + _t2*_t3*_special.expm1mx(_t1) + ((1.0/2.0))*(-_t0 - _t2)*_special.skew_log_gap(alpha, _t1)
-    d = float(_n)
     _k = scale1.shape[0]
     _s0 = 0.0
     for j in range(_k):
@@ -1070,7 +1067,6 @@ def _jsd_geometric_dual_spectral(df1, scale1, df2, scale2, alpha):
         u = _vectors[0, _i]
         _beta = 1.0 - alpha
         _sum += -(1.0/2.0)*_beta*alpha*u*(df1 - df2) - (1.0/2.0)*(-_beta*df1 - alpha*df2)*_special.skew_log_gap(alpha, -u)
-    d = float(_n)
     _k = scale1.shape[0]
     _s0 = 0.0
     for j in range(_k):
