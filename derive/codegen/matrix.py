@@ -5,8 +5,8 @@ atoms name once (runtime _linalg.factor) and evaluates each atom on the factors;
 evaluation is written out on the symbolic entries (derive.matrices.unrolled) as straight-line code. A dispatcher
 returns 0 for identical laws (and at the ends of alpha for skew divergences) and picks the kernel by d.
 
-A kernel with a spectral form (derive.matrices.Spectral) also returns the size of the atoms' terms, sum |c_k atom_k|:
-when the divergence is below runtime _linalg.CANCELLED times it, the terms have cancelled and the dispatcher
+A kernel with a spectral form (derive.matrices.Spectral) also returns runtime _linalg.CANCELLED times the size of the
+atoms' terms, sum |c_k atom_k|: when the divergence is below it, the terms have cancelled and the dispatcher
 evaluates the spectral form instead, a sum over the eigenvalues of first^-1 second of terms that do not cancel.
 """
 import sympy as sp
@@ -17,6 +17,7 @@ from .printer import NumbaPrinter, straight_line, straight_lines, sum_loops
 from .spec import SPD, VECTORS
 
 JIT = '@numba.njit(cache=True, error_model="numpy", nogil=True)'
+CANCELLED = sp.Symbol("_linalg.CANCELLED", positive=True)  # the runtime's threshold, read by the kernels
 
 
 def matrix_kernel(kernel):
@@ -50,8 +51,8 @@ def _dispatcher(kernel):
         lines += ["    else:", f"        _value, _size = _{kernel.name}_any({args})",
                   "    if _value != _value:",
                   "        return math.nan  # the wrapper names the matrix at fault",
-                  "    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation",
-                  "        return _value",
+                  "    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,",
+                  "        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)",
                   f"    _accurate = _{kernel.name}_spectral({args})",
                   "    return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide"]
     return f"\n\n{JIT}\ndef _{kernel.name}({args}):\n" + "\n".join(lines) + "\n"
@@ -93,16 +94,17 @@ def _unrolled(kernel, d):
 
 
 def _results(kernel):
-    """What an atoms kernel returns: the divergence, and with a spectral form the size of its terms, sum |c_k atom_k|
-    (plus d |c_k| for a log det): a bound on their rounding errors, in units of eps."""
+    """What an atoms kernel returns: the divergence, and with a spectral form CANCELLED times the size of its terms,
+    sum |c_k atom_k| (plus d |c_k| for a log det), a bound on their rounding errors in units of eps."""
     if kernel.spectral is None:
         return (kernel.expr,)
     terms = [term.as_independent(*ATOMS, as_Add=False) for term in sp.Add.make_args(kernel.expr)]
     # a log det of d factors is uncertain by ~ d eps whatever its value (log det ~ 0 for det ~ 1): its size counts d.
+    # Each term is scaled by CANCELLED first, so that the sum cannot overflow where the divergence does not.
     # Unevaluated: Abs would otherwise rewrite the atoms' matrix arguments (1 - alpha -> -(alpha - 1))
-    size = sp.Add(*(sp.Mul(sp.Abs(c), sp.Add(sp.Abs(atom, evaluate=False), dimension if isinstance(atom, LogDet)
-                                             else 0, evaluate=False), evaluate=False) for c, atom in terms),
-                  evaluate=False)
+    size = sp.Add(*(sp.Mul(sp.Abs(c), sp.Add(CANCELLED * sp.Abs(atom, evaluate=False), CANCELLED * dimension
+                                             if isinstance(atom, LogDet) else 0, evaluate=False), evaluate=False)
+                    for c, atom in terms), evaluate=False)
     return kernel.expr, size
 
 

@@ -51,7 +51,8 @@ def _kl_d2(loc1, cov1, loc2, cov2):
     _t4 = (_w3_10*_w3_10)
     _t5 = (_w3_11*_w3_11)
     _t6 = _special.log(_l0_00*_l0_11)
-    return max(_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 - _t6 - 1.0, 0.0), abs(_t0) + abs(_t6) + ((1.0/2.0))*abs(_t1 + _t2) + ((1.0/2.0))*abs(_t3 + _t4 + _t5) + 3.0
+    _t7 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 - _t6 - 1.0, 0.0), _linalg.CANCELLED*abs(_t0) + _linalg.CANCELLED*abs(_t6) + 3.0*_linalg.CANCELLED + _t7*abs(_t1 + _t2) + _t7*abs(_t3 + _t4 + _t5)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -109,7 +110,8 @@ def _kl_d3(loc1, cov1, loc2, cov2):
     _t8 = (_w3_22*_w3_22)
     _t9 = _special.log(_l1_00*_l1_11*_l1_22)
     _t10 = _special.log(_l0_00*_l0_11*_l0_22)
-    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 - _t10 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + _t9 + (-3.0/2.0), 0.0), abs(_t10) + abs(_t9) + ((1.0/2.0))*abs(_t0 + _t1 + _t2) + ((1.0/2.0))*abs(_t3 + _t4 + _t5 + _t6 + _t7 + _t8) + (9.0/2.0)
+    _t11 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 - _t10 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + _t9 + (-3.0/2.0), 0.0), _linalg.CANCELLED*abs(_t10) + _linalg.CANCELLED*abs(_t9) + ((9.0/2.0))*_linalg.CANCELLED + _t11*abs(_t0 + _t1 + _t2) + _t11*abs(_t3 + _t4 + _t5 + _t6 + _t7 + _t8)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -131,7 +133,8 @@ def _kl_any(loc1, cov1, loc2, cov2):
     _a3 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[0], _factors[2])
     d = float(_n)
     _t0 = ((1.0/2.0))*d
-    return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - _t0, 0.0), _t0 + d + ((1.0/2.0))*abs(_a0) + ((1.0/2.0))*abs(_a1) + ((1.0/2.0))*abs(_a2) + ((1.0/2.0))*abs(_a3)
+    _t1 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(-(1.0/2.0)*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - _t0, 0.0), _linalg.CANCELLED*_t0 + _linalg.CANCELLED*d + _t1*abs(_a0) + _t1*abs(_a1) + _t1*abs(_a2) + _t1*abs(_a3)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -168,8 +171,8 @@ def _kl(loc1, cov1, loc2, cov2):
         _value, _size = _kl_any(loc1, cov1, loc2, cov2)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _kl_spectral(loc1, cov1, loc2, cov2)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -318,7 +321,8 @@ def _jeffreys_d2(loc1, cov1, loc2, cov2):
     _t7 = (_w3_00*_w3_00)
     _t8 = (_w3_10*_w3_10)
     _t9 = (_w3_11*_w3_11)
-    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + ((1.0/2.0))*_t9 - 2.0, 0.0), ((1.0/2.0))*abs(_t0 + _t1) + ((1.0/2.0))*abs(_t2 + _t3) + ((1.0/2.0))*abs(_t4 + _t5 + _t6) + ((1.0/2.0))*abs(_t7 + _t8 + _t9) + 2.0
+    _t10 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + ((1.0/2.0))*_t9 - 2.0, 0.0), 2.0*_linalg.CANCELLED + _t10*abs(_t0 + _t1) + _t10*abs(_t2 + _t3) + _t10*abs(_t4 + _t5 + _t6) + _t10*abs(_t7 + _t8 + _t9)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -392,7 +396,8 @@ def _jeffreys_d3(loc1, cov1, loc2, cov2):
     _t15 = (_w3_20*_w3_20)
     _t16 = (_w3_21*_w3_21)
     _t17 = (_w3_22*_w3_22)
-    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t10 + ((1.0/2.0))*_t11 + ((1.0/2.0))*_t12 + ((1.0/2.0))*_t13 + ((1.0/2.0))*_t14 + ((1.0/2.0))*_t15 + ((1.0/2.0))*_t16 + ((1.0/2.0))*_t17 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + ((1.0/2.0))*_t9 - 3.0, 0.0), ((1.0/2.0))*abs(_t0 + _t1 + _t2) + ((1.0/2.0))*abs(_t3 + _t4 + _t5) + ((1.0/2.0))*abs(_t10 + _t11 + _t6 + _t7 + _t8 + _t9) + ((1.0/2.0))*abs(_t12 + _t13 + _t14 + _t15 + _t16 + _t17) + 3.0
+    _t18 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(((1.0/2.0))*_t0 + ((1.0/2.0))*_t1 + ((1.0/2.0))*_t10 + ((1.0/2.0))*_t11 + ((1.0/2.0))*_t12 + ((1.0/2.0))*_t13 + ((1.0/2.0))*_t14 + ((1.0/2.0))*_t15 + ((1.0/2.0))*_t16 + ((1.0/2.0))*_t17 + ((1.0/2.0))*_t2 + ((1.0/2.0))*_t3 + ((1.0/2.0))*_t4 + ((1.0/2.0))*_t5 + ((1.0/2.0))*_t6 + ((1.0/2.0))*_t7 + ((1.0/2.0))*_t8 + ((1.0/2.0))*_t9 - 3.0, 0.0), 3.0*_linalg.CANCELLED + _t18*abs(_t0 + _t1 + _t2) + _t18*abs(_t3 + _t4 + _t5) + _t18*abs(_t10 + _t11 + _t6 + _t7 + _t8 + _t9) + _t18*abs(_t12 + _t13 + _t14 + _t15 + _t16 + _t17)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -413,7 +418,8 @@ def _jeffreys_any(loc1, cov1, loc2, cov2):
     _a2 = _linalg.trace_solve(_factors[0], _vectors[2], _factors[1], _factors[2])
     _a3 = _linalg.trace_solve(_factors[1], _vectors[3], _factors[0], _factors[2])
     d = float(_n)
-    return max(((1.0/2.0))*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - d, 0.0), d + ((1.0/2.0))*abs(_a0) + ((1.0/2.0))*abs(_a1) + ((1.0/2.0))*abs(_a2) + ((1.0/2.0))*abs(_a3)
+    _t0 = ((1.0/2.0))*_linalg.CANCELLED
+    return max(((1.0/2.0))*_a0 + ((1.0/2.0))*_a1 + ((1.0/2.0))*_a2 + ((1.0/2.0))*_a3 - d, 0.0), _linalg.CANCELLED*d + _t0*abs(_a0) + _t0*abs(_a1) + _t0*abs(_a2) + _t0*abs(_a3)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -450,8 +456,8 @@ def _jeffreys(loc1, cov1, loc2, cov2):
         _value, _size = _jeffreys_any(loc1, cov1, loc2, cov2)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jeffreys_spectral(loc1, cov1, loc2, cov2)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -618,7 +624,9 @@ def _jsd_geometric_d2(loc1, cov1, loc2, cov2, alpha):
     _t8 = (_w5_00*_w5_00) + (_w5_10*_w5_10)
     _t9 = (_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)
     _t10 = (_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)
-    return max(_beta*_t2 - _t1 + _t10*_t6 + _t3*alpha - _t4 - _t5*_t6 + _t6*_t7 + _t6*_t8 + _t6*_t9, 0.0), ((1.0/2.0))*_beta*(2.0*abs(_t2) + 2.0) + _t1 + _t6*abs(_t10) + _t6*abs(_t5) + _t6*abs(_t7) + _t6*abs(_t8) + _t6*abs(_t9) + ((1.0/2.0))*alpha*(2.0*abs(_t3) + 2.0) + abs(_t4) + 1.0
+    _t11 = _linalg.CANCELLED*_t6
+    _t12 = 2.0*_linalg.CANCELLED
+    return max(_beta*_t2 - _t1 + _t10*_t6 + _t3*alpha - _t4 - _t5*_t6 + _t6*_t7 + _t6*_t8 + _t6*_t9, 0.0), ((1.0/2.0))*_beta*(_t12*abs(_t2) + _t12) + _linalg.CANCELLED*_t1 + _linalg.CANCELLED*abs(_t4) + _linalg.CANCELLED + _t11*abs(_t10) + _t11*abs(_t5) + _t11*abs(_t7) + _t11*abs(_t8) + _t11*abs(_t9) + ((1.0/2.0))*alpha*(_t12*abs(_t3) + _t12)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -704,7 +712,10 @@ def _jsd_geometric_d3(loc1, cov1, loc2, cov2, alpha):
     _t8 = (_w5_00*_w5_00) + (_w5_10*_w5_10) + (_w5_20*_w5_20)
     _t9 = (_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)
     _t10 = (_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)
-    return max(_beta*_t2 - _t1 + _t10*_t6 + _t3*alpha - _t4 - _t5*_t6 + _t6*_t7 + _t6*_t8 + _t6*_t9, 0.0), ((1.0/2.0))*_beta*(2.0*abs(_t2) + 3.0) + _t1 + _t6*abs(_t10) + _t6*abs(_t5) + _t6*abs(_t7) + _t6*abs(_t8) + _t6*abs(_t9) + ((1.0/2.0))*alpha*(2.0*abs(_t3) + 3.0) + abs(_t4) + (3.0/2.0)
+    _t11 = 3.0*_linalg.CANCELLED
+    _t12 = 2.0*_linalg.CANCELLED
+    _t13 = _linalg.CANCELLED*_t6
+    return max(_beta*_t2 - _t1 + _t10*_t6 + _t3*alpha - _t4 - _t5*_t6 + _t6*_t7 + _t6*_t8 + _t6*_t9, 0.0), ((1.0/2.0))*_beta*(_t11 + _t12*abs(_t2)) + _linalg.CANCELLED*_t1 + _linalg.CANCELLED*abs(_t4) + ((3.0/2.0))*_linalg.CANCELLED + _t13*abs(_t10) + _t13*abs(_t5) + _t13*abs(_t7) + _t13*abs(_t8) + _t13*abs(_t9) + ((1.0/2.0))*alpha*(_t11 + _t12*abs(_t3))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -736,7 +747,9 @@ def _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha):
     _t1 = ((1.0/2.0))*_beta
     _t2 = _beta*_t0
     _t3 = _beta*alpha*d
-    return max(-(1.0/2.0)*_a0 + _a1*_t0 + _a2*_t1 - _a3*_t2 + _a4*_t2 + _a5*_t2 + _a6*_t2 + _a7*_t2 - _t3, 0.0), _t0*(d + abs(_a1)) + _t1*(d + abs(_a2)) + _t2*abs(_a3) + _t2*abs(_a4) + _t2*abs(_a5) + _t2*abs(_a6) + _t2*abs(_a7) + _t3 + ((1.0/2.0))*d + ((1.0/2.0))*abs(_a0)
+    _t4 = _linalg.CANCELLED*d
+    _t5 = _linalg.CANCELLED*_t2
+    return max(-(1.0/2.0)*_a0 + _a1*_t0 + _a2*_t1 - _a3*_t2 + _a4*_t2 + _a5*_t2 + _a6*_t2 + _a7*_t2 - _t3, 0.0), _linalg.CANCELLED*_t3 + ((1.0/2.0))*_linalg.CANCELLED*abs(_a0) + _t0*(_linalg.CANCELLED*abs(_a1) + _t4) + _t1*(_linalg.CANCELLED*abs(_a2) + _t4) + ((1.0/2.0))*_t4 + _t5*abs(_a3) + _t5*abs(_a4) + _t5*abs(_a5) + _t5*abs(_a6) + _t5*abs(_a7)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -777,8 +790,8 @@ def _jsd_geometric(loc1, cov1, loc2, cov2, alpha):
         _value, _size = _jsd_geometric_any(loc1, cov1, loc2, cov2, alpha)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jsd_geometric_spectral(loc1, cov1, loc2, cov2, alpha)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -963,7 +976,8 @@ def _jsd_geometric_dual_d2(loc1, cov1, loc2, cov2, alpha):
     _t3 = (_w3_00*_w3_00) + (_w3_10*_w3_10)
     _t4 = ((1.0/2.0))*_beta
     _t5 = _t4*alpha
-    return max(-_beta*_t1 + _t0 - _t2*alpha + _t3*_t5, 0.0), _t4*(2.0*abs(_t1) + 2.0) + _t5*abs(_t3) + ((1.0/2.0))*alpha*(2.0*abs(_t2) + 2.0) + abs(_t0) + 1.0
+    _t6 = 2.0*_linalg.CANCELLED
+    return max(-_beta*_t1 + _t0 - _t2*alpha + _t3*_t5, 0.0), _linalg.CANCELLED*_t5*abs(_t3) + _linalg.CANCELLED*abs(_t0) + _linalg.CANCELLED + _t4*(_t6*abs(_t1) + _t6) + ((1.0/2.0))*alpha*(_t6*abs(_t2) + _t6)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1026,7 +1040,9 @@ def _jsd_geometric_dual_d3(loc1, cov1, loc2, cov2, alpha):
     _t3 = (_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_20*_w3_20)
     _t4 = ((1.0/2.0))*_beta
     _t5 = _t4*alpha
-    return max(-_beta*_t1 + _t0 - _t2*alpha + _t3*_t5, 0.0), _t4*(2.0*abs(_t1) + 3.0) + _t5*abs(_t3) + ((1.0/2.0))*alpha*(2.0*abs(_t2) + 3.0) + abs(_t0) + (3.0/2.0)
+    _t6 = 3.0*_linalg.CANCELLED
+    _t7 = 2.0*_linalg.CANCELLED
+    return max(-_beta*_t1 + _t0 - _t2*alpha + _t3*_t5, 0.0), _linalg.CANCELLED*_t5*abs(_t3) + _linalg.CANCELLED*abs(_t0) + ((3.0/2.0))*_linalg.CANCELLED + _t4*(_t6 + _t7*abs(_t1)) + ((1.0/2.0))*alpha*(_t6 + _t7*abs(_t2))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1053,7 +1069,8 @@ def _jsd_geometric_dual_any(loc1, cov1, loc2, cov2, alpha):
     _t0 = ((1.0/2.0))*alpha
     _t1 = ((1.0/2.0))*_beta
     _t2 = _beta*_t0
-    return max(((1.0/2.0))*_a0 - _a1*_t0 - _a2*_t1 + _a3*_t2, 0.0), _t0*(d + abs(_a1)) + _t1*(d + abs(_a2)) + _t2*abs(_a3) + ((1.0/2.0))*d + ((1.0/2.0))*abs(_a0)
+    _t3 = _linalg.CANCELLED*d
+    return max(((1.0/2.0))*_a0 - _a1*_t0 - _a2*_t1 + _a3*_t2, 0.0), _linalg.CANCELLED*_t2*abs(_a3) + ((1.0/2.0))*_linalg.CANCELLED*abs(_a0) + _t0*(_linalg.CANCELLED*abs(_a1) + _t3) + _t1*(_linalg.CANCELLED*abs(_a2) + _t3) + ((1.0/2.0))*_t3
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1092,8 +1109,8 @@ def _jsd_geometric_dual(loc1, cov1, loc2, cov2, alpha):
         _value, _size = _jsd_geometric_dual_any(loc1, cov1, loc2, cov2, alpha)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jsd_geometric_dual_spectral(loc1, cov1, loc2, cov2, alpha)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -1326,7 +1343,10 @@ def _jsd_geometric_deasy_d2(loc1, cov1, loc2, cov2, alpha):
     _t11 = ((1.0/2.0))*_t0
     _t12 = (_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11)
     _t13 = (_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11)
-    return max(_beta*_t1 - 2.0*_t0 + _t10*_t11 + _t11*_t13 + _t12*_t9 + _t2*alpha - _t3 - _t4*_t6 + _t7*_t9 + 2.0*alpha - 1.0, 0.0), _t0 + _t11*abs(_t10) + _t11*abs(_t13) + _t5*(2.0*abs(_t1) + 2.0) + _t6*abs(_t4) + _t8 + _t9*abs(_t12) + _t9*abs(_t7) + ((1.0/2.0))*alpha*(2.0*abs(_t2) + 2.0) + abs(_t3) + 1.0
+    _t14 = _linalg.CANCELLED*_t9
+    _t15 = _linalg.CANCELLED*_t11
+    _t16 = 2.0*_linalg.CANCELLED
+    return max(_beta*_t1 - 2.0*_t0 + _t10*_t11 + _t11*_t13 + _t12*_t9 + _t2*alpha - _t3 - _t4*_t6 + _t7*_t9 + 2.0*alpha - 1.0, 0.0), _linalg.CANCELLED*_t6*abs(_t4) + _linalg.CANCELLED*(_t0 + _t8) + _linalg.CANCELLED*abs(_t3) + _linalg.CANCELLED + _t14*abs(_t12) + _t14*abs(_t7) + _t15*abs(_t10) + _t15*abs(_t13) + _t5*(_t16*abs(_t1) + _t16) + ((1.0/2.0))*alpha*(_t16*abs(_t2) + _t16)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1415,7 +1435,11 @@ def _jsd_geometric_deasy_d3(loc1, cov1, loc2, cov2, alpha):
     _t11 = ((1.0/2.0))*_t0
     _t12 = (_w7_00*_w7_00) + (_w7_10*_w7_10) + (_w7_11*_w7_11) + (_w7_20*_w7_20) + (_w7_21*_w7_21) + (_w7_22*_w7_22)
     _t13 = (_w6_00*_w6_00) + (_w6_10*_w6_10) + (_w6_11*_w6_11) + (_w6_20*_w6_20) + (_w6_21*_w6_21) + (_w6_22*_w6_22)
-    return max(_beta*_t1 - 3.0*_t0 + _t10*_t11 + _t11*_t13 + _t12*_t9 + _t2*alpha - _t3 - _t4*_t6 + _t7*_t9 + 3.0*alpha + (-3.0/2.0), 0.0), ((3.0/2.0))*_t0 + _t11*abs(_t10) + _t11*abs(_t13) + _t5*(2.0*abs(_t1) + 3.0) + _t6*abs(_t4) + ((3.0/2.0))*_t8 + _t9*abs(_t12) + _t9*abs(_t7) + ((1.0/2.0))*alpha*(2.0*abs(_t2) + 3.0) + abs(_t3) + (3.0/2.0)
+    _t14 = 3.0*_linalg.CANCELLED
+    _t15 = 2.0*_linalg.CANCELLED
+    _t16 = _linalg.CANCELLED*_t9
+    _t17 = _linalg.CANCELLED*_t11
+    return max(_beta*_t1 - 3.0*_t0 + _t10*_t11 + _t11*_t13 + _t12*_t9 + _t2*alpha - _t3 - _t4*_t6 + _t7*_t9 + 3.0*alpha + (-3.0/2.0), 0.0), _linalg.CANCELLED*_t6*abs(_t4) + ((3.0/2.0))*_linalg.CANCELLED*(_t0 + _t8) + _linalg.CANCELLED*abs(_t3) + ((3.0/2.0))*_linalg.CANCELLED + _t16*abs(_t12) + _t16*abs(_t7) + _t17*abs(_t10) + _t17*abs(_t13) + _t5*(_t14 + _t15*abs(_t1)) + ((1.0/2.0))*alpha*(_t14 + _t15*abs(_t2))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1450,9 +1474,11 @@ def _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha):
     _t4 = ((1.0/2.0))*_t3
     _t5 = (_beta*_beta)
     _t6 = ((1.0/2.0))*_t5
-    _t7 = ((1.0/2.0))*d
-    _t8 = _t7*(_t3 + _t5)
-    return max(-(1.0/2.0)*_a0 + _a1*_t0 + _a2*_t1 - _a3*_t2 + _a4*_t4 + _a5*_t6 + _a6*_t4 + _a7*_t6 - _t8, 0.0), _t0*(d + abs(_a1)) + _t1*(d + abs(_a2)) + _t2*abs(_a3) + _t4*abs(_a4) + _t4*abs(_a6) + _t6*abs(_a5) + _t6*abs(_a7) + _t7 + _t8 + ((1.0/2.0))*abs(_a0)
+    _t7 = ((1.0/2.0))*d*(_t3 + _t5)
+    _t8 = _linalg.CANCELLED*d
+    _t9 = _linalg.CANCELLED*_t6
+    _t10 = _linalg.CANCELLED*_t4
+    return max(-(1.0/2.0)*_a0 + _a1*_t0 + _a2*_t1 - _a3*_t2 + _a4*_t4 + _a5*_t6 + _a6*_t4 + _a7*_t6 - _t7, 0.0), _linalg.CANCELLED*_t2*abs(_a3) + _linalg.CANCELLED*_t7 + ((1.0/2.0))*_linalg.CANCELLED*abs(_a0) + _t0*(_linalg.CANCELLED*abs(_a1) + _t8) + _t1*(_linalg.CANCELLED*abs(_a2) + _t8) + _t10*abs(_a4) + _t10*abs(_a6) + ((1.0/2.0))*_t8 + _t9*abs(_a5) + _t9*abs(_a7)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1490,8 +1516,8 @@ def _jsd_geometric_deasy(loc1, cov1, loc2, cov2, alpha):
         _value, _size = _jsd_geometric_deasy_any(loc1, cov1, loc2, cov2, alpha)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jsd_geometric_deasy_spectral(loc1, cov1, loc2, cov2, alpha)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 

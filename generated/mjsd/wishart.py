@@ -48,8 +48,9 @@ def _kl_d2(df1, scale1, df2, scale2):
     _t5 = _special.log_multigamma(_t4, 2.0)
     _t6 = (df1 - df2)*_special.multi_digamma(_t4, 2.0)
     _t7 = (_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)
-    _t8 = 1.0
-    return max(_t1 + _t2*df2 - _t3*df2 + _t4*_t7 - _t5 + ((1.0/2.0))*_t6 - df1, 0.0), _t0*(2.0*abs(_t2) + 2.0) + _t0*(2.0*abs(_t3) + 2.0) + _t4*abs(_t7) + _t8*df1 + _t8*abs(_t1) + _t8*abs(_t5) + ((1.0/2.0))*_t8*abs(_t6)
+    _t8 = _linalg.CANCELLED
+    _t9 = 2.0*_linalg.CANCELLED
+    return max(_t1 + _t2*df2 - _t3*df2 + _t4*_t7 - _t5 + ((1.0/2.0))*_t6 - df1, 0.0), _linalg.CANCELLED*_t4*abs(_t7) + _t0*(_t9*abs(_t2) + _t9) + _t0*(_t9*abs(_t3) + _t9) + _t8*df1 + _t8*abs(_t1) + _t8*abs(_t5) + ((1.0/2.0))*_t8*abs(_t6)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -99,8 +100,10 @@ def _kl_d3(df1, scale1, df2, scale2):
     _t6 = _special.log(_l0_00*_l0_11*_l0_22)
     _t7 = (df1 - df2)*_special.multi_digamma(_t4, 3.0)
     _t8 = (_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)
-    _t9 = 1.0
-    return max(-_t0 + _t2 + _t3*df2 + _t4*_t8 - _t5 - _t6*df2 + ((1.0/2.0))*_t7, 0.0), _t0*_t9 + _t1*(2.0*abs(_t3) + 3.0) + _t1*(2.0*abs(_t6) + 3.0) + _t4*abs(_t8) + _t9*abs(_t2) + _t9*abs(_t5) + ((1.0/2.0))*_t9*abs(_t7)
+    _t9 = _linalg.CANCELLED
+    _t10 = 3.0*_linalg.CANCELLED
+    _t11 = 2.0*_linalg.CANCELLED
+    return max(-_t0 + _t2 + _t3*df2 + _t4*_t8 - _t5 - _t6*df2 + ((1.0/2.0))*_t7, 0.0), _linalg.CANCELLED*_t4*abs(_t8) + _t0*_t9 + _t1*(_t10 + _t11*abs(_t3)) + _t1*(_t10 + _t11*abs(_t6)) + _t9*abs(_t2) + _t9*abs(_t5) + ((1.0/2.0))*_t9*abs(_t7)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -123,8 +126,9 @@ def _kl_any(df1, scale1, df2, scale2):
     _t3 = _special.log_multigamma(_t0, d)
     _t4 = _special.log_multigamma(_t1, d)
     _t5 = (df1 - df2)*_special.multi_digamma(_t1, d)
-    _t6 = 1.0
-    return max(-_a0*_t0 + _a1*_t0 + _a2*_t1 - _t2 + _t3 - _t4 + ((1.0/2.0))*_t5, 0.0), _t0*(d + abs(_a0)) + _t0*(d + abs(_a1)) + _t1*abs(_a2) + _t2*_t6 + _t6*abs(_t3) + _t6*abs(_t4) + ((1.0/2.0))*_t6*abs(_t5)
+    _t6 = _linalg.CANCELLED*d
+    _t7 = _linalg.CANCELLED
+    return max(-_a0*_t0 + _a1*_t0 + _a2*_t1 - _t2 + _t3 - _t4 + ((1.0/2.0))*_t5, 0.0), _linalg.CANCELLED*_t1*abs(_a2) + _t0*(_linalg.CANCELLED*abs(_a0) + _t6) + _t0*(_linalg.CANCELLED*abs(_a1) + _t6) + _t2*_t7 + _t7*abs(_t3) + _t7*abs(_t4) + ((1.0/2.0))*_t7*abs(_t5)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -160,8 +164,8 @@ def _kl(df1, scale1, df2, scale2):
         _value, _size = _kl_any(df1, scale1, df2, scale2)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _kl_spectral(df1, scale1, df2, scale2)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -296,10 +300,11 @@ def _jeffreys_d2(df1, scale1, df2, scale2):
     _t7 = _t2*_special.multi_digamma(_t6, 2.0)
     _t8 = (_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)
     _t9 = (_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11)
-    _t10 = 1.0
+    _t10 = _linalg.CANCELLED
     _t11 = ((1.0/2.0))*_t10
     _t12 = abs(_t4 - _t6)
-    return max(_t0 + _t1*_t2 - _t2*_t3 + _t4*_t8 + ((1.0/2.0))*_t5 + _t6*_t9 - (1.0/2.0)*_t7 - df1, 0.0), _t10*(df1 + df2) + _t11*abs(_t5) + _t11*abs(_t7) + _t12*(2.0*abs(_t1) + 2.0) + _t12*(2.0*abs(_t3) + 2.0) + _t4*abs(_t8) + _t6*abs(_t9)
+    _t13 = 2.0*_linalg.CANCELLED
+    return max(_t0 + _t1*_t2 - _t2*_t3 + _t4*_t8 + ((1.0/2.0))*_t5 + _t6*_t9 - (1.0/2.0)*_t7 - df1, 0.0), _linalg.CANCELLED*_t4*abs(_t8) + _linalg.CANCELLED*_t6*abs(_t9) + _t10*(df1 + df2) + _t11*abs(_t5) + _t11*abs(_t7) + _t12*(_t13*abs(_t1) + _t13) + _t12*(_t13*abs(_t3) + _t13)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -357,10 +362,12 @@ def _jeffreys_d3(df1, scale1, df2, scale2):
     _t8 = _t2*_special.multi_digamma(_t7, 3.0)
     _t9 = (_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)
     _t10 = (_w2_00*_w2_00) + (_w2_10*_w2_10) + (_w2_11*_w2_11) + (_w2_20*_w2_20) + (_w2_21*_w2_21) + (_w2_22*_w2_22)
-    _t11 = 1.0
+    _t11 = _linalg.CANCELLED
     _t12 = ((1.0/2.0))*_t11
     _t13 = abs(_t5 - _t7)
-    return max(-_t0 - _t1 + _t10*_t7 + _t2*_t3 - _t2*_t4 + _t5*_t9 + ((1.0/2.0))*_t6 - (1.0/2.0)*_t8, 0.0), _t11*(_t0 + _t1) + _t12*abs(_t6) + _t12*abs(_t8) + _t13*(2.0*abs(_t3) + 3.0) + _t13*(2.0*abs(_t4) + 3.0) + _t5*abs(_t9) + _t7*abs(_t10)
+    _t14 = 3.0*_linalg.CANCELLED
+    _t15 = 2.0*_linalg.CANCELLED
+    return max(-_t0 - _t1 + _t10*_t7 + _t2*_t3 - _t2*_t4 + _t5*_t9 + ((1.0/2.0))*_t6 - (1.0/2.0)*_t8, 0.0), _linalg.CANCELLED*_t5*abs(_t9) + _linalg.CANCELLED*_t7*abs(_t10) + _t11*(_t0 + _t1) + _t12*abs(_t6) + _t12*abs(_t8) + _t13*(_t14 + _t15*abs(_t3)) + _t13*(_t14 + _t15*abs(_t4))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -385,9 +392,10 @@ def _jeffreys_any(df1, scale1, df2, scale2):
     _t4 = ((1.0/2.0))*_t3
     _t5 = _t3*_special.multi_digamma(_t1, d)
     _t6 = _t3*_special.multi_digamma(_t0, d)
-    _t7 = 1.0
-    _t8 = abs(_t0 - _t1)
-    return max(_a0*_t4 - _a1*_t4 + _a2*_t0 + _a3*_t1 - _t2 + ((1.0/2.0))*_t5 - (1.0/2.0)*_t6, 0.0), _t0*abs(_a2) + _t1*abs(_a3) + _t2*_t7 + ((1.0/2.0))*_t7*abs(_t5) + ((1.0/2.0))*_t7*abs(_t6) + _t8*(d + abs(_a0)) + _t8*(d + abs(_a1))
+    _t7 = _linalg.CANCELLED
+    _t8 = _linalg.CANCELLED*d
+    _t9 = abs(_t0 - _t1)
+    return max(_a0*_t4 - _a1*_t4 + _a2*_t0 + _a3*_t1 - _t2 + ((1.0/2.0))*_t5 - (1.0/2.0)*_t6, 0.0), _linalg.CANCELLED*_t0*abs(_a2) + _linalg.CANCELLED*_t1*abs(_a3) + _t2*_t7 + ((1.0/2.0))*_t7*abs(_t5) + ((1.0/2.0))*_t7*abs(_t6) + _t9*(_linalg.CANCELLED*abs(_a0) + _t8) + _t9*(_linalg.CANCELLED*abs(_a1) + _t8)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -423,8 +431,8 @@ def _jeffreys(df1, scale1, df2, scale2):
         _value, _size = _jeffreys_any(df1, scale1, df2, scale2)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jeffreys_spectral(df1, scale1, df2, scale2)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -589,10 +597,11 @@ def _jsd_geometric_d2(df1, scale1, df2, scale2, alpha):
     _t20 = _special.log(_l1_00*_l1_11)
     _t21 = (_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11)
     _t22 = (_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11)
-    _t23 = 1.0
-    _t24 = ((1.0/2.0))*_t17
-    _t25 = _t15*_t23
-    return max(((1.0/2.0))*_beta*_t12*_t13*alpha - _beta*_t18*_t19 + ((1.0/2.0))*_beta*_t21*alpha*df1 + ((1.0/2.0))*_beta*_t22*alpha*df2 - _beta*_t3 - _t1 + _t11 - _t14*_t15 + _t16*_t18 - _t18*_t20*alpha - _t5*alpha, 0.0), _beta*_t23*abs(_t3) + _beta*_t24*(2.0*abs(_t19) + 2.0) + _beta*_t9*abs(_t22) + _t1*_t23 + _t10*(2.0*abs(_t16) + 2.0) + _t23*alpha*abs(_t5) + _t23*abs(_t11) + _t24*alpha*(2.0*abs(_t20) + 2.0) + _t25*abs(_t14) + _t25*abs(_t12*_t13) + _t7*alpha*abs(_t21)
+    _t23 = _linalg.CANCELLED
+    _t24 = 2.0*_linalg.CANCELLED
+    _t25 = ((1.0/2.0))*_t17
+    _t26 = _t15*_t23
+    return max(((1.0/2.0))*_beta*_t12*_t13*alpha - _beta*_t18*_t19 + ((1.0/2.0))*_beta*_t21*alpha*df1 + ((1.0/2.0))*_beta*_t22*alpha*df2 - _beta*_t3 - _t1 + _t11 - _t14*_t15 + _t16*_t18 - _t18*_t20*alpha - _t5*alpha, 0.0), _beta*_linalg.CANCELLED*_t9*abs(_t22) + _beta*_t23*abs(_t3) + _beta*_t25*(_t24*abs(_t19) + _t24) + _linalg.CANCELLED*_t7*alpha*abs(_t21) + _t1*_t23 + _t10*(_t24*abs(_t16) + _t24) + _t23*alpha*abs(_t5) + _t23*abs(_t11) + _t25*alpha*(_t24*abs(_t20) + _t24) + _t26*abs(_t14) + _t26*abs(_t12*_t13)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -677,12 +686,14 @@ def _jsd_geometric_d3(df1, scale1, df2, scale2, alpha):
     _t19 = _special.log(_l1_00*_l1_11*_l1_22)
     _t20 = (_w4_00*_w4_00) + (_w4_10*_w4_10) + (_w4_11*_w4_11) + (_w4_20*_w4_20) + (_w4_21*_w4_21) + (_w4_22*_w4_22)
     _t21 = (_w3_00*_w3_00) + (_w3_10*_w3_10) + (_w3_11*_w3_11) + (_w3_20*_w3_20) + (_w3_21*_w3_21) + (_w3_22*_w3_22)
-    _t22 = 1.0
+    _t22 = _linalg.CANCELLED
     _t23 = _beta*_t22
     _t24 = _t23*alpha
-    _t25 = ((1.0/2.0))*_t16
-    _t26 = ((1.0/2.0))*_t24
-    return max(-_beta*_t1 + ((1.0/2.0))*_beta*_t12*_t13*alpha - _beta*_t17*_t18 + ((1.0/2.0))*_beta*_t20*alpha*df1 + ((1.0/2.0))*_beta*_t21*alpha*df2 + _t11 - (1.0/2.0)*_t14*_t4 + _t15*_t17 - _t17*_t19*alpha - _t3*alpha - _t4*_t5, 0.0), _beta*_t25*(2.0*abs(_t18) + 3.0) + _beta*_t9*abs(_t21) + _t10*(2.0*abs(_t15) + 3.0) + _t22*alpha*abs(_t3) + _t22*abs(_t11) + _t23*abs(_t1) + _t24*_t5 + _t25*alpha*(2.0*abs(_t19) + 3.0) + _t26*abs(_t14) + _t26*abs(_t12*_t13) + _t7*alpha*abs(_t20)
+    _t25 = ((1.0/2.0))*_t24
+    _t26 = 3.0*_linalg.CANCELLED
+    _t27 = 2.0*_linalg.CANCELLED
+    _t28 = ((1.0/2.0))*_t16
+    return max(-_beta*_t1 + ((1.0/2.0))*_beta*_t12*_t13*alpha - _beta*_t17*_t18 + ((1.0/2.0))*_beta*_t20*alpha*df1 + ((1.0/2.0))*_beta*_t21*alpha*df2 + _t11 - (1.0/2.0)*_t14*_t4 + _t15*_t17 - _t17*_t19*alpha - _t3*alpha - _t4*_t5, 0.0), _beta*_linalg.CANCELLED*_t9*abs(_t21) + _beta*_t28*(_t26 + _t27*abs(_t18)) + _linalg.CANCELLED*_t7*alpha*abs(_t20) + _t10*(_t26 + _t27*abs(_t15)) + _t22*alpha*abs(_t3) + _t22*abs(_t11) + _t23*abs(_t1) + _t24*_t5 + _t25*abs(_t14) + _t25*abs(_t12*_t13) + _t28*alpha*(_t26 + _t27*abs(_t19))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -723,11 +734,12 @@ def _jsd_geometric_any(df1, scale1, df2, scale2, alpha):
     _t16 = df1 - df2
     _t17 = _special.multi_digamma(_t0, d)
     _t18 = _t16*_special.multi_digamma(_t2, d)
-    _t19 = 1.0
+    _t19 = _linalg.CANCELLED
     _t20 = _beta*_t19
     _t21 = _t20*_t4
-    _t22 = ((1.0/2.0))*_t9
-    return max(((1.0/2.0))*_a0*_t10 - _a1*_t11*alpha - _a2*_beta*_t11 + ((1.0/2.0))*_a3*_beta*alpha*df2 + ((1.0/2.0))*_a4*_beta*alpha*df1 - _beta*_t1 + ((1.0/2.0))*_beta*_t16*_t17*alpha + _t15 - _t18*_t5 - _t3*alpha - _t5*_t6, 0.0), _beta*_t13*abs(_a3) + _beta*_t22*(d + abs(_a2)) + _t12*alpha*abs(_a4) + _t14*(d + abs(_a0)) + _t19*alpha*abs(_t3) + _t19*abs(_t15) + _t20*abs(_t1) + _t21*_t6 + _t21*abs(_t18) + _t21*abs(_t16*_t17) + _t22*alpha*(d + abs(_a1))
+    _t22 = _linalg.CANCELLED*d
+    _t23 = ((1.0/2.0))*_t9
+    return max(((1.0/2.0))*_a0*_t10 - _a1*_t11*alpha - _a2*_beta*_t11 + ((1.0/2.0))*_a3*_beta*alpha*df2 + ((1.0/2.0))*_a4*_beta*alpha*df1 - _beta*_t1 + ((1.0/2.0))*_beta*_t16*_t17*alpha + _t15 - _t18*_t5 - _t3*alpha - _t5*_t6, 0.0), _beta*_linalg.CANCELLED*_t13*abs(_a3) + _beta*_t23*(_linalg.CANCELLED*abs(_a2) + _t22) + _linalg.CANCELLED*_t12*alpha*abs(_a4) + _t14*(_linalg.CANCELLED*abs(_a0) + _t22) + _t19*alpha*abs(_t3) + _t19*abs(_t15) + _t20*abs(_t1) + _t21*_t6 + _t21*abs(_t18) + _t21*abs(_t16*_t17) + _t23*alpha*(_linalg.CANCELLED*abs(_a1) + _t22)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -770,8 +782,8 @@ def _jsd_geometric(df1, scale1, df2, scale2, alpha):
         _value, _size = _jsd_geometric_any(df1, scale1, df2, scale2, alpha)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jsd_geometric_spectral(df1, scale1, df2, scale2, alpha)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
@@ -957,8 +969,9 @@ def _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha):
     _t10 = _t8 + _t9
     _t11 = _special.log_multigamma(_t10, 2.0)
     _t12 = _special.log(_l0_00*_l0_11)
-    _t13 = 1.0
-    return max(_beta*_t5 - _t0*_t1 - _t11 - _t12*(-_t1 - _t3) - _t2*_t3 + _t7*alpha, 0.0), _beta*_t13*abs(_t5) + _t10*(2.0*abs(_t12) + 2.0) + _t13*alpha*abs(_t7) + _t13*abs(_t11) + _t8*(2.0*abs(_t0) + 2.0) + _t9*(2.0*abs(_t2) + 2.0)
+    _t13 = _linalg.CANCELLED
+    _t14 = 2.0*_linalg.CANCELLED
+    return max(_beta*_t5 - _t0*_t1 - _t11 - _t12*(-_t1 - _t3) - _t2*_t3 + _t7*alpha, 0.0), _beta*_t13*abs(_t5) + _t10*(_t14*abs(_t12) + _t14) + _t13*alpha*abs(_t7) + _t13*abs(_t11) + _t8*(_t14*abs(_t0) + _t14) + _t9*(_t14*abs(_t2) + _t14)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1022,8 +1035,10 @@ def _jsd_geometric_dual_d3(df1, scale1, df2, scale2, alpha):
     _t10 = _t8 + _t9
     _t11 = _special.log_multigamma(_t10, 3.0)
     _t12 = _special.log(_l0_00*_l0_11*_l0_22)
-    _t13 = 1.0
-    return max(_beta*_t1 - _t11 - _t12*(-_t5 - _t7) + _t3*alpha - _t4*_t5 - _t6*_t7, 0.0), _beta*_t13*abs(_t1) + _t10*(2.0*abs(_t12) + 3.0) + _t13*alpha*abs(_t3) + _t13*abs(_t11) + _t8*(2.0*abs(_t4) + 3.0) + _t9*(2.0*abs(_t6) + 3.0)
+    _t13 = _linalg.CANCELLED
+    _t14 = 3.0*_linalg.CANCELLED
+    _t15 = 2.0*_linalg.CANCELLED
+    return max(_beta*_t1 - _t11 - _t12*(-_t5 - _t7) + _t3*alpha - _t4*_t5 - _t6*_t7, 0.0), _beta*_t13*abs(_t1) + _t10*(_t14 + _t15*abs(_t12)) + _t13*alpha*abs(_t3) + _t13*abs(_t11) + _t8*(_t14 + _t15*abs(_t4)) + _t9*(_t14 + _t15*abs(_t6))
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1051,8 +1066,9 @@ def _jsd_geometric_dual_any(df1, scale1, df2, scale2, alpha):
     _t5 = _special.log_multigamma(_t0, d)
     _t6 = _t1 + _t3
     _t7 = _special.log_multigamma(_t6, d)
-    _t8 = 1.0
-    return max(-(1.0/2.0)*_a0*(-_beta*df1 - alpha*df2) - _a1*_t1 - _a2*_t3 + _beta*_t4 + _t5*alpha - _t7, 0.0), _beta*_t8*abs(_t4) + _t1*(d + abs(_a1)) + _t3*(d + abs(_a2)) + _t6*(d + abs(_a0)) + _t8*alpha*abs(_t5) + _t8*abs(_t7)
+    _t8 = _linalg.CANCELLED*d
+    _t9 = _linalg.CANCELLED
+    return max(-(1.0/2.0)*_a0*(-_beta*df1 - alpha*df2) - _a1*_t1 - _a2*_t3 + _beta*_t4 + _t5*alpha - _t7, 0.0), _beta*_t9*abs(_t4) + _t1*(_linalg.CANCELLED*abs(_a1) + _t8) + _t3*(_linalg.CANCELLED*abs(_a2) + _t8) + _t6*(_linalg.CANCELLED*abs(_a0) + _t8) + _t9*alpha*abs(_t5) + _t9*abs(_t7)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1091,8 +1107,8 @@ def _jsd_geometric_dual(df1, scale1, df2, scale2, alpha):
         _value, _size = _jsd_geometric_dual_any(df1, scale1, df2, scale2, alpha)
     if _value != _value:
         return math.nan  # the wrapper names the matrix at fault
-    if _value > _linalg.CANCELLED * _size:  # no more than 4 digits lost to cancellation
-        return _value
+    if _value > _size or not _size < math.inf:  # at most 4 digits lost; or the atoms overflowed,
+        return max(_value, 0.0)  # and so would the spectral form (the fuzz tests' MATRIX_SCALE)
     _accurate = _jsd_geometric_dual_spectral(df1, scale1, df2, scale2, alpha)
     return _accurate if _accurate >= 0.0 else max(_value, 0.0)  # -1: a spectrum too wide
 
