@@ -142,9 +142,7 @@ def _any_dimension(kernel):
     inverses = len(kernel.preamble) + 1  # the first row of _vectors holding a reciprocal diagonal
     lines = [f"    _n = {first}.shape[0]", f"    _factors = np.empty(({len(found) + solves}, _n, _n))",
              f"    _vectors = np.empty(({inverses + len(found)}, _n))", "    _work = _vectors[0]"]
-    for n, (symbol, value) in enumerate(kernel.preamble, start=1):
-        lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
-                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
+    lines += _preamble_rows(kernel, 1)
     factors, inverse = {}, {}
     for n, matrix in enumerate(found):
         (a1, c1), (a2, c2) = two_terms(matrix)
@@ -170,15 +168,22 @@ def _any_dimension(kernel):
     return f"\n\n{JIT}\ndef _{kernel.name}_any({_arguments(kernel)}):\n" + "\n".join(lines) + "\n"
 
 
+def _preamble_rows(kernel, first):
+    """The preamble's vectors computed entry by entry into rows first, first + 1, ... of _vectors."""
+    printer, lines = NumbaPrinter(), []
+    for n, (symbol, value) in enumerate(kernel.preamble, start=first):
+        lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
+                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
+    return lines
+
+
 def _spectral(kernel):
     """The spectral form: runtime _linalg.relative_spectrum gives each eigenvalue's u = log lambda and whitened gap
     coordinate y, and the loop sums the per-eigenvalue term; -1 when the spectrum is too wide to be accurate."""
-    form, printer = kernel.spectral, NumbaPrinter()
+    form = kernel.spectral
     lines = [f"    _n = {form.first.name}.shape[0]", "    _work = np.empty((4, _n, _n))",
              f"    _vectors = np.empty(({2 + len(kernel.preamble)}, _n))"]
-    for n, (symbol, value) in enumerate(kernel.preamble, start=2):
-        lines += [f"    {symbol.name} = _vectors[{n}]", "    for _i in range(_n):",
-                  f"        {symbol.name}[_i] = {printer.doprint(entry(value, sp.Symbol('_i')))}"]
+    lines += _preamble_rows(kernel, 2)
     gap = form.gap.name if form.gap is not None else "_vectors[0, :0]"  # no gap: an empty vector
     lines += [f"    if not _linalg.relative_spectrum({form.first.name}, {form.second.name}, {gap}, _vectors[0], "
               "_vectors[1], _work):", "        return -1.0", "    _sum = 0.0", "    for _i in range(_n):",

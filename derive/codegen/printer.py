@@ -127,14 +127,12 @@ def printed(printer, expr):
 
 def straight_line(expr, indent="    "):
     """Lines computing ``expr`` through CSE temporaries _t0, _t1, ... and the final expression's source."""
-    printer = NumbaPrinter()
-    temporaries, (reduced,) = common_subexpressions([expr])
-    lines = [f"{indent}{name} = {printed(printer, value)}" for name, value in temporaries]
-    return lines, printed(printer, reduced)
+    lines, (result,) = straight_lines([expr], indent)
+    return lines, result
 
 
 def straight_lines(exprs, indent="    "):
-    """``straight_line`` for several expressions sharing their subexpressions: (lines, [source of each])."""
+    """Lines computing several expressions through shared CSE temporaries, and the source of each."""
     printer = NumbaPrinter()
     temporaries, reduced = common_subexpressions(list(exprs))
     lines = [f"{indent}{name} = {printed(printer, value)}" for name, value in temporaries]
