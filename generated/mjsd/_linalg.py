@@ -152,7 +152,7 @@ def relative_spectrum(a1, a2, gap, logs, coordinates, work):
     if not factor(1.0, a1, 0.0, a1, factor_, logs):  # logs holds 1 / L_jj until the end
         return False
     if gap.shape[0]:
-        quadratic(factor_, logs, gap, coordinates)  # z = L1^-1 gap into coordinates (its norm unused)
+        _forward(factor_, logs, gap, coordinates)
     close = _whitened(factor_, logs, a1, a2, -1.0, solved, m)
     if not close:
         _whitened(factor_, logs, a1, a2, 0.0, solved, m)
@@ -173,6 +173,17 @@ def relative_spectrum(a1, a2, gap, logs, coordinates, work):
     for i in range(d):
         logs[i] = math.log1p(m[i, i]) if close else math.log(m[i, i])
     return True
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _forward(factor_, inverse_diagonal, v, out):
+    """L^-1 v into ``out``: quadratic's forward substitution without its reassociating fastmath, whose last bits
+    varied between processes (the near-identical kernels' errors printed by notebook 10 changed from run to run)."""
+    for i in range(v.shape[0]):
+        entry = v[i]
+        for k in range(i):
+            entry -= factor_[i, k] * out[k]
+        out[i] = entry * inverse_diagonal[i]
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
