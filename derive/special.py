@@ -248,7 +248,7 @@ class _LogGammaGap(_PlainGap):
     _restated = 1
 
     def _eval_rewrite_as_loggamma(self, *args, **kwargs):
-        return self.plain(*args[:-1])
+        return self.plain(*args[:len(args) - self._restated])
 
 
 def _mix(x, y, a):
@@ -344,6 +344,67 @@ class StirlingSkewBregman(_LogGammaGap):
         return (1 - a) * StirlingBregman.plain(m, x) + a * StirlingBregman.plain(m, y)
 
 
+
+def _log_beta(a, b):
+    return sp.loggamma(a) + sp.loggamma(b) - sp.loggamma(a + b)
+
+
+class LogBetaBregman(_LogGammaGap):
+    """F(x) - F(y) - (x - y) . grad F(y) >= 0 for F(a, b) = log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), the
+    beta law's log-normaliser (a beta KL): arguments a_x, b_x, a_y, b_y, a_x - a_y, b_x - b_y. The sum of three
+    LogGammaBregman, which cancel when one shape dominates or both are large; the kernels split lgamma as Stirling's
+    a log a - a plus remainder instead (mjsd._special, notebook 08)."""
+
+    nargs = 6
+    _restated = 2
+    _tex = r"B_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, ax, bx, ay, by):
+        return (LogGammaBregman.plain(ax, ay) + LogGammaBregman.plain(bx, by)
+                - LogGammaBregman.plain(ax + bx, ay + by))
+
+
+class LogBetaJensen(_LogGammaGap):
+    """(1 - a) F(x) + a F(y) - F((1 - a) x + a y) >= 0, F = log B (LogBetaBregman): a beta Bhattacharyya distance;
+    arguments a_x, b_x, a_y, b_y, a, a_y - a_x, b_y - b_x."""
+
+    nargs = 7
+    _restated = 2
+    _tex = r"J_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, ax, bx, ay, by, a):
+        return (1 - a) * _log_beta(ax, bx) + a * _log_beta(ay, by) - _log_beta(_mix(ax, ay, a), _mix(bx, by, a))
+
+
+class LogBetaSkewBregman(_LogGammaGap):
+    """(1 - a) B(m : x) + a B(m : y) >= 0, m = (1 - a) x + a y, B = LogBetaBregman: a beta geometric JSD; arguments
+    a_x, b_x, a_y, b_y, a, a_y - a_x, b_y - b_x."""
+
+    nargs = 7
+    _restated = 2
+    _tex = r"S_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, ax, bx, ay, by, a):
+        am, bm = _mix(ax, ay, a), _mix(bx, by, a)
+        return (1 - a) * LogBetaBregman.plain(am, bm, ax, bx) + a * LogBetaBregman.plain(am, bm, ay, by)
+
+
+class LogBetaJeffreys(_LogGammaGap):
+    """(x - y) . (grad F(x) - grad F(y)) = B(x : y) + B(y : x) >= 0, F = log B: a beta Jeffreys divergence; arguments
+    a_x, b_x, a_y, b_y, a_x - a_y, b_x - b_y."""
+
+    nargs = 6
+    _restated = 2
+    _tex = r"D_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, ax, bx, ay, by):
+        return LogBetaBregman.plain(ax, bx, ay, by) + LogBetaBregman.plain(ay, by, ax, bx)
+
+
 class Difference(sp.Function):
     """a - b, kept as one subtraction by the printer: (a2 - a1) + (b2 - b1) adds two exact differences of close laws'
     parameters where a2 + b2 - a1 - b1, evaluated left to right, would round at the size of the sums."""
@@ -358,6 +419,23 @@ class Difference(sp.Function):
 
     def _latex(self, printer, exp=None):
         return powered(rf"\left({printer._print(self.args[0] - self.args[1])}\right)", exp)
+
+
+class Quotient(sp.Function):
+    """a / b, kept as one division by the printer: SymPy writes a product of quotients (y / s1) (h / s2) as
+    y h / (s1 s2), whose products overflow for entries near 1e300 where each quotient is of order 1."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return (1 / b, -a / b ** 2)[argindex - 1]
+
+    def _eval_rewrite_as_Mul(self, a, b, **kwargs):
+        return a / b
+
+    def _latex(self, printer, exp=None):
+        return powered(rf"\frac{{{printer._print(self.args[0])}}}{{{printer._print(self.args[1])}}}", exp)
 
 
 class SkewLogGap(sp.Function):
@@ -513,12 +591,14 @@ NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1
                SkewLogGap: "skew_log_gap", SkewLogGapSlope: "skew_log_gap_slope", Expm1mx: "expm1mx",
                ExpBregman: "exp_bregman", LogI0Bregman: "log_i0_bregman", LogI0Jensen: "log_i0_jensen",
                LogI0SkewBregman: "log_i0_skew_bregman", StirlingBregman: "stirling_bregman",
-               StirlingJensen: "stirling_jensen", StirlingSkewBregman: "stirling_skew_bregman"}
+               StirlingJensen: "stirling_jensen", StirlingSkewBregman: "stirling_skew_bregman",
+               LogBetaBregman: "log_beta_bregman", LogBetaJensen: "log_beta_jensen",
+               LogBetaSkewBregman: "log_beta_skew_bregman", LogBetaJeffreys: "log_beta_jeffreys"}
 
 
 # each cancellation-free Function code generation introduces, and what it is written back in
 _PLAIN = {SkewLogGap: sp.log, SkewLogGapSlope: sp.log, LogRatio: sp.log, Expm1mx: sp.exp, ExpBregman: sp.exp,
-          _LogGammaGap: sp.loggamma, _LogI0Gap: LogI0, Difference: sp.Add}
+          _LogGammaGap: sp.loggamma, _LogI0Gap: LogI0, Difference: sp.Add, Quotient: sp.Mul}
 
 
 def plain(expr):

@@ -19,9 +19,9 @@ import mjsd
 from derive.codegen.spec import (COUNT, NONNEGATIVE, OPEN_UNIT, POSITIVE, POSITIVE_VECTOR, REAL, REAL_VECTOR, SCALE_VECTOR, SIMPLEX,
                                  UNIT, VECTORS, ClosedForm)
 from derive.families import FAMILIES
-from derive.special import (BesselRatio, BesselRatioOverZ, ExpBregman, Expm1mx, LogI0, LogI0Bregman, LogI0Jensen,
-                            LogI0SkewBregman, LogRatio, SkewLogGap, SkewLogGapSlope, StirlingBregman, StirlingJensen,
-                            StirlingSkewBregman)
+from derive.special import (BesselRatio, BesselRatioOverZ, ExpBregman, Expm1mx, LogBetaBregman, LogBetaJeffreys,
+                            LogBetaJensen, LogBetaSkewBregman, LogI0, LogI0Bregman, LogI0Jensen, LogI0SkewBregman,
+                            LogRatio, SkewLogGap, SkewLogGapSlope, StirlingBregman, StirlingJensen, StirlingSkewBregman)
 
 K = 3  # the row length of vector parameters in these tests
 SPECS = {(m.module().name, k.name): k for m in FAMILIES for k in m.module().kernels if isinstance(k, ClosedForm)}
@@ -62,7 +62,8 @@ def reference(case):
             flat.append(p.symbol)
             names.append((p.name, None))
     expr = expr.replace(lambda e: isinstance(e, (LogI0Bregman, LogI0Jensen, LogI0SkewBregman)), lambda e: e.rewrite(LogI0))
-    expr = expr.replace(lambda e: isinstance(e, (StirlingBregman, StirlingJensen, StirlingSkewBregman)),
+    expr = expr.replace(lambda e: isinstance(e, (StirlingBregman, StirlingJensen, StirlingSkewBregman, LogBetaBregman,
+                                                 LogBetaJensen, LogBetaSkewBregman, LogBetaJeffreys)),
                         lambda e: e.rewrite(sp.loggamma))
     expr = expr.replace(lambda e: isinstance(e, (LogI0, BesselRatio, BesselRatioOverZ)), lambda e: e.rewrite(sp.besseli))
     expr = expr.replace(lambda e: isinstance(e, (SkewLogGap, SkewLogGapSlope)), lambda e: e.rewrite(sp.log))

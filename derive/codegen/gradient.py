@@ -55,7 +55,8 @@ def value_and_grad(kernel):
 def _body(kernel):
     printer = NumbaPrinter()
     lines = [f"    {symbol} = {printed(printer, value)}" for symbol, value in kernel.preamble]
-    partials = gradient(kernel.expr, kernel.params, kernel.preamble)
+    source = kernel.expr if kernel.slope_expr is None else kernel.slope_expr
+    partials = gradient(source, kernel.params, kernel.preamble)
     scalars = list(partials.scalars.values())
     entries = list(partials.entries.values())
     expressions = sp.Tuple(*scalars, *entries)

@@ -44,7 +44,8 @@ class ClosedForm:
     ``preamble`` lists (symbol, expression) pairs computed first, in order: e.g. delta = loc1 - loc2, so the
     expression never subtracts two large location terms. ``zero_at_alpha_ends`` marks a skew divergence that vanishes
     at alpha = 0 and 1: the kernel returns 0 there exactly, as it does for identical laws. Divergences are clipped at 0
-    against rounding.
+    against rounding. ``slope_expr``, an equal expression, gives the gradient when expr's own derivative is the worse
+    behaved one (the Dirichlet forms' shares of 1e-300 overflow in the derivative; their value does not).
     """
 
     name: str
@@ -53,6 +54,7 @@ class ClosedForm:
     doc: str
     preamble: tuple = ()
     zero_at_alpha_ends: bool = False
+    slope_expr: sp.Expr | None = None  # differentiated for the gradient kernel in place of expr, when set
 
 
 @dataclass(frozen=True)

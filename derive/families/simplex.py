@@ -6,7 +6,7 @@ The divergences are then the same instances of the theorem as in ``derive.expfam
 kernels loop over the last axis of the parameter arrays. Notebook 06 checks the categorical sums, at k = 3,
 against the theorem for a minimal (k - 1)-parameter family; notebook 08 evaluates the Dirichlet sums at fixed k.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import sympy as sp
@@ -36,6 +36,7 @@ class VectorFamily:
     natural: object  # IndexedBase of the parameters -> vector (index -> natural parameter entry)
     constraints: object = None  # expr -> expr, using what the parameters satisfy (e.g. rows summing to 1)
     rewrite: object = None  # expr -> expr, a closed form as the kernels evaluate it (equal where constraints hold)
+    own_forms: object = None  # () -> {name: expr}, the family's cancellation-free forms, checked against the theorem
 
     def symbols(self, which):
         name, _, _ = self.params
@@ -79,7 +80,25 @@ class VectorFamily:
     @cached_property
     def closed_forms(self):
         rewrite = self.rewrite or (lambda e: e)
-        return {name: rewrite(tidy_sums(form)) for name, form in self.theorem_forms.items()}
+        forms = {name: rewrite(tidy_sums(form)) for name, form in self.theorem_forms.items()}
+        own = self.own_forms() if self.own_forms else {}
+        for name, form in own.items():
+            if not self.agree(form, self.theorem_forms[name]):
+                raise ValueError(f"{self.name}.{name}: the family's own form differs from the theorem's")
+        return forms | own
+
+    def agree(self, first, second, k=3, digits=40):
+        """first = second at two exact points with k entries (alpha 2/7), to ``digits`` digits: the special
+        functions written back (derive.special.plain), the sums written out."""
+        from ..special import plain
+        values = ({1: [sp.Rational(3, 2), 2, sp.Rational(5, 4)], 2: [sp.Rational(7, 3), sp.Rational(1, 2), 3]},
+                  {1: [40, sp.Rational(1, 3), 1], 2: [sp.Rational(1, 5), 25, 2]})
+        for point in values:
+            at = {self.symbols(w)[n]: point[w][n] for w in (1, 2) for n in range(k)} | {alpha: sp.Rational(2, 7)}
+            difference = (plain(first) - second).subs(size, k).doit().subs(at)
+            if abs(sp.N(difference, digits + 10)) > sp.Float(10) ** -digits:
+                return False
+        return True
 
     def signature(self):
         name, constraint, meaning = self.params
@@ -115,8 +134,14 @@ def tidy_sums(expr):
 
 
 def module(family, extra_kernels=()):
-    """The closed forms as kernels looping over the last axis, plus any numeric kernels the family adds."""
+    """The closed forms as kernels looping over the last axis, plus any numeric kernels the family adds. A family's
+    own forms give the values; their gradients come from the theorem's forms (ClosedForm.slope_expr)."""
     pair, skew = family.signature()
     kernels = closed_form_kernels(family.closed_forms, pair, skew, divergence_docs(family.law))
+    if family.own_forms:
+        # the dual geometric JSD is the Bhattacharyya distance (the two kernels share one function): its gradient
+        # from the Jensen form, which has no Bregman tangent terms to overflow at entries of 1e300
+        source = {"jsd_geometric_dual": "bhattacharyya"}
+        kernels = [replace(k, slope_expr=tidy_sums(family.theorem_forms[source.get(k.name, k.name)])) for k in kernels]
     return FamilyModule(family.name, f"derive/families/{family.name}.py", family.doc,
                         tuple(kernels) + tuple(extra_kernels))

@@ -21,7 +21,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(a1, b1, a2, b2):
     if a1 == a2 and b1 == b2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    return max(_special.lgamma_bregman(a2, a1, -a1 + a2) + _special.lgamma_bregman(b2, b1, -b1 + b2) - _special.lgamma_bregman(a2 + b2, a1 + b1, (a2 - a1) + (b2 - b1)), 0.0)
+    return max(_special.log_beta_bregman(a2, b2, a1, b1, -a1 + a2, -b1 + b2), 0.0)
 
 
 def _kl_loop(a1, b1, a2, b2):
@@ -79,14 +79,14 @@ def _kl_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _d_b2):
         _d_a2[:] = 0.0
         _d_b2[:] = 0.0
         return
-    _t0 = a1 - a2
+    _t0 = -a2
     _t1 = a1 + b1
-    _t2 = b1 - b2
-    _t3 = (-_t0 - _t2)*_special.trigamma(_t1)
+    _t2 = -b2
+    _t3 = -(-_t0 - _t1 - _t2)*_special.trigamma(_t1)
     _t4 = -_special.digamma(_t1) + _special.digamma(a2 + b2)
     _value[0] = _kl(a1, b1, a2, b2)
-    _d_a1[0] = _t0*_special.trigamma(a1) + _t3
-    _d_b1[0] = _t2*_special.trigamma(b1) + _t3
+    _d_a1[0] = -_t3 - (-_t0 - a1)*_special.trigamma(a1)
+    _d_b1[0] = -_t3 - (-_t2 - b1)*_special.trigamma(b1)
     _d_a2[0] = -_t4 - _special.digamma(a1) + _special.digamma(a2)
     _d_b2[0] = -_t4 - _special.digamma(b1) + _special.digamma(b2)
 
@@ -116,7 +116,7 @@ def kl_value_and_grad(a1, b1, a2, b2):
 def _jeffreys(a1, b1, a2, b2):
     if a1 == a2 and b1 == b2:
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    return max(_special.lgamma_jeffreys(a1, a2, a1 - a2) + _special.lgamma_jeffreys(b1, b2, b1 - b2) - _special.lgamma_jeffreys(a1 + b1, a2 + b2, (a1 - a2) + (b1 - b2)), 0.0)
+    return max(_special.log_beta_jeffreys(a1, b1, a2, b2, a1 - a2, b1 - b2), 0.0)
 
 
 def _jeffreys_loop(a1, b1, a2, b2):
@@ -174,23 +174,26 @@ def _jeffreys_value_and_grad_loop(a1, b1, a2, b2, _value, _d_a1, _d_b1, _d_a2, _
         _d_a2[:] = 0.0
         _d_b2[:] = 0.0
         return
-    _t0 = -a2
-    _t1 = _t0 + a1
-    _t2 = a1 + b1
-    _t3 = -b2
-    _t4 = -_t0 - _t2 - _t3
-    _t5 = a2 + b2
-    _t6 = -_special.digamma(_t2) + _special.digamma(_t5)
-    _t7 = _t4*_special.trigamma(_t2) + _t6
-    _t8 = _special.digamma(a1) - _special.digamma(a2)
-    _t9 = _t3 + b1
-    _t10 = _special.digamma(b1) - _special.digamma(b2)
-    _t11 = _t4*_special.trigamma(_t5) + _t6
+    _t0 = _special.digamma(a1)
+    _t1 = -a2
+    _t2 = _t1 + a1
+    _t3 = _special.digamma(a2)
+    _t4 = a2 + b2
+    _t5 = _special.digamma(_t4)
+    _t6 = a1 + b1
+    _t7 = -b2
+    _t8 = _t1 + _t6 + _t7
+    _t9 = _special.digamma(_t6)
+    _t10 = -_t5 + _t8*_special.trigamma(_t6) + _t9
+    _t11 = _special.digamma(b1)
+    _t12 = _t7 + b1
+    _t13 = _special.digamma(b2)
+    _t14 = _t5 - _t8*_special.trigamma(_t4) - _t9
     _value[0] = _jeffreys(a1, b1, a2, b2)
-    _d_a1[0] = _t1*_special.trigamma(a1) + _t7 + _t8
-    _d_b1[0] = _t10 + _t7 + _t9*_special.trigamma(b1)
-    _d_a2[0] = -_t1*_special.trigamma(a2) - _t11 - _t8
-    _d_b2[0] = -_t10 - _t11 - _t9*_special.trigamma(b2)
+    _d_a1[0] = _t0 - _t10 + _t2*_special.trigamma(a1) - _t3
+    _d_b1[0] = -_t10 + _t11 + _t12*_special.trigamma(b1) - _t13
+    _d_a2[0] = -_t0 - _t14 - _t2*_special.trigamma(a2) + _t3
+    _d_b2[0] = -_t11 - _t12*_special.trigamma(b2) + _t13 - _t14
 
 
 _jeffreys_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),()->(),(),(),(),()", cache=True), _jeffreys_value_and_grad_loop)
@@ -220,7 +223,7 @@ def _jsd_geometric(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.lgamma_skew_bregman(a1, a2, alpha, -a1 + a2) + _special.lgamma_skew_bregman(b1, b2, alpha, -b1 + b2) - _special.lgamma_skew_bregman(a1 + b1, a2 + b2, alpha, (a2 - a1) + (b2 - b1)), 0.0)
+    return max(_special.log_beta_skew_bregman(a1, b1, a2, b2, alpha, -a1 + a2, -b1 + b2), 0.0)
 
 
 def _jsd_geometric_loop(a1, b1, a2, b2, alpha):
@@ -285,44 +288,49 @@ def _jsd_geometric_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1, _d_
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.digamma(_beta*a1 + a2*alpha)
-    _t1 = -a2
-    _t2 = _t1 + a1
-    _t3 = _special.digamma(a1)
-    _t4 = a1 + b1
-    _t5 = _special.digamma(_t4)
-    _t6 = _special.digamma(a2)
-    _t7 = _t3 - _t6
-    _t8 = _beta*alpha
-    _t9 = _t7*_t8
-    _t10 = a2 + b2
-    _t11 = _special.digamma(_beta*_t4 + _t10*alpha)
-    _t12 = _beta*_t11
-    _t13 = _special.digamma(_t10)
-    _t14 = -_t13
-    _t15 = _t14 + _t5
-    _t16 = _t15*_t8
-    _t17 = -b2
-    _t18 = _t1 + _t17 + _t4
-    _t19 = _t18*_t8*_special.trigamma(_t4)
-    _t20 = _special.digamma(b1)
-    _t21 = _special.digamma(_beta*b1 + alpha*b2)
-    _t22 = _t17 + b1
-    _t23 = _t22*_t8
-    _t24 = _special.digamma(b2)
-    _t25 = _t20 - _t24
-    _t26 = _t25*_t8
-    _t27 = -_t16
-    _t28 = -_beta*_t18*alpha*_special.trigamma(_t10) + _t11*alpha + _t27
-    _t29 = _t2*_t7
-    _t30 = _t22*_t25
-    _t31 = _t15*_t18
+    _t0 = _special.digamma(a2)
+    _t1 = _beta*_t0
+    _t2 = _beta*a1 + a2*alpha
+    _t3 = _special.digamma(_t2)
+    _t4 = _beta*b1 + alpha*b2
+    _t5 = _special.digamma(_t2 + _t4)
+    _t6 = _beta*_t5
+    _t7 = a2 + b2
+    _t8 = _special.digamma(_t7)
+    _t9 = -_beta*_t8
+    _t10 = _t6 + _t9
+    _t11 = _special.digamma(a1)
+    _t12 = _t11*alpha
+    _t13 = _t2 - a1
+    _t14 = a1 + b1
+    _t15 = _special.digamma(_t14)
+    _t16 = -_t15*alpha
+    _t17 = _t4 - b1
+    _t18 = _t13 + _t17
+    _t19 = _t15 + _t16 + _t18*_special.trigamma(_t14) - _t6
+    _t20 = _special.digamma(b2)
+    _t21 = _beta*_t20
+    _t22 = _special.digamma(_t4)
+    _t23 = _special.digamma(b1)
+    _t24 = _t23*alpha
+    _t25 = _t5*alpha
+    _t26 = _t16 + _t25
+    _t27 = -a2
+    _t28 = _t2 + _t27
+    _t29 = -b2
+    _t30 = _t29 + _t4
+    _t31 = _t28 + _t30
+    _t32 = -_t25 + _t31*_special.trigamma(_t7) + _t8 + _t9
+    _t33 = -_t27 - a1
+    _t34 = -_t29 - b1
+    _t35 = -_t14 - _t27 - _t29
+    _t36 = -_t22*_t34 - _t3*_t33 + _t35*_t5
     _value[0] = _jsd_geometric(a1, b1, a2, b2, alpha)
-    _d_a1[0] = _beta*_t0 + _beta*_t2*alpha*_special.trigamma(a1) - _beta*(_t3 - _t5) - _t12 - _t16 - _t19 + _t9
-    _d_b1[0] = -_beta*_t20 + _beta*_t21 + _beta*_t5 - _t12 - _t19 + _t23*_special.trigamma(b1) + _t26 + _t27
-    _d_a2[0] = _t0*alpha - _t2*_t8*_special.trigamma(a2) - _t28 - _t9 - alpha*(_t14 + _t6)
-    _d_b2[0] = _t13*alpha + _t21*alpha - _t23*_special.trigamma(b2) - _t24*alpha - _t26 - _t28
-    _d_alpha[0] = _beta*_t29 + _beta*_t30 - _beta*_t31 - _t0*_t2 + _t11*_t18 - _t21*_t22 - _t29*alpha - _t30*alpha + _t31*alpha + math.lgamma(_t10) - math.lgamma(_t4) + math.lgamma(a1) - math.lgamma(a2) + math.lgamma(b1) - math.lgamma(b2)
+    _d_a1[0] = _beta*(_beta*_t3 - _t11 + _t12 - _t13*_special.trigamma(a1) + _t19) + alpha*(_beta*_t3 - _t1 - _t10)
+    _d_b1[0] = _beta*(_beta*_t22 - _t17*_special.trigamma(b1) + _t19 - _t23 + _t24) + alpha*(_beta*_t22 - _t10 - _t21)
+    _d_a2[0] = _beta*(-_t12 - _t26 + _t3*alpha) + alpha*(-_t0 + _t1 - _t28*_special.trigamma(a2) + _t3*alpha + _t32)
+    _d_b2[0] = _beta*(_t22*alpha - _t24 - _t26) + alpha*(-_t20 + _t21 + _t22*alpha - _t30*_special.trigamma(b2) + _t32)
+    _d_alpha[0] = _beta*(-_t11*_t33 + _t15*_t35 - _t23*_t34 - _t36) - _t0*_t28 + _t11*_t13 - _t15*_t18 + _t17*_t23 - _t20*_t30 + _t31*_t8 + alpha*(-_t0*_t33 - _t20*_t34 + _t35*_t8 - _t36) - math.lgamma(_t14) + math.lgamma(_t7) + math.lgamma(a1) - math.lgamma(a2) + math.lgamma(b1) - math.lgamma(b2)
 
 
 _jsd_geometric_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_value_and_grad_loop)
@@ -353,7 +361,7 @@ def _jsd_geometric_dual(a1, b1, a2, b2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.lgamma_jensen(a1, a2, alpha, -a1 + a2) + _special.lgamma_jensen(b1, b2, alpha, -b1 + b2) - _special.lgamma_jensen(a1 + b1, a2 + b2, alpha, (a2 - a1) + (b2 - b1)), 0.0)
+    return max(_special.log_beta_jensen(a1, b1, a2, b2, alpha, -a1 + a2, -b1 + b2), 0.0)
 
 
 def _jsd_geometric_dual_loop(a1, b1, a2, b2, alpha):
@@ -418,23 +426,25 @@ def _jsd_geometric_dual_value_and_grad_loop(a1, b1, a2, b2, alpha, _value, _d_a1
         _d_alpha[:] = 0.0
         return
     _beta = 1.0 - alpha
-    _t0 = _special.digamma(_beta*a1 + a2*alpha)
-    _t1 = a1 + b1
-    _t2 = _special.digamma(_t1)
-    _t3 = a2 + b2
-    _t4 = _special.digamma(_beta*_t1 + _t3*alpha)
-    _t5 = _beta*_t4
-    _t6 = _special.digamma(_beta*b1 + alpha*b2)
-    _t7 = _special.digamma(_t3)
-    _t8 = _t4*alpha
-    _t9 = -a2
-    _t10 = -b2
+    _t0 = _beta*a1 + a2*alpha
+    _t1 = _special.digamma(_t0)
+    _t2 = a1 + b1
+    _t3 = -_special.digamma(_t2)
+    _t4 = _beta*b1 + alpha*b2
+    _t5 = _special.digamma(_t0 + _t4)
+    _t6 = _beta*_t5
+    _t7 = _special.digamma(_t4)
+    _t8 = a2 + b2
+    _t9 = -_special.digamma(_t8)
+    _t10 = _t5*alpha
+    _t11 = -a2
+    _t12 = -b2
     _value[0] = _jsd_geometric_dual(a1, b1, a2, b2, alpha)
-    _d_a1[0] = -_beta*_t0 + _beta*(-_t2 + _special.digamma(a1)) + _t5
-    _d_b1[0] = -_beta*_t2 - _beta*_t6 + _beta*_special.digamma(b1) + _t5
-    _d_a2[0] = -_t0*alpha + _t8 + alpha*(-_t7 + _special.digamma(a2))
-    _d_b2[0] = -_t6*alpha - _t7*alpha + _t8 + alpha*_special.digamma(b2)
-    _d_alpha[0] = -_t0*(-_t9 - a1) + _t4*(-_t1 - _t10 - _t9) - _t6*(-_t10 - b1) + math.lgamma(_t1) - math.lgamma(_t3) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2)
+    _d_a1[0] = -_beta*_t1 + _beta*(_t3 + _special.digamma(a1)) + _t6
+    _d_b1[0] = -_beta*_t7 + _beta*(_t3 + _special.digamma(b1)) + _t6
+    _d_a2[0] = -_t1*alpha + _t10 + alpha*(_t9 + _special.digamma(a2))
+    _d_b2[0] = _t10 - _t7*alpha + alpha*(_t9 + _special.digamma(b2))
+    _d_alpha[0] = -_t1*(-_t11 - a1) + _t5*(-_t11 - _t12 - _t2) - _t7*(-_t12 - b1) + math.lgamma(_t2) - math.lgamma(_t8) - math.lgamma(a1) + math.lgamma(a2) - math.lgamma(b1) + math.lgamma(b2)
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64, float64, float64, float64, float64, float64[:], float64[:], float64[:], float64[:], float64[:], float64[:])"], "(),(),(),(),()->(),(),(),(),(),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)

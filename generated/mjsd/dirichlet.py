@@ -30,11 +30,14 @@ def _kl(concentration1, concentration2):
     _s2 = 0.0
     _s3 = 0.0
     for i in range(_k):
-        _s0 += -concentration1[i] + concentration2[i]
-        _s1 += _special.lgamma_bregman(concentration2[i], concentration1[i], -concentration1[i] + concentration2[i])
+        _s0 += (concentration2[i] - concentration1[i])
+        _s1 += _special.stirling_bregman(concentration2[i], concentration1[i], (concentration2[i] - concentration1[i]))
         _s2 += concentration1[i]
         _s3 += concentration2[i]
-    return max(_s1 - _special.lgamma_bregman(_s3, _s2, _s0), 0.0)
+    _s4 = 0.0
+    for i in range(_k):
+        _s4 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s3, concentration1[i]/_s2, ((concentration2[i] - concentration1[i])/_s3 - ((_s0 / _s3)*(concentration1[i] / _s2)))))*concentration2[i]
+    return max(_s1 + _s4 - _special.stirling_bregman(_s3, _s2, _s0), 0.0)
 
 
 def _kl_loop(concentration1, concentration2, out):
@@ -108,12 +111,19 @@ def _jeffreys(concentration1, concentration2):
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
+    _s4 = 0.0
     for i in range(_k):
-        _s0 += concentration1[i] - concentration2[i]
-        _s1 += _special.lgamma_jeffreys(concentration1[i], concentration2[i], concentration1[i] - concentration2[i])
-        _s2 += concentration1[i]
-        _s3 += concentration2[i]
-    return max(_s1 - _special.lgamma_jeffreys(_s2, _s3, _s0), 0.0)
+        _s0 += (concentration2[i] - concentration1[i])
+        _s1 += _special.stirling_bregman(concentration1[i], concentration2[i], -(concentration2[i] - concentration1[i]))
+        _s2 += _special.stirling_bregman(concentration2[i], concentration1[i], (concentration2[i] - concentration1[i]))
+        _s3 += concentration1[i]
+        _s4 += concentration2[i]
+    _s5 = 0.0
+    _s6 = 0.0
+    for i in range(_k):
+        _s5 += _special.expm1mx(-_special.log_ratio(concentration1[i]/_s3, concentration2[i]/_s4, (-(concentration2[i] - concentration1[i])/_s3 - (((-_s0) / _s3)*(concentration2[i] / _s4)))))*concentration1[i]
+        _s6 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s4, concentration1[i]/_s3, ((concentration2[i] - concentration1[i])/_s4 - ((_s0 / _s4)*(concentration1[i] / _s3)))))*concentration2[i]
+    return max(_s1 + _s2 + _s5 + _s6 - _special.stirling_bregman(_s3, _s4, -_s0) - _special.stirling_bregman(_s4, _s3, _s0), 0.0)
 
 
 def _jeffreys_loop(concentration1, concentration2, out):
@@ -192,16 +202,23 @@ def _jsd_geometric(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
-    for j in range(_k):
-        _s0 += -concentration1[j] + concentration2[j]
-        _s1 += _special.lgamma_skew_bregman(concentration1[j], concentration2[j], alpha, -concentration1[j] + concentration2[j])
-        _s2 += concentration1[j]
-        _s3 += concentration2[j]
-    return max(_s1 - _special.lgamma_skew_bregman(_s2, _s3, alpha, _s0), 0.0)
+    for i in range(_k):
+        _s0 += (concentration2[i] - concentration1[i])
+        _s1 += _special.stirling_skew_bregman(concentration1[i], concentration2[i], alpha, (concentration2[i] - concentration1[i]))
+        _s2 += concentration1[i]
+        _s3 += concentration2[i]
+    _s4 = 0.0
+    _s5 = 0.0
+    for i in range(_k):
+        _s4 += (_beta*concentration1[i] + alpha*concentration2[i])*_special.expm1mx(-_special.log_ratio((_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), concentration1[i]/_s2, (alpha*(concentration2[i] - concentration1[i])/(_beta*_s2 + _s3*alpha) - (((_s0*alpha) / (_beta*_s2 + _s3*alpha))*(concentration1[i] / _s2)))))
+        _s5 += (_beta*concentration1[i] + alpha*concentration2[i])*_special.expm1mx(-_special.log_ratio((_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), concentration2[i]/_s3, (-_beta*(concentration2[i] - concentration1[i])/(_beta*_s2 + _s3*alpha) - (((-_beta*_s0) / (_beta*_s2 + _s3*alpha))*(concentration2[i] / _s3)))))
+    _beta = 1.0 - alpha
+    return max(_beta*_s4 + _s1 + _s5*alpha - _special.stirling_skew_bregman(_s2, _s3, alpha, _s0), 0.0)
 
 
 def _jsd_geometric_loop(concentration1, concentration2, alpha, out):
@@ -312,16 +329,23 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _k = concentration1.shape[0]
+    _beta = 1.0 - alpha
     _s0 = 0.0
     _s1 = 0.0
     _s2 = 0.0
     _s3 = 0.0
-    for j in range(_k):
-        _s0 += -concentration1[j] + concentration2[j]
-        _s1 += _special.lgamma_jensen(concentration1[j], concentration2[j], alpha, -concentration1[j] + concentration2[j])
-        _s2 += concentration1[j]
-        _s3 += concentration2[j]
-    return max(_s1 - _special.lgamma_jensen(_s2, _s3, alpha, _s0), 0.0)
+    for i in range(_k):
+        _s0 += (concentration2[i] - concentration1[i])
+        _s1 += _special.stirling_jensen(concentration1[i], concentration2[i], alpha, (concentration2[i] - concentration1[i]))
+        _s2 += concentration1[i]
+        _s3 += concentration2[i]
+    _s4 = 0.0
+    _s5 = 0.0
+    for i in range(_k):
+        _s4 += _special.expm1mx(-_special.log_ratio(concentration1[i]/_s2, (_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), (-alpha*(concentration2[i] - concentration1[i])/_s2 - (((-_s0*alpha) / _s2)*((_beta*concentration1[i] + alpha*concentration2[i]) / (_beta*_s2 + _s3*alpha))))))*concentration1[i]
+        _s5 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s3, (_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), (_beta*(concentration2[i] - concentration1[i])/_s3 - (((_beta*_s0) / _s3)*((_beta*concentration1[i] + alpha*concentration2[i]) / (_beta*_s2 + _s3*alpha))))))*concentration2[i]
+    _beta = 1.0 - alpha
+    return max(_beta*_s4 + _s1 + _s5*alpha - _special.stirling_jensen(_s2, _s3, alpha, _s0), 0.0)
 
 
 def _jsd_geometric_dual_loop(concentration1, concentration2, alpha, out):
@@ -367,42 +391,21 @@ def _jsd_geometric_dual_value_and_grad_loop(concentration1, concentration2, alph
     _s5 = 0.0
     _s6 = 0.0
     for i in range(_k):
-        _s0 += (-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
+        _s0 += -(-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
         _s1 += _beta*concentration1[i] + alpha*concentration2[i]
         _s2 += -concentration1[i] + concentration2[i]
         _s3 += math.lgamma(concentration1[i])
         _s4 += math.lgamma(concentration2[i])
         _s5 += concentration1[i]
         _s6 += concentration2[i]
-    _s7 = 0.0
-    _s8 = 0.0
-    _s9 = 0.0
-    _s10 = 0.0
-    _s11 = 0.0
-    _s12 = 0.0
-    for j in range(_k):
-        _s7 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])
-        _s8 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])
-        _s9 += -(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])*_special.trigamma(_s1)
-        _s10 += -(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])*_special.trigamma(_s1)
-        _s11 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration1[j])*_special.trigamma(_beta*concentration1[j] + alpha*concentration2[j])
-        _s12 += (-_special.digamma(_s1) + _special.digamma(_beta*concentration1[j] + alpha*concentration2[j]))*(concentration1[j] - concentration2[j]) + (-concentration1[j] + concentration2[j])*(-_beta*concentration1[j] - alpha*concentration2[j] + concentration2[j])*_special.trigamma(_beta*concentration1[j] + alpha*concentration2[j])
     _beta = 1.0 - alpha
     _t0 = _special.digamma(_s1)
-    _t1 = -_beta*_s9 + _beta*_t0 - _s10*alpha + _t0*alpha
     _value[0] = _jsd_geometric_dual(concentration1, concentration2, alpha)
-    _d_alpha[0] = -_beta*_s11 - _s0 - _s12*alpha + _s2*_t1 - _s3 + _s4 + _s7 - _s8 + math.lgamma(_s5) - math.lgamma(_s6)
+    _d_alpha[0] = _s0 + _s2*_t0 - _s3 + _s4 + math.lgamma(_s5) - math.lgamma(_s6)
     for _i in range(_k):
-        _t2 = _beta*concentration1[_i] + alpha*concentration2[_i]
-        _t3 = _special.digamma(_t2)
-        _t4 = -_t0 + _t3
-        _t5 = _t4*alpha
-        _t6 = -_t2 + concentration1[_i]
-        _t7 = _special.trigamma(_t2)
-        _t8 = _beta*_t4
-        _t9 = -_t2 + concentration2[_i]
-        _d_concentration1[_i] = _beta*_t1 - _beta*_t3 - _beta*(_beta*_t6*_t7 + _t5) - _beta*_special.digamma(_s5) + _beta*_special.digamma(concentration1[_i]) - alpha*(_beta*_t7*_t9 - _t8)
-        _d_concentration2[_i] = -_beta*(-_t5 + _t6*_t7*alpha) + _t1*alpha - _t3*alpha - alpha*(_t7*_t9*alpha + _t8) - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
+        _t1 = _special.digamma(_beta*concentration1[_i] + alpha*concentration2[_i])
+        _d_concentration1[_i] = _beta*_t0 - _beta*_t1 - _beta*_special.digamma(_s5) + _beta*_special.digamma(concentration1[_i])
+        _d_concentration2[_i] = _t0*alpha - _t1*alpha - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
 
 
 _jsd_geometric_dual_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _jsd_geometric_dual_value_and_grad_loop)
@@ -425,30 +428,9 @@ def jsd_geometric_dual_value_and_grad(concentration1, concentration2, alpha=0.5)
     return _validate.value_and_grad(_jsd_geometric_dual_value_and_grad_ufunc, arrays, {'concentration1': 0, 'concentration2': 1, 'alpha': 2}, grain=4096)
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def _bhattacharyya(concentration1, concentration2, alpha):
-    if _linalg.same_vector(concentration1, concentration2):
-        return 0.0  # identical laws: exactly 0, whatever the rounding
-    if alpha == 0.0 or alpha == 1.0:
-        return 0.0
-    _k = concentration1.shape[0]
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    for i in range(_k):
-        _s0 += -concentration1[i] + concentration2[i]
-        _s1 += _special.lgamma_jensen(concentration1[i], concentration2[i], alpha, -concentration1[i] + concentration2[i])
-        _s2 += concentration1[i]
-        _s3 += concentration2[i]
-    return max(_s1 - _special.lgamma_jensen(_s2, _s3, alpha, _s0), 0.0)
-
-
-def _bhattacharyya_loop(concentration1, concentration2, alpha, out):
-    out[0] = _bhattacharyya(concentration1, concentration2, alpha)
-
-
-_bhattacharyya_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:])"], "(k),(k),()->()", cache=True), _bhattacharyya_loop)
+# bhattacharyya reduces to the same closed form as jsd_geometric_dual (shown in the notebook): one compiled kernel.
+_bhattacharyya = _jsd_geometric_dual
+_bhattacharyya_ufunc = _jsd_geometric_dual_ufunc
 
 
 def bhattacharyya(concentration1, concentration2, alpha=0.5, *, out=None):
@@ -467,43 +449,7 @@ def bhattacharyya(concentration1, concentration2, alpha=0.5, *, out=None):
 
 
 bhattacharyya.laws = ((('concentration1', 1),), (('concentration2', 1),))  # for mjsd.pairwise
-
-
-def _bhattacharyya_value_and_grad_loop(concentration1, concentration2, alpha, _value, _d_concentration1, _d_concentration2, _d_alpha):
-    if _linalg.same_vector(concentration1, concentration2):
-        _value[:] = 0.0
-        _d_concentration1[:] = 0.0
-        _d_concentration2[:] = 0.0
-        _d_alpha[:] = 0.0
-        return
-    _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    _s4 = 0.0
-    _s5 = 0.0
-    _s6 = 0.0
-    for i in range(_k):
-        _s0 += -(-concentration1[i] + concentration2[i])*_special.digamma(_beta*concentration1[i] + alpha*concentration2[i])
-        _s1 += _beta*concentration1[i] + alpha*concentration2[i]
-        _s2 += -concentration1[i] + concentration2[i]
-        _s3 += math.lgamma(concentration1[i])
-        _s4 += math.lgamma(concentration2[i])
-        _s5 += concentration1[i]
-        _s6 += concentration2[i]
-    _beta = 1.0 - alpha
-    _t0 = _special.digamma(_s1)
-    _value[0] = _bhattacharyya(concentration1, concentration2, alpha)
-    _d_alpha[0] = _s0 + _s2*_t0 - _s3 + _s4 + math.lgamma(_s5) - math.lgamma(_s6)
-    for _i in range(_k):
-        _t1 = _special.digamma(_beta*concentration1[_i] + alpha*concentration2[_i])
-        _d_concentration1[_i] = _beta*_t0 - _beta*_t1 - _beta*_special.digamma(_s5) + _beta*_special.digamma(concentration1[_i])
-        _d_concentration2[_i] = _t0*alpha - _t1*alpha - alpha*_special.digamma(_s6) + alpha*_special.digamma(concentration2[_i])
-
-
-_bhattacharyya_value_and_grad_ufunc = LazyUfunc(numba.guvectorize(["void(float64[:], float64[:], float64, float64[:], float64[:], float64[:], float64[:])"], "(k),(k),()->(),(k),(k),()", cache=True), _bhattacharyya_value_and_grad_loop)
+_bhattacharyya_value_and_grad_ufunc = _jsd_geometric_dual_value_and_grad_ufunc
 
 
 def bhattacharyya_value_and_grad(concentration1, concentration2, alpha=0.5):
@@ -669,4 +615,4 @@ def jsd_arithmetic_monte_carlo(concentration1, concentration2, alpha=0.5, sample
 
 
 # What mjsd.precompile() builds now instead of at first call.
-_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _bhattacharyya_ufunc, _bhattacharyya_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)
+_UFUNCS = (_kl_ufunc, _kl_value_and_grad_ufunc, _jeffreys_ufunc, _jeffreys_value_and_grad_ufunc, _jsd_geometric_ufunc, _jsd_geometric_value_and_grad_ufunc, _jsd_geometric_dual_ufunc, _jsd_geometric_dual_value_and_grad_ufunc, _jsd_arithmetic_ufunc,)

@@ -433,6 +433,165 @@ def stirling_skew_bregman(x, y, alpha, d):
     return beta * _stirling_step(m, x, alpha * d) + alpha * _stirling_step(m, y, -beta * d)
 
 
+# -- gaps of log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b): the beta law -----------------------------------------
+# Written as three lgamma gaps (of a, b and a + b), a gap of log B subtracts two of size ~ t log t to leave one of size
+# ~ r log t, t the dominant shape and r the other: at r = 1e-6, t = 1e6 ten digits were lost; with both shapes large
+# the gaps are ~ a log a for a divergence of O(1). Here lgamma = (a log a - a) + rem(a), Stirling's split of the gamma
+# law, and with s = t + r
+#     log B = E(t, r) + rem(r) - D(t, r),   E = t log(t / s) + r log(r / s),   D = rem(s) - rem(t).
+# E is homogeneous of degree 1: its gap is a_x E1(-w_a) + b_x E1(-w_b), E1(w) = e^w - 1 - w, w_a = log((a_x / s_x) /
+# (a_y / s_y)), all terms >= 0. rem's gap is stirling_bregman's. D is ~ -r / (2 t) for r << t: its gap is taken from
+# D and its gradient, each summed without cancellation (up from t by the recurrence to y = t + n >= 10, then as the
+# difference of the asymptotic series at y and y + r in terms of log1p(r / y)); near (each of t, r within a factor 2 in
+# the two laws), as Taylor's remainder of D's second derivative along the segment, by the rule of the lgamma gaps.
+_MODERATE = 1e100  # beyond [1e-100, 1e100] the three lgamma gaps (their scaled forms) in place of these
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _rising_remainder(t, r):
+    """(rem(t + r) - rem(t), rem'(t + r) - rem'(t)) for t, r > 0, rem(a) = lgamma(a) - a log a + a Stirling's
+    remainder: from t >= 10 on the asymptotic series' difference, in which nothing cancels; below, through the
+    recurrence lgamma(t) = lgamma(t + n) - sum_k log(t + k), less the elementary part (a few digits may cancel)."""
+    n = int(math.ceil(max(_ASYMPTOTIC_POLYGAMMA - t, 0.0)))
+    log_steps, steps = 0.0, 0.0
+    for k in range(n):
+        a = t + k
+        log_steps += math.log1p(r / a)
+        steps += (r / a) / (a + r)
+    y = t + n
+    z = y + r
+    lz = math.log1p(r / y)  # log(z / y)
+    w = 1.0 / y
+    # rem(z) - rem(y) = -lz / 2 + sum_k c_k (z^(1 - 2k) - y^(1 - 2k)), c_k = B_2k / (2k (2k - 1)), and
+    # rem'(z) - rem'(y) = r / (2 y z) - sum_k B_2k / (2k) (z^-2k - y^-2k), with z^-m - y^-m = y^-m expm1(-m lz)
+    series_d, series_p = 0.0, 0.0
+    for k in range(len(_BERNOULLI), 0, -1):  # smallest terms first
+        b = _BERNOULLI[k - 1]
+        series_d += b / (2 * k * (2 * k - 1)) * w ** (2 * k - 1) * math.expm1(-(2 * k - 1) * lz)
+        series_p -= b / (2 * k) * w ** (2 * k) * math.expm1(-2 * k * lz)
+    d = -0.5 * lz + series_d
+    p = 0.5 * (r * w) / z + series_p
+    if n == 0:
+        return d, p
+    # lgamma(t + r) - lgamma(t) and psi(t + r) - psi(t), less the elementary parts (s log s - t log t - r, log(s / t))
+    rising = d + y * lz + r * (math.log(z) - 1.0) - log_steps
+    digamma_rise = p + lz + steps
+    ls = math.log1p(r / t)
+    return rising - (t * ls + r * (math.log(t + r) - 1.0)), digamma_rise - ls
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _remainder_curvature_fall(t, r, h):
+    """(rem''(t) - rem''(t + r)) h^2 for t, r > 0, rem'' = psi' - 1/a: from t >= 10 on a difference of asymptotic
+    series, each term > 0 but for the small Bernoulli tail; below, psi'(t) - psi'(t + r) by the recurrence (positive
+    terms, scaled: psi'(t) ~ 1/t^2) less (1/t - 1/(t + r)) h^2, where at most a digit cancels."""
+    n = int(math.ceil(max(_ASYMPTOTIC_POLYGAMMA - t, 0.0)))
+    total = 0.0
+    for k in range(n):  # 1/a^2 - 1/b^2 = r (a + b) / (a^2 b^2), a = t + k, b = a + r
+        a = t + k
+        b = a + r
+        q = h / a
+        total += q * q * (r * (a + b) / (b * b))
+    y = t + n
+    z = y + r
+    lz = math.log1p(r / y)
+    w = 1.0 / y
+    # psi'(y) - psi'(z) - (1/y - 1/z) = r (y + z) / (2 y^2 z^2) - sum_k B_2k y^-(2k + 1) expm1(-(2k + 1) lz), times
+    # h^2 = (h / y)^2 y^2
+    series = 0.0
+    for k in range(len(_BERNOULLI), 0, -1):
+        series -= _BERNOULLI[k - 1] * w ** (2 * k - 1) * math.expm1(-(2 * k + 1) * lz)
+    q = h / y
+    total += q * q * (0.5 * r * (y + z) / (z * z) + series)
+    if n == 0:
+        return total
+    q = h / t
+    return total + q * q * (r * ((t / y) * (t / z) - t / (t + r)))  # + (1/y - 1/z) h^2 - (1/t - 1/(t + r)) h^2
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _near_remainder_rising_step(tx, rx, ty, ry, ht, hr):
+    """B(x : y) = D_rem(x) - D_rem(y) - h . grad D_rem(y), of either sign, for D_rem(t, r) = rem(t + r) - rem(t) and
+    h = (ht, hr) = x - y exact, each of t, r within a factor 2 in x and y: Taylor's remainder of
+    D_rem'' = rem''(s) (2 ht + hr) hr - (rem''(t) - rem''(s)) ht^2 along the segment."""
+    sy = ty + ry
+    total = 0.0
+    for k in range(len(_GL_T)):
+        t = ty + _GL_T[k] * ht
+        r = ry + _GL_T[k] * hr
+        bend = _stirling_curvature_scaled(t + r, sy) * ((hr / sy) * ((2.0 * ht + hr) / sy))
+        total += _GL_W_TAYLOR[k] * (bend - _remainder_curvature_fall(t, r, ht))
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _remainder_rising_step(tx, rx, ty, ry, ht, hr):
+    """The same for D_rem(t, r) = rem(t + r) - rem(t), rem Stirling's remainder, whose gradient is
+    (rem'(s) - rem'(t), rem'(s)): terms of size O(r / t) and O(log), for laws far apart."""
+    dx, _ = _rising_remainder(tx, rx)
+    dy, py = _rising_remainder(ty, ry)
+    _, slope = stirling_remainder(ty + ry)
+    return dx - dy - ht * py - hr * slope
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _homogeneous_step(ax, bx, ay, by, ha, hb):
+    """B_E(x : y) = a_x E1(-w_a) + b_x E1(-w_b) >= 0 for E(a, b) = a log(a / s) + b log(b / s), s = a + b, where
+    w_a = log((a_x s_y) / (a_y s_x)), whose numerator less denominator is h_a b_y - a_y h_b exactly (likewise w_b)."""
+    sx, sy = ax + bx, ay + by
+    wa = log_ratio(ax * sy, ay * sx, ha * by - ay * hb)
+    wb = log_ratio(bx * sy, by * sx, hb * ay - by * ha)
+    return ax * expm1mx(-wa) + bx * expm1mx(-wb)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log_beta_step(ax, bx, ay, by, ha, hb):
+    """B(x : y) >= 0 of F(a, b) = log B(a, b) (convex), h = x - y exact, as the section's comment says: with b the
+    shape larger in the two laws together (F is symmetric), lgamma(a)'s gap less D(b, a)'s near, E's and rem(a)'s
+    less D_rem(b, a)'s apart."""
+    if ax + ay > bx + by:
+        ax, bx, ay, by, ha, hb = bx, ax, by, ay, hb, ha
+    if not (1.0 / _MODERATE <= min(ax, ay) and max(bx, by) <= _MODERATE):
+        return _lgamma_step(ax, ay, ha) + _lgamma_step(bx, by, hb) - _lgamma_step(ax + bx, ay + by, ha + hb)
+    convex = _homogeneous_step(ax, bx, ay, by, ha, hb) + _stirling_step(ax, ay, ha)
+    if 0.5 * ay <= ax <= 2.0 * ay and 0.5 * by <= bx <= 2.0 * by:
+        return convex - _near_remainder_rising_step(bx, ax, by, ay, hb, ha)
+    return convex - _remainder_rising_step(bx, ax, by, ay, hb, ha)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_beta_bregman(ax, bx, ay, by, da, db):
+    """F(x) - F(y) - (x - y) . grad F(y) >= 0 for F(a, b) = log B(a, b), x = (ax, bx), y = (ay, by), given
+    (da, db) = x - y without cancellation: a beta KL."""
+    return max(_log_beta_step(ax, bx, ay, by, da, db), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_beta_jensen(a1, b1, a2, b2, alpha, da, db):
+    """(1 - alpha) F(x) + alpha F(y) - F(m) >= 0, F = log B, m = (1 - alpha) x + alpha y, as (1 - alpha) B(x : m) +
+    alpha B(y : m) (lgamma_jensen's argument); (da, db) = y - x."""
+    beta = 1.0 - alpha
+    am, bm = beta * a1 + alpha * a2, beta * b1 + alpha * b2
+    return max(beta * _log_beta_step(a1, b1, am, bm, -alpha * da, -alpha * db)
+               + alpha * _log_beta_step(a2, b2, am, bm, beta * da, beta * db), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_beta_skew_bregman(a1, b1, a2, b2, alpha, da, db):
+    """(1 - alpha) B(m : x) + alpha B(m : y) >= 0, F = log B, m = (1 - alpha) x + alpha y: a geometric JSD;
+    (da, db) = y - x."""
+    beta = 1.0 - alpha
+    am, bm = beta * a1 + alpha * a2, beta * b1 + alpha * b2
+    return max(beta * _log_beta_step(am, bm, a1, b1, alpha * da, alpha * db)
+               + alpha * _log_beta_step(am, bm, a2, b2, -beta * da, -beta * db), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_beta_jeffreys(a1, b1, a2, b2, da, db):
+    """(x - y) . (grad F(x) - grad F(y)) = B(x : y) + B(y : x) >= 0, F = log B; (da, db) = x - y."""
+    return max(_log_beta_step(a1, b1, a2, b2, da, db), 0.0) + max(_log_beta_step(a2, b2, a1, b1, -da, -db), 0.0)
+
+
 # -- gaps of G(theta) = log I0(|theta|) on the plane (von Mises): Bregman divergences and Jensen gaps -------------------
 # B(y + h : y) = int_0^1 (1 - t) phi''(t) dt for phi(t) = G(|p|), p = y + t h, where
 #     phi'' = G''(r) (p.h / r)^2 + (A(r) / r) ((y x h) / r)^2,   r = |p|, A = G' = I1 / I0,
