@@ -12,6 +12,7 @@ from functools import cached_property
 import sympy as sp
 
 from ..codegen.spec import FamilyModule, Param, skew_param
+from ..special import plain
 from ..symbols import alpha
 from ..tidy import tidy
 from .catalogue import closed_form_kernels, divergence_docs
@@ -87,15 +88,14 @@ class VectorFamily:
                 raise ValueError(f"{self.name}.{name}: the family's own form differs from the theorem's")
         return forms | own
 
-    def agree(self, first, second, k=3, digits=40):
-        """first = second at two exact points with k entries (alpha 2/7), to ``digits`` digits: the special
+    def agree(self, first, second, digits=40):
+        """first = second at two exact points with k = 3 entries (alpha 2/7), to ``digits`` digits: the special
         functions written back (derive.special.plain), the sums written out."""
-        from ..special import plain
         values = ({1: [sp.Rational(3, 2), 2, sp.Rational(5, 4)], 2: [sp.Rational(7, 3), sp.Rational(1, 2), 3]},
                   {1: [40, sp.Rational(1, 3), 1], 2: [sp.Rational(1, 5), 25, 2]})
         for point in values:
-            at = {self.symbols(w)[n]: point[w][n] for w in (1, 2) for n in range(k)} | {alpha: sp.Rational(2, 7)}
-            difference = (plain(first) - second).subs(size, k).doit().subs(at)
+            at = {self.symbols(w)[n]: v for w in (1, 2) for n, v in enumerate(point[w])} | {alpha: sp.Rational(2, 7)}
+            difference = (plain(first) - second).subs(size, len(point[1])).doit().subs(at)
             if abs(sp.N(difference, digits + 10)) > sp.Float(10) ** -digits:
                 return False
         return True

@@ -510,9 +510,9 @@ def _remainder_curvature_fall(t, r, h):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def _near_remainder_rising_step(tx, rx, ty, ry, ht, hr):
-    """B(x : y) = D_rem(x) - D_rem(y) - h . grad D_rem(y), of either sign, for D_rem(t, r) = rem(t + r) - rem(t) and
-    h = (ht, hr) = x - y exact, each of t, r within a factor 2 in x and y: Taylor's remainder of
+def _near_remainder_rising_step(ty, ry, ht, hr):
+    """B(y + h : y) = D_rem(y + h) - D_rem(y) - h . grad D_rem(y), of either sign, for D_rem(t, r) = rem(t + r) -
+    rem(t) and h = (ht, hr) exact, each of t, r within a factor 2 in y and y + h: Taylor's remainder of
     D_rem'' = rem''(s) (2 ht + hr) hr - (rem''(t) - rem''(s)) ht^2 along the segment."""
     sy = ty + ry
     total = 0.0
@@ -547,15 +547,15 @@ def _homogeneous_step(ax, bx, ay, by, ha, hb):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def _log_beta_step(ax, bx, ay, by, ha, hb):
     """B(x : y) >= 0 of F(a, b) = log B(a, b) (convex), h = x - y exact, as the section's comment says: with b the
-    shape larger in the two laws together (F is symmetric), lgamma(a)'s gap less D(b, a)'s near, E's and rem(a)'s
-    less D_rem(b, a)'s apart."""
+    shape larger in the two laws together (F is symmetric), E's and rem(a)'s gaps less D_rem(b, a)'s, the last by
+    Taylor's remainder near and from D_rem's values apart."""
     if ax + ay > bx + by:
         ax, bx, ay, by, ha, hb = bx, ax, by, ay, hb, ha
     if not (1.0 / _MODERATE <= min(ax, ay) and max(bx, by) <= _MODERATE):
         return _lgamma_step(ax, ay, ha) + _lgamma_step(bx, by, hb) - _lgamma_step(ax + bx, ay + by, ha + hb)
     convex = _homogeneous_step(ax, bx, ay, by, ha, hb) + _stirling_step(ax, ay, ha)
     if 0.5 * ay <= ax <= 2.0 * ay and 0.5 * by <= bx <= 2.0 * by:
-        return convex - _near_remainder_rising_step(bx, ax, by, ay, hb, ha)
+        return convex - _near_remainder_rising_step(by, ay, hb, ha)
     return convex - _remainder_rising_step(bx, ax, by, ay, hb, ha)
 
 
