@@ -194,6 +194,11 @@ class LogRatio(sp.Function):
 
     nargs = 3
 
+    @classmethod
+    def eval(cls, a, b, d):
+        if d == 0 and a == b:
+            return sp.S.Zero
+
     def fdiff(self, argindex=1):
         a, b, _ = self.args
         return (1 / a, -1 / b, sp.S.Zero)[argindex - 1]
@@ -218,6 +223,11 @@ class _PlainGap(sp.Function):
     @classmethod
     def plain(cls, *args):
         raise NotImplementedError
+
+    @classmethod
+    def eval(cls, *args):
+        if cls._restated and all(a == 0 for a in args[-cls._restated:]):
+            return sp.S.Zero  # no difference between the two points: every gap is 0
 
     @property
     def _leading(self):

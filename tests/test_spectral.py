@@ -132,7 +132,7 @@ def spectral_value(form, first, second, gap, d, values):
         z = whitening * mp.matrix([mp.mpf(v) for v in gap]) if gap is not None else None
         total = sp.N(plain(form.scalar.subs(values).subs(sp.Symbol("d", integer=True, positive=True), d).doit()), 40)
         for i in range(d):
-            point = {eigenvalue_log: sp.Float(str(mp.log(eigenvalues[i])), 40)}
+            point = {eigenvalue_log: sp.Float(str(mp.log(eigenvalues[i])), 40), wishart.INDEX: i}
             if z is not None:
                 point[whitened_gap] = sp.Float(str((vectors[:, i].T * z)[0]), 40)
             total += sp.N(plain(form.per_eigenvalue.subs(values)).subs(point), 40)
@@ -152,11 +152,15 @@ def test_mvnormal_spectral_form_is_the_atom_form(d, name):
 
 
 @pytest.mark.parametrize("d", [2, 3])
+@pytest.mark.parametrize("split", ["spectral_forms", "gamma_split"])
 @pytest.mark.parametrize("name", list(wishart.spectral_forms()))
-def test_wishart_spectral_form_is_the_atom_form(d, name):
+def test_wishart_spectral_form_is_the_atom_form(d, split, name):
+    """Both spectral forms: the lgamma gaps plus eigenvalue terms, and the kernels' sum of gamma divergences."""
     first, second, _ = PAIRS[d]
-    values = {wishart.alpha: sp.Float("0.3", 40), wishart.df1: sp.Float("5.5", 40), wishart.df2: sp.Float("6.25", 40)}
     atom = explicit(wishart.closed_forms()[name], d, {wishart.scale1: _matrix(first), wishart.scale2: _matrix(second)})
-    expected = sp.N(sp.expand_func(atom.subs(values)), 40)  # log Gamma_d and psi_d as sums of lgamma and psi
-    found = spectral_value(wishart.spectral_forms()[name], first, second, None, d, values)
-    assert abs(found - expected) <= sp.Float("1e-30") * abs(expected), (found, expected)
+    form = getattr(wishart, split)()[name]
+    for a, df1, df2 in (("0.3", "5.5", "6.25"), ("0.9", "2.5", "40.0")):  # Piecewise branches of both sides of alpha
+        values = {wishart.alpha: sp.Float(a, 40), wishart.df1: sp.Float(df1, 40), wishart.df2: sp.Float(df2, 40)}
+        expected = sp.N(sp.expand_func(atom.subs(values)), 40)  # log Gamma_d and psi_d as sums of lgamma and psi
+        found = spectral_value(form, first, second, None, d, values)
+        assert abs(found - expected) <= sp.Float("1e-30") * abs(expected), (found, expected)

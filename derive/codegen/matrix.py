@@ -46,6 +46,10 @@ def _dispatcher(kernel):
             lines += [f"    if _d == {d}:", f"        return _{kernel.name}_d{d}({args})"]
         lines.append(f"    return _{kernel.name}_any({args})")
     else:
+        if kernel.spectral_when is not None:
+            condition = NumbaPrinter().doprint(kernel.spectral_when.subs(dimension, sp.Symbol("_d")))
+            lines += [f"    if {condition}:", f"        _accurate = _{kernel.name}_spectral({args})",
+                      "        if _accurate >= 0.0:", "            return _accurate"]
         for n, d in enumerate(kernel.unrolled):
             lines += [f"    {'el' if n else ''}if _d == {d}:", f"        _value, _size = _{kernel.name}_d{d}({args})"]
         lines += ["    else:", f"        _value, _size = _{kernel.name}_any({args})",
@@ -190,6 +194,8 @@ def _spectral(kernel):
               f"        {eigenvalue_log} = _vectors[0, _i]"]
     if form.per_eigenvalue.has(whitened_gap):
         lines.append(f"        {whitened_gap} = _vectors[1, _i]")
+    if any(s.name == "j" for s in form.per_eigenvalue.free_symbols):  # the eigenvalue's index (wishart.gamma_split)
+        lines.append("        j = float(_i)")
     body, result = straight_line(form.per_eigenvalue, indent="        ")
     lines += body + [f"        _sum += {result}"]
     loops, scalar = sum_loops(form.scalar, form.first.name)  # sums over j = 0 .. d - 1 (wishart's multigamma gaps)

@@ -154,6 +154,8 @@ class MatrixClosedForm:
     ``spectral`` (a derive.matrices.Spectral of ``expr``): the same divergence as a sum over the eigenvalues of
     first^-1 second, which the kernel evaluates instead when the atoms' terms nearly cancel (nearly identical laws,
     or a skew near 0 or 1).
+    ``spectral_when`` (a condition in the scalar parameters and d, or None): where the atoms lose digits for another
+    reason than cancellation, so the kernel goes to the spectral form first.
     """
 
     name: str
@@ -164,6 +166,7 @@ class MatrixClosedForm:
     zero_at_alpha_ends: bool = False
     unrolled: tuple = (2, 3)
     spectral: object = None
+    spectral_when: object = None
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,24 @@ def without_cancellation():
     Notebook 07 derives them; Family.own_forms checks each against the theorem."""
     (a1, b1), (a2, b2) = FAMILY.law_params(1), FAMILY.law_params(2)
     d = a1 * (b2 - b1) + b1 * (a1 - a2)  # a1 b2 - a2 b1 from differences of the parameters: no cancellation
-    w = LogRatio(a1 * b2, a2 * b1, d)
     a_mix, b_mix = (1 - alpha) * a1 + alpha * a2, (1 - alpha) * b1 + alpha * b2
+    return shape_forms(a1, a2, LogRatio(a1 * b2, a2 * b1, d),
+                       LogRatio(a1 * b_mix, a_mix * b1, alpha * d),  # log(m1 / m_alpha)
+                       LogRatio(a2 * b_mix, a_mix * b2, -(1 - alpha) * d))  # log(m2 / m_alpha)
+
+
+def shape_forms(a1, a2, w, to_first, to_second):
+    """The five divergences between gamma laws of shapes a1 and a2 from the logs of their means' ratios: w =
+    log(m1 / m2), to_first = log(m1 / m_alpha), to_second = log(m2 / m_alpha), m_alpha the mean of the geometric
+    mixture (shape (1 - alpha) a1 + alpha a2, rate (1 - alpha) b1 + alpha b2). The rates enter only there, which
+    lets Wishart laws reuse these forms (wishart.gamma_split)."""
+    a_mix = (1 - alpha) * a1 + alpha * a2
     kl = a2 * Expm1mx(w) + StirlingBregman(a2, a1, a2 - a1)
     reverse = a1 * Expm1mx(-w) + StirlingBregman(a1, a2, a1 - a2)
     # SkewLogGap(s, w) = SkewLogGap(1 - s, -w): the smaller share as the weight, since 1 - s loses a share ~1e-18
     first, second = (1 - alpha) * a1, alpha * a2
     shares = sp.Piecewise((SkewLogGap(second / a_mix, w), second <= first), (SkewLogGap(first / a_mix, -w), True))
     bhattacharyya = a_mix * shares + StirlingJensen(a1, a2, alpha, a2 - a1)
-    to_first = LogRatio(a1 * b_mix, a_mix * b1, alpha * d)  # log(m1 / m_alpha)
-    to_second = LogRatio(a2 * b_mix, a_mix * b2, -(1 - alpha) * d)  # log(m2 / m_alpha)
     jsd_geometric = (a_mix * ((1 - alpha) * Expm1mx(to_first) + alpha * Expm1mx(to_second))
                      + StirlingSkewBregman(a1, a2, alpha, a2 - a1))
     return {"kl": kl, "jeffreys": kl + reverse, "jsd_geometric": jsd_geometric,

@@ -141,12 +141,16 @@ def _kl_spectral(df1, scale1, df2, scale2):
     _sum = 0.0
     for _i in range(_n):
         u = _vectors[0, _i]
-        _sum += ((1.0/2.0))*df1*_special.expm1mx(-u) - (1.0/2.0)*u*(df1 - df2)
-    _k = scale1.shape[0]
-    _s0 = 0.0
-    for j in range(_k):
-        _s0 += _special.lgamma_bregman(((1.0/2.0))*df2 - (1.0/2.0)*j, ((1.0/2.0))*df1 - (1.0/2.0)*j, -(1.0/2.0)*df1 + ((1.0/2.0))*df2)
-    return max(_s0 + _sum, 0.0)
+        j = float(_i)
+        _t0 = ((1.0/2.0))*j
+        _t1 = ((1.0/2.0))*df2
+        _t2 = -_t0
+        _t3 = _t1 + _t2
+        _t4 = ((1.0/2.0))*df1
+        _t5 = _t2 + _t4
+        _t6 = -_t1 + _t4
+        _sum += _t0*_special.expm1mx(-u) + _t3*_special.expm1mx(-u + _special.log_ratio(_t5, _t3, _t6)) + _special.stirling_bregman(_t3, _t5, -_t6)
+    return max(_sum, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -156,6 +160,10 @@ def _kl(df1, scale1, df2, scale2):
     if df1 == df2 and _linalg.same_matrix(scale1, scale2):
         return 0.0
     _d = scale1.shape[0]
+    if (df1 < _d + 1.0) or (df2 < _d + 1.0):
+        _accurate = _kl_spectral(df1, scale1, df2, scale2)
+        if _accurate >= 0.0:
+            return _accurate
     if _d == 2:
         _value, _size = _kl_d2(df1, scale1, df2, scale2)
     elif _d == 3:
@@ -408,12 +416,17 @@ def _jeffreys_spectral(df1, scale1, df2, scale2):
     _sum = 0.0
     for _i in range(_n):
         u = _vectors[0, _i]
-        _sum += ((1.0/2.0))*df1*_special.expm1mx(-u) + ((1.0/2.0))*df2*_special.expm1mx(u) + u*(-df1 + df2)
-    _k = scale1.shape[0]
-    _s0 = 0.0
-    for j in range(_k):
-        _s0 += _special.lgamma_jeffreys(((1.0/2.0))*df1 - (1.0/2.0)*j, ((1.0/2.0))*df2 - (1.0/2.0)*j, ((1.0/2.0))*df1 - (1.0/2.0)*df2)
-    return max(_s0 + _sum, 0.0)
+        j = float(_i)
+        _t0 = ((1.0/2.0))*j
+        _t1 = ((1.0/2.0))*df1
+        _t2 = -_t0
+        _t3 = _t1 + _t2
+        _t4 = ((1.0/2.0))*df2
+        _t5 = _t2 + _t4
+        _t6 = _t1 - _t4
+        _t7 = u - _special.log_ratio(_t3, _t5, _t6)
+        _sum += _t0*(_special.expm1mx(-u) + _special.expm1mx(u)) + _t3*_special.expm1mx(_t7) + _t5*_special.expm1mx(-_t7) + _special.stirling_bregman(_t3, _t5, _t6) + _special.stirling_bregman(_t5, _t3, -_t6)
+    return max(_sum, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -423,6 +436,10 @@ def _jeffreys(df1, scale1, df2, scale2):
     if df1 == df2 and _linalg.same_matrix(scale1, scale2):
         return 0.0
     _d = scale1.shape[0]
+    if (df1 < _d + 1.0) or (df2 < _d + 1.0):
+        _accurate = _jeffreys_spectral(df1, scale1, df2, scale2)
+        if _accurate >= 0.0:
+            return _accurate
     if _d == 2:
         _value, _size = _jeffreys_d2(df1, scale1, df2, scale2)
     elif _d == 3:
@@ -752,17 +769,22 @@ def _jsd_geometric_spectral(df1, scale1, df2, scale2, alpha):
     _sum = 0.0
     for _i in range(_n):
         u = _vectors[0, _i]
+        j = float(_i)
         _beta = 1.0 - alpha
-        _t0 = alpha*df2
-        _t1 = -u
-        _t2 = _beta*df1
-        _t3 = ((1.0/2.0))*alpha
-        _sum += ((1.0/2.0))*_beta*_t0*_special.expm1mx(u) - _beta*_t3*u*(df1 - df2) + _t2*_t3*_special.expm1mx(_t1) + ((1.0/2.0))*(-_t0 - _t2)*_special.skew_log_gap(alpha, _t1)
-    _k = scale1.shape[0]
-    _s0 = 0.0
-    for j in range(_k):
-        _s0 += _special.lgamma_skew_bregman(((1.0/2.0))*df1 - (1.0/2.0)*j, ((1.0/2.0))*df2 - (1.0/2.0)*j, alpha, -(1.0/2.0)*df1 + ((1.0/2.0))*df2)
-    return max(_s0 + _sum, 0.0)
+        _t0 = ((1.0/2.0))*df1
+        _t1 = ((1.0/2.0))*j
+        _t2 = -_t1
+        _t3 = _t0 + _t2
+        _t4 = ((1.0/2.0))*df2
+        _t5 = _t2 + _t4
+        _t6 = _t0 - _t4
+        _t7 = -_t6
+        _t8 = _special.skew_log_gap(alpha, -u)
+        _t9 = _beta*u + _t8
+        _t10 = alpha*u
+        _t11 = _beta*_t3 + _t5*alpha
+        _sum += _t1*(_beta*_special.expm1mx(-_t10 + _t8) + alpha*_special.expm1mx(_t9)) + _t11*(_beta*_special.expm1mx(-_t10 + _t8 + _special.log_ratio(_t3, _t11, _t6*alpha)) + alpha*_special.expm1mx(_t9 + _special.log_ratio(_t5, _t11, _beta*_t7))) + _special.stirling_skew_bregman(_t3, _t5, alpha, _t7)
+    return max(_sum, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -774,6 +796,10 @@ def _jsd_geometric(df1, scale1, df2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _d = scale1.shape[0]
+    if (df1 < _d + 1.0) or (df2 < _d + 1.0):
+        _accurate = _jsd_geometric_spectral(df1, scale1, df2, scale2, alpha)
+        if _accurate >= 0.0:
+            return _accurate
     if _d == 2:
         _value, _size = _jsd_geometric_d2(df1, scale1, df2, scale2, alpha)
     elif _d == 3:
@@ -1081,13 +1107,22 @@ def _jsd_geometric_dual_spectral(df1, scale1, df2, scale2, alpha):
     _sum = 0.0
     for _i in range(_n):
         u = _vectors[0, _i]
+        j = float(_i)
         _beta = 1.0 - alpha
-        _sum += -(1.0/2.0)*_beta*alpha*u*(df1 - df2) - (1.0/2.0)*(-_beta*df1 - alpha*df2)*_special.skew_log_gap(alpha, -u)
-    _k = scale1.shape[0]
-    _s0 = 0.0
-    for j in range(_k):
-        _s0 += _special.lgamma_jensen(((1.0/2.0))*df1 - (1.0/2.0)*j, ((1.0/2.0))*df2 - (1.0/2.0)*j, alpha, -(1.0/2.0)*df1 + ((1.0/2.0))*df2)
-    return max(_s0 + _sum, 0.0)
+        _t0 = ((1.0/2.0))*j
+        _t1 = ((1.0/2.0))*df1
+        _t2 = -_t0
+        _t3 = _t1 + _t2
+        _t4 = ((1.0/2.0))*df2
+        _t5 = _t2 + _t4
+        _t6 = _t1 - _t4
+        _t7 = _beta*_t3
+        _t8 = _t5*alpha
+        _t9 = _t7 + _t8
+        _t10 = (1.0/_t9)
+        _t11 = u - _special.log_ratio(_t3, _t5, _t6)
+        _sum += _t0*((_special.skew_log_gap(alpha, -u)) if (_beta >= alpha) else (_special.skew_log_gap(_beta, u))) + _t9*((_special.skew_log_gap(_t10*_t8, -_t11)) if (_t7 >= _t8) else (_special.skew_log_gap(_t10*_t7, _t11))) + _special.stirling_jensen(_t3, _t5, alpha, -_t6)
+    return max(_sum, 0.0)
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -1099,6 +1134,10 @@ def _jsd_geometric_dual(df1, scale1, df2, scale2, alpha):
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
     _d = scale1.shape[0]
+    if (df1 < _d + 1.0) or (df2 < _d + 1.0):
+        _accurate = _jsd_geometric_dual_spectral(df1, scale1, df2, scale2, alpha)
+        if _accurate >= 0.0:
+            return _accurate
     if _d == 2:
         _value, _size = _jsd_geometric_dual_d2(df1, scale1, df2, scale2, alpha)
     elif _d == 3:
