@@ -8,6 +8,8 @@ arguments (the multivariate gamma and digamma functions of dimension d) print as
 import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
+from .symbols import i, j, size
+
 
 class LogI0(sp.Function):
     """log I0(z), I0 the modified Bessel function of order 0 (the von Mises log-normaliser, less log 2 pi)."""
@@ -415,6 +417,81 @@ class LogBetaJeffreys(_LogGammaGap):
         return LogBetaBregman.plain(ax, bx, ay, by) + LogBetaBregman.plain(ay, by, ax, bx)
 
 
+def _log_dirichlet(c):
+    """log B(c) = sum_i lgamma(c(i)) - lgamma(sum_i c(i)) over i < k, for c an index -> entry function."""
+    return sp.Sum(sp.loggamma(c(i)), (i, 0, size - 1)) - sp.loggamma(sp.Sum(c(i), (i, 0, size - 1)))
+
+
+def _dirichlet_bregman(p, q):
+    """B(p : q) of log B, p and q index -> entry functions."""
+    slope = sp.polygamma(0, q(i)) - sp.polygamma(0, sp.Sum(q(j), (j, 0, size - 1)))
+    return _log_dirichlet(p) - _log_dirichlet(q) - sp.Sum((p(i) - q(i)) * slope, (i, 0, size - 1))
+
+
+class _LogDirichletGap(_LogGammaGap):
+    """A gap of the Dirichlet log-normaliser F(c) = log B(c) = sum_i lgamma(c_i) - lgamma(sum_i c_i) between the
+    concentrations x and y (IndexedBase, summed over i < k), which the runtime takes whole
+    (mjsd._special.log_dirichlet_*): breaking sticks, log B(c) = sum_m log B(c_m, c_(m+1) + ... + c_(k-1)) is a sum
+    of beta log-normalisers of linear images of c, so each gap is the sum of the beta gaps (LogBeta*) along the
+    sticks, all >= 0 (notebook 08). ``plain`` is the textbook expression, with sums over i < k."""
+
+    _restated = 0
+
+    @staticmethod
+    def _entries(x):
+        return lambda index: x[index]
+
+
+class LogDirichletBregman(_LogDirichletGap):
+    """F(x) - F(y) - (x - y) . grad F(y) >= 0, F = log B: a Dirichlet KL; arguments x, y."""
+
+    nargs = 2
+    _tex = r"B_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, x, y):
+        return _dirichlet_bregman(cls._entries(x), cls._entries(y))
+
+
+class LogDirichletJensen(_LogDirichletGap):
+    """(1 - a) F(x) + a F(y) - F((1 - a) x + a y) >= 0, F = log B: a Dirichlet Bhattacharyya distance; arguments
+    x, y, a."""
+
+    nargs = 3
+    _tex = r"J_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        return ((1 - a) * _log_dirichlet(cls._entries(x)) + a * _log_dirichlet(cls._entries(y))
+                - _log_dirichlet(lambda index: _mix(x[index], y[index], a)))
+
+
+class LogDirichletSkewBregman(_LogDirichletGap):
+    """(1 - a) B(m : x) + a B(m : y) >= 0, m = (1 - a) x + a y, B = LogDirichletBregman: a Dirichlet geometric JSD;
+    arguments x, y, a."""
+
+    nargs = 3
+    _tex = r"S_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, x, y, a):
+        m = lambda index: _mix(x[index], y[index], a)  # noqa: E731
+        return (1 - a) * _dirichlet_bregman(m, cls._entries(x)) + a * _dirichlet_bregman(m, cls._entries(y))
+
+
+class LogDirichletJeffreys(_LogDirichletGap):
+    """(x - y) . (grad F(x) - grad F(y)) = B(x : y) + B(y : x) >= 0, F = log B: a Dirichlet Jeffreys divergence;
+    arguments x, y."""
+
+    nargs = 2
+    _tex = r"D_{\log\mathrm{B}}"
+
+    @classmethod
+    def plain(cls, x, y):
+        ex, ey = cls._entries(x), cls._entries(y)
+        return _dirichlet_bregman(ex, ey) + _dirichlet_bregman(ey, ex)
+
+
 class Difference(sp.Function):
     """a - b, kept as one subtraction by the printer: (a2 - a1) + (b2 - b1) adds two exact differences of close laws'
     parameters where a2 + b2 - a1 - b1, evaluated left to right, would round at the size of the sums."""
@@ -603,7 +680,9 @@ NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1
                LogI0SkewBregman: "log_i0_skew_bregman", StirlingBregman: "stirling_bregman",
                StirlingJensen: "stirling_jensen", StirlingSkewBregman: "stirling_skew_bregman",
                LogBetaBregman: "log_beta_bregman", LogBetaJensen: "log_beta_jensen",
-               LogBetaSkewBregman: "log_beta_skew_bregman", LogBetaJeffreys: "log_beta_jeffreys"}
+               LogBetaSkewBregman: "log_beta_skew_bregman", LogBetaJeffreys: "log_beta_jeffreys",
+               LogDirichletBregman: "log_dirichlet_bregman", LogDirichletJensen: "log_dirichlet_jensen",
+               LogDirichletSkewBregman: "log_dirichlet_skew_bregman", LogDirichletJeffreys: "log_dirichlet_jeffreys"}
 
 
 # each cancellation-free Function code generation introduces, and what it is written back in

@@ -7,8 +7,8 @@ plus terms in the two total concentrations.
 import sympy as sp
 
 from ..codegen.spec import POSITIVE_VECTOR, ArithmeticCubature, ArithmeticQuadrature, BySize, MonteCarlo
-from ..special import (Difference, Expm1mx, LogRatio, LogSigmoid, Quotient, StirlingBregman, StirlingJensen,
-                       StirlingSkewBregman)
+from ..special import (LogDirichletBregman, LogDirichletJeffreys, LogDirichletJensen, LogDirichletSkewBregman,
+                       LogSigmoid)
 from ..symbols import alpha
 from . import simplex
 from .catalogue import divergence_docs, u
@@ -26,34 +26,15 @@ FAMILY = VectorFamily(
 
 
 def without_cancellation():
-    """The five closed forms with lgamma split as (a log a - a) + rem(a), Stirling's remainder (as the gamma and beta
-    laws'): F = E(c) + sum_i rem(c_i) - rem(s), s = sum_i c_i, E(c) = sum_i c_i log(c_i / s) homogeneous of degree 1,
-    so that E's Bregman divergence is sum_i x_i E1(-w_i), E1(w) = e^w - 1 - w, w_i = log((x_i / s_x) / (y_i / s_y)),
-    whose numerator less denominator h_i / s_x - (y_i / s_y) (sum_l h_l) / s_x is written from the differences h
-    = x - y (and in ratios, which cannot overflow). Written as lgamma gaps, a concentration of 1e6 leaves gaps of
-    ~1e7 for a divergence of O(1); rem's gaps are O(log). Notebook 08 derives them; VectorFamily.closed_forms checks each against the theorem."""
+    """The five closed forms as gaps of F = log B(c) taken whole (derive.special.LogDirichlet*): the runtime breaks
+    sticks, log B(c) = sum_m log B(c_m, c_(m+1) + ... + c_(k-1)), and sums the beta laws' gaps along them (notebook 08),
+    each >= 0 and free of cancellation. Entry by entry instead, with lgamma split as Stirling's (a log a - a) + rem(a),
+    the gaps of rem at a dominant entry and at the total cancel: 1e-10 at (1, 1e-6, 1e-6) against
+    (1e6, 1e-6, 1e-6). VectorFamily.closed_forms checks each form against the theorem."""
     c1, c2 = FAMILY.symbols(1), FAMILY.symbols(2)
-    s1, s2 = total(c1[i]), total(c2[i])
-    # the laws' differences, entry by entry and summed, kept as such (Difference: SymPy would expand their products)
-    d = Difference(c2[i], c1[i])
-    big_d = total(d)
-    m, sm = (1 - alpha) * c1[i] + alpha * c2[i], (1 - alpha) * s1 + alpha * s2
-
-    def homogeneous(x, y, sx, sy, h, big_h):  # B_E(x : y), entry by entry
-        return total(x * Expm1mx(-LogRatio(x / sx, y / sy, Difference(h / sx, Quotient(y, sy) * Quotient(big_h, sx)))))
-    kl = homogeneous(c2[i], c1[i], s2, s1, d, big_d) + total(StirlingBregman(c2[i], c1[i], d)) - StirlingBregman(
-        s2, s1, big_d)
-    reverse = (homogeneous(c1[i], c2[i], s1, s2, -d, -big_d) + total(StirlingBregman(c1[i], c2[i], -d))
-               - StirlingBregman(s1, s2, -big_d))
-    # (1 - alpha) B(c1 : m) + alpha B(c2 : m): c1 - m = -alpha d, c2 - m = (1 - alpha) d
-    bhattacharyya = ((1 - alpha) * homogeneous(c1[i], m, s1, sm, -alpha * d, -alpha * big_d)
-                     + alpha * homogeneous(c2[i], m, s2, sm, (1 - alpha) * d, (1 - alpha) * big_d)
-                     + total(StirlingJensen(c1[i], c2[i], alpha, d)) - StirlingJensen(s1, s2, alpha, big_d))
-    # (1 - alpha) B(m : c1) + alpha B(m : c2)
-    jsd = ((1 - alpha) * homogeneous(m, c1[i], sm, s1, alpha * d, alpha * big_d)
-           + alpha * homogeneous(m, c2[i], sm, s2, -(1 - alpha) * d, -(1 - alpha) * big_d)
-           + total(StirlingSkewBregman(c1[i], c2[i], alpha, d)) - StirlingSkewBregman(s1, s2, alpha, big_d))
-    return {"kl": kl, "jeffreys": kl + reverse, "jsd_geometric": jsd, "jsd_geometric_dual": bhattacharyya,
+    bhattacharyya = LogDirichletJensen(c1, c2, alpha)
+    return {"kl": LogDirichletBregman(c2, c1), "jeffreys": LogDirichletJeffreys(c1, c2),
+            "jsd_geometric": LogDirichletSkewBregman(c1, c2, alpha), "jsd_geometric_dual": bhattacharyya,
             "bhattacharyya": bhattacharyya}
 
 

@@ -13,12 +13,10 @@ import sympy as sp
 
 from ..codegen.spec import FamilyModule, Param, skew_param
 from ..special import plain
-from ..symbols import alpha
+from ..symbols import alpha, i, j, size
 from ..tidy import tidy
 from .catalogue import closed_form_kernels, divergence_docs
 
-i, j = sp.symbols("i j", integer=True, nonnegative=True)  # summation indices
-size = sp.Symbol("k", integer=True, positive=True)  # the length of the vectors: categories or Dirichlet components
 theta = sp.IndexedBase("theta", real=True)
 
 

@@ -24,20 +24,7 @@ __all__ = ['kl', 'jeffreys', 'jsd_geometric', 'jsd_geometric_dual', 'bhattachary
 def _kl(concentration1, concentration2):
     if _linalg.same_vector(concentration1, concentration2):
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _k = concentration1.shape[0]
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    for i in range(_k):
-        _s0 += (concentration2[i] - concentration1[i])
-        _s1 += _special.stirling_bregman(concentration2[i], concentration1[i], (concentration2[i] - concentration1[i]))
-        _s2 += concentration1[i]
-        _s3 += concentration2[i]
-    _s4 = 0.0
-    for i in range(_k):
-        _s4 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s3, concentration1[i]/_s2, ((concentration2[i] - concentration1[i])/_s3 - ((_s0 / _s3)*(concentration1[i] / _s2)))))*concentration2[i]
-    return max(_s1 + _s4 - _special.stirling_bregman(_s3, _s2, _s0), 0.0)
+    return max(_special.log_dirichlet_bregman(concentration2, concentration1), 0.0)
 
 
 def _kl_loop(concentration1, concentration2, out):
@@ -106,24 +93,7 @@ def kl_value_and_grad(concentration1, concentration2):
 def _jeffreys(concentration1, concentration2):
     if _linalg.same_vector(concentration1, concentration2):
         return 0.0  # identical laws: exactly 0, whatever the rounding
-    _k = concentration1.shape[0]
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    _s4 = 0.0
-    for i in range(_k):
-        _s0 += (concentration2[i] - concentration1[i])
-        _s1 += _special.stirling_bregman(concentration1[i], concentration2[i], -(concentration2[i] - concentration1[i]))
-        _s2 += _special.stirling_bregman(concentration2[i], concentration1[i], (concentration2[i] - concentration1[i]))
-        _s3 += concentration1[i]
-        _s4 += concentration2[i]
-    _s5 = 0.0
-    _s6 = 0.0
-    for i in range(_k):
-        _s5 += _special.expm1mx(-_special.log_ratio(concentration1[i]/_s3, concentration2[i]/_s4, (-(concentration2[i] - concentration1[i])/_s3 - (((-_s0) / _s3)*(concentration2[i] / _s4)))))*concentration1[i]
-        _s6 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s4, concentration1[i]/_s3, ((concentration2[i] - concentration1[i])/_s4 - ((_s0 / _s4)*(concentration1[i] / _s3)))))*concentration2[i]
-    return max(_s1 + _s2 + _s5 + _s6 - _special.stirling_bregman(_s3, _s4, -_s0) - _special.stirling_bregman(_s4, _s3, _s0), 0.0)
+    return max(_special.log_dirichlet_jeffreys(concentration1, concentration2), 0.0)
 
 
 def _jeffreys_loop(concentration1, concentration2, out):
@@ -201,24 +171,7 @@ def _jsd_geometric(concentration1, concentration2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    for i in range(_k):
-        _s0 += (concentration2[i] - concentration1[i])
-        _s1 += _special.stirling_skew_bregman(concentration1[i], concentration2[i], alpha, (concentration2[i] - concentration1[i]))
-        _s2 += concentration1[i]
-        _s3 += concentration2[i]
-    _s4 = 0.0
-    _s5 = 0.0
-    for i in range(_k):
-        _s4 += (_beta*concentration1[i] + alpha*concentration2[i])*_special.expm1mx(-_special.log_ratio((_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), concentration1[i]/_s2, (alpha*(concentration2[i] - concentration1[i])/(_beta*_s2 + _s3*alpha) - (((_s0*alpha) / (_beta*_s2 + _s3*alpha))*(concentration1[i] / _s2)))))
-        _s5 += (_beta*concentration1[i] + alpha*concentration2[i])*_special.expm1mx(-_special.log_ratio((_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), concentration2[i]/_s3, (-_beta*(concentration2[i] - concentration1[i])/(_beta*_s2 + _s3*alpha) - (((-_beta*_s0) / (_beta*_s2 + _s3*alpha))*(concentration2[i] / _s3)))))
-    _beta = 1.0 - alpha
-    return max(_beta*_s4 + _s1 + _s5*alpha - _special.stirling_skew_bregman(_s2, _s3, alpha, _s0), 0.0)
+    return max(_special.log_dirichlet_skew_bregman(concentration1, concentration2, alpha), 0.0)
 
 
 def _jsd_geometric_loop(concentration1, concentration2, alpha, out):
@@ -328,24 +281,7 @@ def _jsd_geometric_dual(concentration1, concentration2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    _k = concentration1.shape[0]
-    _beta = 1.0 - alpha
-    _s0 = 0.0
-    _s1 = 0.0
-    _s2 = 0.0
-    _s3 = 0.0
-    for i in range(_k):
-        _s0 += (concentration2[i] - concentration1[i])
-        _s1 += _special.stirling_jensen(concentration1[i], concentration2[i], alpha, (concentration2[i] - concentration1[i]))
-        _s2 += concentration1[i]
-        _s3 += concentration2[i]
-    _s4 = 0.0
-    _s5 = 0.0
-    for i in range(_k):
-        _s4 += _special.expm1mx(-_special.log_ratio(concentration1[i]/_s2, (_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), (-alpha*(concentration2[i] - concentration1[i])/_s2 - (((-_s0*alpha) / _s2)*((_beta*concentration1[i] + alpha*concentration2[i]) / (_beta*_s2 + _s3*alpha))))))*concentration1[i]
-        _s5 += _special.expm1mx(-_special.log_ratio(concentration2[i]/_s3, (_beta*concentration1[i] + alpha*concentration2[i])/(_beta*_s2 + _s3*alpha), (_beta*(concentration2[i] - concentration1[i])/_s3 - (((_beta*_s0) / _s3)*((_beta*concentration1[i] + alpha*concentration2[i]) / (_beta*_s2 + _s3*alpha))))))*concentration2[i]
-    _beta = 1.0 - alpha
-    return max(_beta*_s4 + _s1 + _s5*alpha - _special.stirling_jensen(_s2, _s3, alpha, _s0), 0.0)
+    return max(_special.log_dirichlet_jensen(concentration1, concentration2, alpha), 0.0)
 
 
 def _jsd_geometric_dual_loop(concentration1, concentration2, alpha, out):

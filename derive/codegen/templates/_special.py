@@ -592,6 +592,56 @@ def log_beta_jeffreys(a1, b1, a2, b2, da, db):
     return max(_log_beta_step(a1, b1, a2, b2, da, db), 0.0) + max(_log_beta_step(a2, b2, a1, b1, -da, -db), 0.0)
 
 
+# -- gaps of the Dirichlet log-normaliser F(c) = sum_i lgamma(c_i) - lgamma(c_0 + ... + c_(k-1)) ---------------------
+# Breaking sticks from the end, F(c) = sum_(m < k - 1) log B(c_m, r_m), r_m = c_(m+1) + ... + c_(k-1): each term is the
+# beta log-normaliser of a linear image of c, so each Bregman or Jensen gap of F is the sum of the beta gaps along the
+# sticks (_log_beta_step), all >= 0. Written entry by entry instead, the gaps of Stirling's remainder at a dominant
+# entry and at the total cancel (notebook 08).
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def _log_dirichlet_step(x, y, pa, pb, qa, qb, c):
+    """B(p : q) >= 0 of F = log B(c) for p = pa x + pb y and q = qa x + qb y, given p - q = c (y - x)."""
+    last = x.shape[0] - 1
+    rp, rq, rd = pa * x[last] + pb * y[last], qa * x[last] + qb * y[last], y[last] - x[last]
+    total = 0.0
+    for m in range(last - 1, -1, -1):
+        p, q, d = pa * x[m] + pb * y[m], qa * x[m] + qb * y[m], y[m] - x[m]
+        total += _log_beta_step(p, rp, q, rq, c * d, c * rd)
+        rp, rq, rd = rp + p, rq + q, rd + d
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_dirichlet_bregman(x, y):
+    """F(x) - F(y) - (x - y) . grad F(y) >= 0 for F(c) = log B(c), the Dirichlet log-normaliser: a Dirichlet KL."""
+    return max(_log_dirichlet_step(x, y, 1.0, 0.0, 0.0, 1.0, -1.0), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_dirichlet_jensen(x, y, alpha):
+    """(1 - alpha) F(x) + alpha F(y) - F(m) >= 0, F = log B, m = (1 - alpha) x + alpha y, as (1 - alpha) B(x : m) +
+    alpha B(y : m): a Dirichlet Bhattacharyya distance."""
+    beta = 1.0 - alpha
+    return max(beta * _log_dirichlet_step(x, y, 1.0, 0.0, beta, alpha, -alpha)
+               + alpha * _log_dirichlet_step(x, y, 0.0, 1.0, beta, alpha, beta), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_dirichlet_skew_bregman(x, y, alpha):
+    """(1 - alpha) B(m : x) + alpha B(m : y) >= 0, F = log B, m = (1 - alpha) x + alpha y: a Dirichlet geometric JSD."""
+    beta = 1.0 - alpha
+    return max(beta * _log_dirichlet_step(x, y, beta, alpha, 1.0, 0.0, alpha)
+               + alpha * _log_dirichlet_step(x, y, beta, alpha, 0.0, 1.0, -beta), 0.0)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def log_dirichlet_jeffreys(x, y):
+    """(x - y) . (grad F(x) - grad F(y)) = B(x : y) + B(y : x) >= 0, F = log B: a Dirichlet Jeffreys divergence."""
+    return (max(_log_dirichlet_step(x, y, 1.0, 0.0, 0.0, 1.0, -1.0), 0.0)
+            + max(_log_dirichlet_step(x, y, 0.0, 1.0, 1.0, 0.0, 1.0), 0.0))
+
+
 # -- gaps of G(theta) = log I0(|theta|) on the plane (von Mises): Bregman divergences and Jensen gaps -------------------
 # B(y + h : y) = int_0^1 (1 - t) phi''(t) dt for phi(t) = G(|p|), p = y + t h, where
 #     phi'' = G''(r) (p.h / r)^2 + (A(r) / r) ((y x h) / r)^2,   r = |p|, A = G' = I1 / I0,
