@@ -508,23 +508,6 @@ class Difference(sp.Function):
         return powered(rf"\left({printer._print(self.args[0] - self.args[1])}\right)", exp)
 
 
-class Quotient(sp.Function):
-    """a / b, kept as one division by the printer: SymPy writes a product of quotients (y / s1) (h / s2) as
-    y h / (s1 s2), whose products overflow for entries near 1e300 where each quotient is of order 1."""
-
-    nargs = 2
-
-    def fdiff(self, argindex=1):
-        a, b = self.args
-        return (1 / b, -a / b ** 2)[argindex - 1]
-
-    def _eval_rewrite_as_Mul(self, a, b, **kwargs):
-        return a / b
-
-    def _latex(self, printer, exp=None):
-        return powered(rf"\frac{{{printer._print(self.args[0])}}}{{{printer._print(self.args[1])}}}", exp)
-
-
 class SkewLogGap(sp.Function):
     """log(1 - a + a e^t) - a t, for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and e^t,
     weights 1 - a and a, ~ a (1 - a) t^2 / 2 near t = 0, where the two logarithms agree to first order. How the kernels
@@ -687,7 +670,7 @@ NUMBA_NAMES = {LogI0: "log_i0", BesselRatio: "i1_over_i0", BesselRatioOverZ: "i1
 
 # each cancellation-free Function code generation introduces, and what it is written back in
 _PLAIN = {SkewLogGap: sp.log, SkewLogGapSlope: sp.log, LogRatio: sp.log, Expm1mx: sp.exp, ExpBregman: sp.exp,
-          _LogGammaGap: sp.loggamma, _LogI0Gap: LogI0, Difference: sp.Add, Quotient: sp.Mul}
+          _LogGammaGap: sp.loggamma, _LogI0Gap: LogI0, Difference: sp.Add}
 
 
 def plain(expr):

@@ -29,9 +29,6 @@ class NumbaPrinter(PythonCodePrinter):
     def _print_Difference(self, expr):
         return f"({self._print(expr.args[0])} - {self.parenthesize(expr.args[1], 50)})"
 
-    def _print_Quotient(self, expr):
-        return f"({self.parenthesize(expr.args[0], 50)} / {self.parenthesize(expr.args[1], 50)})"
-
     def _print_Indexed(self, expr):
         indices = ", ".join(str(int(i)) if i.is_Integer else self._print(i) for i in expr.indices)
         return f"{expr.base}[{indices}]"
