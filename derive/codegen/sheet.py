@@ -26,6 +26,26 @@ positive definite matrices of dimension $d$; their kernels evaluate $\log\det A$
 $v^T A^{-1} v$ from Cholesky factors, never forming an inverse.
 """
 
+NOTATION = r"""
+## Notation
+
+Where a textbook expression would subtract nearly equal numbers, the kernels evaluate a named function of the two laws
+without that cancellation (runtime `mjsd._special`; `derive.special` holds each one's exact SymPy definition, and
+`derive.special.plain` writes it back):
+
+- $\operatorname{expm1mx}(w) = e^w - 1 - w$ and $\operatorname{gap}_{\alpha}(t) = \log(1 - \alpha + \alpha e^t) - \alpha t$,
+  both $\ge 0$;
+- for a convex function $F$, its Bregman divergence $B_F(x, y) = F(x) - F(y) - \langle x - y, \nabla F(y)\rangle$,
+  its skew Jensen gap $J_F(x, y, \alpha) = (1 - \alpha)F(x) + \alpha F(y) - F(m)$, their combination
+  $S_F(x, y, \alpha) = (1 - \alpha)B_F(m, x) + \alpha B_F(m, y)$ with $m = (1 - \alpha)x + \alpha y$, and
+  $D_F(x, y) = B_F(x, y) + B_F(y, x)$;
+- the functions $F$ written as subscripts: $\log\Gamma$; Stirling's remainder $r(a) = \log\Gamma(a) - a\log a + a$;
+  $\log\mathrm{B}$, on shape pairs $\log\Gamma(a) + \log\Gamma(b) - \log\Gamma(a + b)$ (beta laws) and on
+  concentration vectors $\sum_i\log\Gamma(c_i) - \log\Gamma(\sum_i c_i)$ (Dirichlet laws); $\log I_0(|\theta|)$ at
+  $\theta = \kappa(\cos\mu, \sin\mu)$, given the two concentrations and the angle $\delta$ between the locations
+  (von Mises laws).
+"""
+
 
 class SheetPrinter(LatexPrinter):
     """Parameter names as words with subscripts: rate1 -> rate_1, concentration2[i] -> concentration_{2,i}."""
@@ -66,7 +86,7 @@ def _word(name):
 
 
 def formula_sheet(families):
-    parts = [INTRO]
+    parts = [INTRO, NOTATION]
     for family in families:
         parts.append(f"\n## `mjsd.{family.name}`\n\n{family.doc}\n")
         first = {}
