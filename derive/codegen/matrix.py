@@ -13,6 +13,7 @@ import sympy as sp
 
 from ..matrices import (ATOMS, LogDet, TraceSolve, atoms, combination, dimension, eigenvalue_log, matrices, unrolled,
                         whitened_gap)
+from ..symbols import j as index
 from .printer import NumbaPrinter, straight_line, straight_lines, sum_loops
 from .spec import SPD, VECTORS
 
@@ -194,7 +195,7 @@ def _spectral(kernel):
               f"        {eigenvalue_log} = _vectors[0, _i]"]
     if form.per_eigenvalue.has(whitened_gap):
         lines.append(f"        {whitened_gap} = _vectors[1, _i]")
-    if any(s.name == "j" for s in form.per_eigenvalue.free_symbols):  # the eigenvalue's index (wishart.gamma_split)
+    if form.per_eigenvalue.has(index):  # the eigenvalue's index (wishart.gamma_split)
         lines.append("        j = float(_i)")
     body, result = straight_line(form.per_eigenvalue, indent="        ")
     lines += body + [f"        _sum += {result}"]

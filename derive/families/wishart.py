@@ -34,14 +34,14 @@ from ..matrices import LogDet, Spectral, TraceSolve, collected, eigenvalue_log, 
 from ..matrices import dimension as d
 from ..special import (LogGammaBregman, LogGammaJeffreys, LogGammaJensen, LogGammaSkewBregman, LogMultiGamma,
                        LogRatio, MultiDigamma, SkewLogGap)
-from ..symbols import alpha
+from ..symbols import alpha, j
 from . import gamma, mvnormal
 from .catalogue import divergence_docs
 
 df1, df2 = sp.symbols("df1 df2", positive=True)
 scale1, scale2 = sp.MatrixSymbol("scale1", d, d), sp.MatrixSymbol("scale2", d, d)
 LAWS = ((df1, scale1), (df2, scale2))
-INDEX = sp.Symbol("j", integer=True, nonnegative=True)  # j = 0 .. d - 1: the terms of Gamma_d, or the eigenvalues
+INDEX = j  # j = 0 .. d - 1: the terms of Gamma_d, or the eigenvalues
 LATEX_NAMES = {df1: "n_1", df2: "n_2", scale1: "V_1", scale2: "V_2"}
 
 
@@ -122,7 +122,6 @@ def multigamma_gaps(expr):
     d (d - 1)/4 log pi + sum_j lgamma(x - j/2), and psi_d(x) = sum_j psi(x - j/2), so a gap of log Gamma_d is the sum of
     the same gaps of lgamma (the constant cancels, and the gap y - x is the same for every j). ValueError if the terms
     do not all group into gaps."""
-    j = INDEX
     plain = expr.replace(LogMultiGamma, lambda x, n: sp.loggamma(x)).replace(MultiDigamma, lambda x, n: sp.polygamma(0, x))
     gaps = lgamma_gaps(plain)
     if gaps.has(sp.loggamma, sp.polygamma):
@@ -157,7 +156,7 @@ def gamma_split():
     every Bregman or Jensen gap of F is the sum of the same gaps of the F_j: gamma.shape_forms, whose rates enter only
     through b2 / b1 = e^-u. Every term is >= 0, where spectral_forms() adds lgamma gaps ~ n log n that the trace terms
     cancel (1e-10 at df 1e6 against 3.5)."""
-    u, j = eigenvalue_log, INDEX
+    u = eigenvalue_log
 
     def gamma_forms(a1, a2):  # gamma.shape_forms with log b2/b1 = -u and b_alpha = (1 - alpha) b1 + alpha b2
         a_mix = (1 - alpha) * a1 + alpha * a2

@@ -548,6 +548,12 @@ def _homogeneous_step(ax, bx, ay, by, ha, hb):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
+def _near(ax, bx, ay, by):
+    """Whether each shape of x is within a factor 2 of y's: where _log_beta_step takes Taylor's remainder."""
+    return 0.5 * ay <= ax <= 2.0 * ay and 0.5 * by <= bx <= 2.0 * by
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
 def _log_beta_step(ax, bx, ay, by, ha, hb):
     """B(x : y) >= 0 of F(a, b) = log B(a, b) (convex), h = x - y exact, as the section's comment says: with b the
     shape larger in the two laws together (F is symmetric), E's and rem(a)'s gaps less D_rem(b, a)'s, the last by
@@ -557,7 +563,7 @@ def _log_beta_step(ax, bx, ay, by, ha, hb):
     if not (1.0 / _MODERATE <= min(ax, ay) and max(bx, by) <= _MODERATE):
         return _lgamma_step(ax, ay, ha) + _lgamma_step(bx, by, hb) - _lgamma_step(ax + bx, ay + by, ha + hb)
     convex = _homogeneous_step(ax, bx, ay, by, ha, hb) + _stirling_step(ax, ay, ha)
-    if 0.5 * ay <= ax <= 2.0 * ay and 0.5 * by <= bx <= 2.0 * by:
+    if _near(ax, bx, ay, by):
         return convex - _near_remainder_rising_step(by, ay, hb, ha)
     return convex - _remainder_rising_step(bx, ax, by, ay, hb, ha)
 
@@ -573,8 +579,7 @@ def _jensen_step(a1, b1, a2, b2, am, bm, alpha, da, db):
     order in the rounding."""
     beta = 1.0 - alpha
     h1a, h1b, h2a, h2b = -alpha * da, -alpha * db, beta * da, beta * db
-    if not (0.5 * am <= a1 <= 2.0 * am and 0.5 * bm <= b1 <= 2.0 * bm
-            and 0.5 * am <= a2 <= 2.0 * am and 0.5 * bm <= b2 <= 2.0 * bm):
+    if not (_near(a1, b1, am, bm) and _near(a2, b2, am, bm)):
         h1a, h1b, h2a, h2b = a1 - am, b1 - bm, a2 - am, b2 - bm
     return beta * _log_beta_step(a1, b1, am, bm, h1a, h1b) + alpha * _log_beta_step(a2, b2, am, bm, h2a, h2b)
 
