@@ -511,7 +511,8 @@ class Difference(sp.Function):
 class SkewLogGap(sp.Function):
     """log(1 - a + a e^t) - a t, for 0 <= a <= 1 and real t: the gap of Jensen's inequality for log between 1 and e^t,
     weights 1 - a and a, ~ a (1 - a) t^2 / 2 near t = 0, where the two logarithms agree to first order. How the kernels
-    evaluate such a pair without cancellation (mjsd._special.skew_log_gap); derive.tidy.skew_log_gaps introduces it."""
+    evaluate such a pair without cancellation (mjsd._special.skew_log_gap; skew_log_gap_ratio, without exp, where t is
+    1 or 2 times a LogRatio: the printer's choice); derive.tidy.skew_log_gaps introduces it."""
 
     nargs = 2
 

@@ -269,6 +269,40 @@ def test_skew_log_gap_keeps_its_digits_for_every_weight():
     assert _special.skew_log_gap(0.3, 0.0) == 0.0
 
 
+def test_skew_log_gap_ratio_keeps_its_digits_for_every_weight_and_ratio():
+    """skew_log_gap_ratio(a, x, y, x - y, k) = skew_log_gap(a, k log(x / y)) against mpmath on the exact x / y, for k = 1
+    and 2, ratios from 1 + 1e-15 to 1e300 either way (across its switch points: e^s - 1 = e^0.34 - 1, e^700 - 1 and the
+    cap of the fraction), scales from 1e-200 to 1e150 and weights from 1e-300 to 1 - 1e-16."""
+    rng = np.random.default_rng(14)
+    relative = np.concatenate([log_uniform(rng, 1e-15, 1e300, 60), np.expm1(neighbours([0.34, 700.0], 2)),
+                               np.expm1(neighbours([0.17, 350.0], 2)), [1e153, 1e154, 1e155]])
+    a = np.concatenate([log_uniform(rng, 1e-300, 0.5, 8), 1 - log_uniform(rng, 1e-16, 0.5, 8),
+                        neighbours([0.5], 1), rng.uniform(0, 1, 3)])
+    worst, count = 0.0, 0
+    with mpmath.workdps(2 * DIGITS):
+        for y in (1e-200, 1e-3, 1.0, 7.3e150):
+            with np.errstate(over="ignore"):  # x beyond the float64 range is skipped
+                xs = y * (1.0 + relative)
+            for x in xs:
+                for first, second in ((x, y), (y, x)):
+                    if not 0.0 < first < math.inf:
+                        continue
+                    for power in (1.0, 2.0):
+                        t = power * mpmath.log(mpmath.mpf(first) / mpmath.mpf(second))
+                        for w in a:
+                            exact = mpmath.log1p(w * mpmath.expm1(t)) - w * t
+                            if abs(exact) < TINY or abs(exact) > 1e300:
+                                continue
+                            value = _special.skew_log_gap_ratio(w, first, second, first - second, power)
+                            worst = max(worst, abs(float((value - exact) / exact)))
+                            count += 1
+    print(f"skew_log_gap_ratio: worst relative error {worst:.2e} over {count} points")
+    assert worst < 1e-14
+    assert _special.skew_log_gap_ratio(0.0, 3.0, 1.0, 2.0, 2.0) == 0.0
+    assert _special.skew_log_gap_ratio(1.0, 3.0, 1.0, 2.0, 1.0) == 0.0
+    assert _special.skew_log_gap_ratio(0.3, 2.0, 2.0, 0.0, 2.0) == 0.0
+
+
 def test_skew_log_gap_slope_for_every_weight_and_any_ratio():
     """skew_log_gap_slope(a, t) = (e^t - 1) / (1 - a + a e^t) against mpmath for |t| from 1e-300 to 1e4 (e^t far beyond
     the float64 range) and a from 1e-300 to 1 - 1e-16."""

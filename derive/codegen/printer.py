@@ -2,7 +2,7 @@
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..special import NUMBA_NAMES, LogRatio
+from ..special import NUMBA_NAMES, LogRatio, SkewLogGap
 from ..symbols import alpha
 from ..tidy import sample_sign
 
@@ -25,6 +25,16 @@ class NumbaPrinter(PythonCodePrinter):
         if type(expr) in NUMBA_NAMES:
             return f"{SPECIAL}.{NUMBA_NAMES[type(expr)]}({', '.join(self._print(a) for a in expr.args)})"
         return super()._print_Function(expr)
+
+    def _print_SkewLogGap(self, expr):
+        # gap_a(k log(x / y)), k = +-1 or +-2 (scales or variances): from the fraction (x / y)^k - 1, without exp
+        a, t = expr.args
+        power, ratio = t.as_coeff_Mul()
+        if isinstance(ratio, LogRatio) and abs(power) in (1, 2):
+            x, y, d = ratio.args if power > 0 else (ratio.args[1], ratio.args[0], -ratio.args[2])
+            arguments = ", ".join(self._print(e) for e in (a, x, y, d, abs(power)))
+            return f"{SPECIAL}.skew_log_gap_ratio({arguments})"
+        return self._print_Function(expr)
 
     def _print_Difference(self, expr):
         return f"({self._print(expr.args[0])} - {self.parenthesize(expr.args[1], 50)})"

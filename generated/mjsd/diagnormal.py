@@ -194,7 +194,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += -(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i])) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
+        _s0 += -(1.0/2.0)*_special.skew_log_gap_ratio(alpha, scale1[i], scale2[i], scale1[i] - scale2[i], 2.0) + ((1.0/2.0))*(_beta*alpha*(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*((scale1[i] - scale2[i])*(scale1[i] - scale2[i]))*((scale1[i] + scale2[i])*(scale1[i] + scale2[i])) + _beta*alpha*(_beta*(scale2[i]*scale2[i]*scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i])))/((_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i]))*(scale1[i]*scale1[i])*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 
@@ -318,7 +318,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1[i], scale2[i], scale1[i] - scale2[i]))
+        _s0 += ((1.0/2.0))*_beta*alpha*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/(_beta*(scale2[i]*scale2[i]) + alpha*(scale1[i]*scale1[i])) + ((1.0/2.0))*_special.skew_log_gap_ratio(alpha, scale1[i], scale2[i], scale1[i] - scale2[i], 2.0)
     return max(_s0, 0.0)
 
 
@@ -459,7 +459,7 @@ def _jsd_geometric_deasy(loc1, scale1, loc2, scale2, alpha):
     _beta = 1.0 - alpha
     _s0 = 0.0
     for i in range(_k):
-        _s0 += ((1.0/2.0))*(_beta*_beta)*_special.expm1mx(-2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*(alpha*alpha)*_special.expm1mx(2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) - (1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*((_beta*_beta*_beta) + (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i])/(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/((_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*(scale2[i]*scale2[i]))
+        _s0 += ((1.0/2.0))*(_beta*_beta)*_special.expm1mx(-2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) + ((1.0/2.0))*(alpha*alpha)*_special.expm1mx(2.0*_special.log_ratio(scale2[i], scale1[i], -scale1[i] + scale2[i])) - (1.0/2.0)*_special.skew_log_gap_ratio(alpha, scale2[i], scale1[i], -scale1[i] + scale2[i], 2.0) + ((1.0/2.0))*((_beta*_beta*_beta) + (alpha*alpha*alpha)*(scale2[i]*scale2[i]*scale2[i]*scale2[i])/(scale1[i]*scale1[i]*scale1[i]*scale1[i]))*((loc1[i] - loc2[i])*(loc1[i] - loc2[i]))/((_beta + alpha*(scale2[i]*scale2[i])/(scale1[i]*scale1[i]))*(scale2[i]*scale2[i]))
     return max(_s0, 0.0)
 
 

@@ -193,7 +193,7 @@ def _jsd_geometric(rate1, rate2, alpha):
         return 0.0
     _beta = 1.0 - alpha
     _t0 = rate1 - rate2
-    return max(_beta*(_t0*_t0)*alpha/(rate1*rate2) - _special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -_t0)), 0.0)
+    return max(_beta*(_t0*_t0)*alpha/(rate1*rate2) - _special.skew_log_gap_ratio(alpha, rate2, rate1, -_t0, 1.0), 0.0)
 
 
 def _jsd_geometric_loop(rate1, rate2, alpha):
@@ -297,7 +297,7 @@ def _jsd_geometric_dual(rate1, rate2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.skew_log_gap(alpha, _special.log_ratio(rate2, rate1, -rate1 + rate2)), 0.0)
+    return max(_special.skew_log_gap_ratio(alpha, rate2, rate1, -rate1 + rate2, 1.0), 0.0)
 
 
 def _jsd_geometric_dual_loop(rate1, rate2, alpha):

@@ -403,7 +403,7 @@ def _jsd_geometric_dual(mean1, shape1, mean2, shape2, alpha):
     _t1 = alpha*shape2
     _t2 = _t0/(mean1*mean1)
     _t3 = _t1/(mean2*mean2)
-    return max(_t2*_t3*((mean1 - mean2)*(mean1 - mean2))/(_t0/mean1 + _t1/mean2 + math.sqrt(_t0 + _t1)*math.sqrt(_t2 + _t3)) + ((1.0/2.0))*_special.skew_log_gap(alpha, _special.log_ratio(shape2, shape1, -shape1 + shape2)), 0.0)
+    return max(_t2*_t3*((mean1 - mean2)*(mean1 - mean2))/(_t0/mean1 + _t1/mean2 + math.sqrt(_t0 + _t1)*math.sqrt(_t2 + _t3)) + ((1.0/2.0))*_special.skew_log_gap_ratio(alpha, shape2, shape1, -shape1 + shape2, 1.0), 0.0)
 
 
 def _jsd_geometric_dual_loop(mean1, shape1, mean2, shape2, alpha):

@@ -204,7 +204,7 @@ def _jsd_geometric(loc, scale1, scale2, alpha):
         return 0.0
     _beta = 1.0 - alpha
     _t0 = scale1 - scale2
-    return max(_beta*(_t0*_t0)*alpha/(scale1*scale2) - _special.skew_log_gap(alpha, _special.log_ratio(scale1, scale2, _t0)), 0.0)
+    return max(_beta*(_t0*_t0)*alpha/(scale1*scale2) - _special.skew_log_gap_ratio(alpha, scale1, scale2, _t0, 1.0), 0.0)
 
 
 def _jsd_geometric_loop(loc, scale1, scale2, alpha):
@@ -313,7 +313,7 @@ def _jsd_geometric_dual(loc, scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.skew_log_gap(alpha, _special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
+    return max(_special.skew_log_gap_ratio(alpha, scale1, scale2, scale1 - scale2, 1.0), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc, scale1, scale2, alpha):

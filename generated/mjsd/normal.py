@@ -237,7 +237,7 @@ def _jsd_geometric(loc1, scale1, loc2, scale2, alpha):
     _t2 = (scale2*scale2)
     _t3 = _beta*_t2 + _t1*alpha
     _t4 = _beta*alpha
-    return max(-(1.0/2.0)*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)) + ((1.0/2.0))*((_t0*_t0)*_t3*_t4*((scale1 + scale2)*(scale1 + scale2)) + _t4*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
+    return max(-(1.0/2.0)*_special.skew_log_gap_ratio(alpha, scale1, scale2, _t0, 2.0) + ((1.0/2.0))*((_t0*_t0)*_t3*_t4*((scale1 + scale2)*(scale1 + scale2)) + _t4*(delta*delta)*(_beta*(scale2*scale2*scale2*scale2) + alpha*(scale1*scale1*scale1*scale1)))/(_t1*_t2*_t3), 0.0)
 
 
 def _jsd_geometric_loop(loc1, scale1, loc2, scale2, alpha):
@@ -384,7 +384,7 @@ def _jsd_geometric_dual(loc1, scale1, loc2, scale2, alpha):
         return 0.0
     delta = loc1 - loc2
     _beta = 1.0 - alpha
-    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/(_beta*(scale2*scale2) + alpha*(scale1*scale1)) + ((1.0/2.0))*_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
+    return max(((1.0/2.0))*_beta*alpha*(delta*delta)/(_beta*(scale2*scale2) + alpha*(scale1*scale1)) + ((1.0/2.0))*_special.skew_log_gap_ratio(alpha, scale1, scale2, scale1 - scale2, 2.0), 0.0)
 
 
 def _jsd_geometric_dual_loop(loc1, scale1, loc2, scale2, alpha):

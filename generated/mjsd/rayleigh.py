@@ -204,7 +204,7 @@ def _jsd_geometric(scale1, scale2, alpha):
         return 0.0
     _beta = 1.0 - alpha
     _t0 = scale1 - scale2
-    return max(_beta*(_t0*_t0)*alpha*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)) - _special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, _t0)), 0.0)
+    return max(_beta*(_t0*_t0)*alpha*((scale1 + scale2)*(scale1 + scale2))/((scale1*scale1)*(scale2*scale2)) - _special.skew_log_gap_ratio(alpha, scale1, scale2, _t0, 2.0), 0.0)
 
 
 def _jsd_geometric_loop(scale1, scale2, alpha):
@@ -314,7 +314,7 @@ def _jsd_geometric_dual(scale1, scale2, alpha):
         return 0.0  # identical laws: exactly 0, whatever the rounding
     if alpha == 0.0 or alpha == 1.0:
         return 0.0
-    return max(_special.skew_log_gap(alpha, 2.0*_special.log_ratio(scale1, scale2, scale1 - scale2)), 0.0)
+    return max(_special.skew_log_gap_ratio(alpha, scale1, scale2, scale1 - scale2, 2.0), 0.0)
 
 
 def _jsd_geometric_dual_loop(scale1, scale2, alpha):

@@ -797,6 +797,9 @@ def log1p_minus(x):
 # range); beyond, e^|t| is taken up to _GAP_EXP and e^-|t| above (e^|t| overflows from 709.8 on)
 _GAP_NEAR = 0.34
 _GAP_EXP = 700.0
+# the same switch points for skew_log_gap_ratio, on e^s - 1; steps are capped below the float64 range
+_GAP_NEAR_STEP, _GAP_EXP_STEP = math.expm1(_GAP_NEAR), math.expm1(_GAP_EXP)
+_HUGE_STEP, _HUGE_ROOT = 1e306, 1e153
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
@@ -840,6 +843,51 @@ def skew_log_gap(a, t):
     log_x = log_from_polynomial(k, f, half_f2, tail)
     log_x = log_x if 0.0 < x < math.inf else log_outside(x)
     far = (q * s if p >= 0.5 or direct else -p * s) + (log_x if direct else log1p_from_log(z, x, log_x))
+    return near if is_near else far
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True, inline=INLINE)
+def skew_log_gap_ratio(a, x, y, d, power):
+    """skew_log_gap(a, power log(x / y)) for x, y > 0, d = x - y and power 1 or 2 (a ratio of scales or of variances).
+
+    e^t - 1 is then the fraction (x / y)^power - 1 = d / y, or (d / y)(2 + d / y): no exp and no cancellation (more
+    accurate than e^t of a rounded t). Written for speed, as most of a normal geometric JSD's time: the near form's
+    L(v), L(w) and the far form's two logarithms (of 1 + z and of x / y, for s) share two evaluations of fdlibm's
+    polynomial on selected arguments, and four divisions remain (two of them the polynomials'), which on a vector
+    unit cost more than the rest.
+    """
+    b = 1.0 - a
+    up = x >= y  # the symmetry (a, t) -> (1 - a, -t), as in skew_log_gap: the larger over the smaller
+    p = a if up else b
+    q = b if up else a
+    gap = d if up else -d
+    step = gap / (y if up else x)
+    root = min(step, _HUGE_ROOT)  # both sides are computed (selects): neither may overflow, or numpy warns
+    u = min(step, _HUGE_STEP) if power == 1.0 else root * (2.0 + root)  # e^s - 1 = (big / small)^power - 1 >= 0
+    huge = u > _GAP_EXP_STEP
+    is_near = u < _GAP_NEAR_STEP
+    # 1 / (1 + u) and 1 / (1 + v) from one division; v, w of the near form from u capped at 1 (finite products)
+    u_near = min(u, 1.0)
+    v = p * u_near
+    both = 1.0 / ((1.0 + u) * (1.0 + v))
+    shrink = (1.0 + v) * both  # e^-s
+    w = q * u_near * ((1.0 + u) * both)
+    # log(1 - p + p e^s) - p s as log1p(p u) - p s (p < 1/2: the term subtracted has the smaller weight), as
+    # q s + log1p(-q (1 - e^-s)) (p >= 1/2), or, e^s out of range, q s + log(p + q e^-s) (cancels only for p < e^(-s/2))
+    direct = huge and p < 0.5
+    z = -q * (1.0 if huge else u * shrink) if p >= 0.5 else p * u
+    x1 = p + q * shrink if direct else 1.0 + z
+    small_z = _NEAR_LOW < z < _NEAR_HIGH and not direct  # log1p(z) from the polynomial on z itself, as in log_ratio
+    k1, f1 = log_reduce(x1)
+    k1, f1 = (0.0, z) if small_z else (k1, f1)
+    k2, f2 = log_reduce(1.0 + step)  # e^(s / power), rounded: harmless where the far form takes its log
+    half_f2, tail = _log1p_parts(min(v, _NEAR_HIGH) if is_near else f1)
+    half_g2, tail_g = _log1p_parts(min(w, _NEAR_HIGH) if is_near else f2)
+    near = p * v * w + q * (tail - half_f2) - p * (tail_g - half_g2)
+    log_x = log_from_polynomial(k1, f1, half_f2, tail)
+    log_x = log_x if small_z or 0.0 < x1 < math.inf else log_outside(x1)
+    s = power * (log_from_polynomial(k2, f2, half_g2, tail_g) if step < math.inf else step)
+    far = (q * s if p >= 0.5 or direct else -p * s) + log_x
     return near if is_near else far
 
 
