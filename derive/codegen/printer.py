@@ -2,7 +2,7 @@
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..special import NUMBA_NAMES, LogRatio, SkewLogGap
+from ..special import NUMBA_NAMES, LogRatio
 from ..symbols import alpha
 from ..tidy import sample_sign
 
