@@ -663,8 +663,7 @@ def log_dirichlet_skew_bregman(x, y, alpha):
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def log_dirichlet_jeffreys(x, y):
     """(x - y) . (grad F(x) - grad F(y)) = B(x : y) + B(y : x) >= 0, F = log B: a Dirichlet Jeffreys divergence."""
-    return (max(_log_dirichlet_step(x, y, 1.0, 0.0, 0.0, 1.0, -1.0), 0.0)
-            + max(_log_dirichlet_step(x, y, 0.0, 1.0, 1.0, 0.0, 1.0), 0.0))
+    return log_dirichlet_bregman(x, y) + log_dirichlet_bregman(y, x)
 
 
 # -- gaps of G(theta) = log I0(|theta|) on the plane (von Mises): Bregman divergences and Jensen gaps -------------------
